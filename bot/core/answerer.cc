@@ -1,0 +1,231 @@
+#include "bot/core/answerer.h"
+
+#include <algorithm>
+
+#include "bot/core/normalizer.h"
+
+namespace bot::core {
+
+const char kFallbackText[] =
+    "Sorry, I don't have an answer to that. I can tell you about Belarus in "
+    "the OSCE: what the OSCE is, when Belarus joined, its delegation in "
+    "Vienna, the OSCE Parliamentary Assembly session in Minsk in 2017, OSCE "
+    "field offices and joint projects in Belarus, official visits and "
+    "Belarus's positions on OSCE reform.";
+
+namespace {
+
+constexpr size_t kMaxSuggestions = 3;
+
+std::map<std::string, std::string> Captures(const RE2& re,
+                                            const std::string& text) {
+  std::map<std::string, std::string> out;
+  const auto& names = re.NamedCapturingGroups();
+  if (names.empty()) return out;
+  int groups = re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> pieces(groups + 1);
+  if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, pieces.data(),
+                groups + 1)) {
+    return out;
+  }
+  for (const auto& [name, index] : names) {
+    if (pieces[index].data() != nullptr) {
+      out[name] = std::string(pieces[index].data(), pieces[index].size());
+    }
+  }
+  return out;
+}
+
+bool Outranks(const Candidate& a, const Candidate& b) {
+  if (a.priority != b.priority) return a.priority > b.priority;
+  if (a.specificity != b.specificity) return a.specificity > b.specificity;
+  return a.intent < b.intent;
+}
+
+void AddFact(const Fact& fact, Reply* reply) {
+  for (const FactRef& r : reply->facts) {
+    if (r.id == fact.id) return;
+  }
+  reply->facts.push_back({fact.id, fact.source});
+}
+
+void AppendSentence(const std::string& sentence, std::string* text) {
+  if (!text->empty()) *text += ' ';
+  *text += sentence;
+}
+
+Reply Fallback(const Knowledge& k, const std::string& normalized,
+               std::string text) {
+  Reply reply;
+  reply.fallback = true;
+  reply.suggestions = k.Suggest(normalized, kMaxSuggestions);
+  reply.text = std::move(text);
+  if (!reply.suggestions.empty()) {
+    reply.text += " Did you mean: ";
+    for (size_t i = 0; i < reply.suggestions.size(); ++i) {
+      if (i > 0) reply.text += " / ";
+      reply.text += reply.suggestions[i];
+    }
+  }
+  return reply;
+}
+
+Reply Render(const Knowledge& k, const Candidate& c,
+             const std::string& normalized) {
+  const Intent& intent = k.intents().intents()[c.intent];
+  const AnswerSpec& a = intent.answer;
+  Reply reply;
+  reply.intent = intent.id;
+  reply.captures = c.captures;
+  reply.fallback = a.fallback;
+  if (!a.facts_by_year.empty()) {
+    auto it = c.captures.find(a.facts_by_year);
+    int year = 0;
+    if (it != c.captures.end()) {
+      for (char ch : it->second) {
+        if (ch < '0' || ch > '9' || year > 100000) break;
+        year = year * 10 + (ch - '0');
+      }
+    }
+    auto facts = k.facts().InYear(year);
+    if (facts.empty()) {
+      Reply none = Fallback(k, normalized,
+                            "I have no facts about Belarus in the OSCE for " +
+                                (it != c.captures.end() ? it->second
+                                                        : std::string("that year")) +
+                                ".");
+      none.intent = intent.id;
+      none.captures = c.captures;
+      return none;
+    }
+    reply.text = "In " + std::to_string(year) + ":";
+    for (const Fact* f : facts) {
+      AppendSentence(f->Rendered(), &reply.text);
+      AddFact(*f, &reply);
+    }
+    return reply;
+  }
+  if (!a.facts.empty()) {
+    for (const LocatedText& id : a.facts) {
+      if (const Fact* f = k.facts().Find(id.text)) {
+        AppendSentence(f->Rendered(), &reply.text);
+        AddFact(*f, &reply);
+      }
+    }
+    return reply;
+  }
+  for (const TemplatePart& p : k.answer_template(c.intent)) {
+    switch (p.kind) {
+      case TemplatePart::Kind::kLiteral:
+        reply.text += p.value;
+        break;
+      case TemplatePart::Kind::kCapture: {
+        auto it = c.captures.find(p.value);
+        if (it != c.captures.end()) reply.text += it->second;
+        break;
+      }
+      case TemplatePart::Kind::kFact:
+        if (const Fact* f = k.facts().Find(p.value)) {
+          reply.text += f->Rendered();
+          AddFact(*f, &reply);
+        }
+        break;
+    }
+  }
+  return reply;
+}
+
+Explanation Decide(const Knowledge& k, const Question& q, bool full) {
+  Explanation e;
+  e.normalized = Normalize(q.text);
+  if (CountCodePoints(e.normalized) > kMaxQuestionLength) {
+    e.why = "the question is too long to match";
+    e.reply = Fallback(k, "", kFallbackText);
+    return e;
+  }
+  std::vector<int> matched;
+  k.matcher().Match(e.normalized, &matched);
+
+  // One candidate per intent: its most specific matching pattern.
+  std::vector<Candidate> ranked;
+  for (int flat : matched) {
+    const CompiledPattern& cp = k.patterns()[flat];
+    const Intent& intent = k.intents().intents()[cp.intent];
+    auto existing = std::find_if(ranked.begin(), ranked.end(), [&](const Candidate& c) {
+      return c.intent == cp.intent;
+    });
+    if (existing != ranked.end()) {
+      if (cp.specificity > existing->specificity) {
+        existing->pattern = cp.index_in_intent;
+        existing->specificity = cp.specificity;
+      }
+      continue;
+    }
+    Candidate c;
+    c.intent = cp.intent;
+    c.pattern = cp.index_in_intent;
+    c.priority = intent.priority;
+    c.specificity = cp.specificity;
+    const auto& excludes = k.excludes(cp.intent);
+    for (size_t x = 0; x < excludes.size(); ++x) {
+      if (excludes[x] && RE2::PartialMatch(e.normalized, *excludes[x])) {
+        c.vetoed_by = static_cast<int>(x);
+        break;
+      }
+    }
+    ranked.push_back(std::move(c));
+  }
+  auto vetoed_begin = std::stable_partition(
+      ranked.begin(), ranked.end(), [](const Candidate& c) { return c.vetoed_by < 0; });
+  std::sort(ranked.begin(), vetoed_begin, Outranks);
+  std::sort(vetoed_begin, ranked.end(), Outranks);
+  size_t live = static_cast<size_t>(vetoed_begin - ranked.begin());
+
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    if (!full && i > 0) break;
+    if (i >= live && !full) break;
+    Candidate& c = ranked[i];
+    const RE2* re = k.matcher().pattern(k.first_pattern(c.intent) + c.pattern);
+    if (re) c.captures = Captures(*re, e.normalized);
+  }
+
+  if (live == 0) {
+    e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
+    e.reply = Fallback(k, e.normalized, kFallbackText);
+  } else {
+    e.winner = 0;
+    const Candidate& w = ranked[0];
+    const std::string& id = k.intents().intents()[w.intent].id;
+    if (live == 1) {
+      e.why = "`" + id + "` is the only intent that matched";
+    } else {
+      const Candidate& r = ranked[1];
+      const std::string& rid = k.intents().intents()[r.intent].id;
+      if (w.priority != r.priority) {
+        e.why = "`" + id + "` has higher priority (" + std::to_string(w.priority) +
+                ") than `" + rid + "` (" + std::to_string(r.priority) + ")";
+      } else if (w.specificity != r.specificity) {
+        e.why = "`" + id + "` has the more specific pattern (" +
+                std::to_string(w.specificity) + " literal characters) than `" +
+                rid + "` (" + std::to_string(r.specificity) + ")";
+      } else {
+        e.why = "`" + id + "` ties with `" + rid + "` and comes first in file order";
+      }
+    }
+    e.reply = Render(k, w, e.normalized);
+  }
+  if (full) e.candidates = std::move(ranked);
+  return e;
+}
+
+}  // namespace
+
+Reply Answer(const Knowledge& knowledge, const Question& question) {
+  return Decide(knowledge, question, false).reply;
+}
+
+Explanation Explain(const Knowledge& knowledge, const Question& question) {
+  return Decide(knowledge, question, true);
+}
+
+}  // namespace bot::core

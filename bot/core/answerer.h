@@ -1,0 +1,49 @@
+// Answerer: the one pure call from a Question to a Reply. Normalises the
+// question, finds every matching intent, applies vetoes, ranks the rest
+// deterministically (priority, then pattern specificity, then file order) and
+// renders the winner's answer, or a fallback that says what the bot knows and
+// suggests questions. Explain() returns the same decision with every step.
+// Stateless; safe from any thread as long as the Knowledge is alive.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/core/knowledge.h"
+#include "bot/core/message.h"
+
+namespace bot::core {
+
+// One intent that matched the question.
+struct Candidate {
+  int intent = -1;
+  int pattern = -1;      // index within the intent's patterns
+  int priority = 0;
+  int specificity = 0;
+  std::map<std::string, std::string> captures;
+  int vetoed_by = -1;    // index within the intent's exclude, or -1
+};
+
+struct Explanation {
+  std::string normalized;
+  // Non-vetoed candidates in rank order (the winner first), then vetoed ones.
+  std::vector<Candidate> candidates;
+  std::optional<size_t> winner;  // index into candidates
+  std::string why;               // why the winner won, in one sentence
+  Reply reply;
+};
+
+// The text said when nothing matched (followed by suggestions, if any).
+extern const char kFallbackText[];
+// Questions longer than this (in code points) are not matched at all.
+constexpr size_t kMaxQuestionLength = 1000;
+
+// Answers `question` from `knowledge`.
+Reply Answer(const Knowledge& knowledge, const Question& question);
+
+// Answers and records every step of the decision.
+Explanation Explain(const Knowledge& knowledge, const Question& question);
+
+}  // namespace bot::core

@@ -1,0 +1,94 @@
+// Knowledge: one immutable snapshot of everything a request reads: the fact
+// base, the intents, their compiled patterns and vetoes, and the index used
+// to suggest questions after a fallback. Shared as
+// std::shared_ptr<const Knowledge>; a reload builds a new one and swaps the
+// pointer, so a request that holds a snapshot sees one consistent version.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "re2/re2.h"
+
+#include "bot/core/diagnostic.h"
+#include "bot/core/fact_base.h"
+#include "bot/core/intent_set.h"
+#include "bot/core/matcher.h"
+
+namespace bot::core {
+
+// Describes where a snapshot came from; filled by whoever loads the files.
+struct KnowledgeVersion {
+  std::string content_hash;
+  std::vector<std::string> files;
+  std::string loaded_at;  // ISO 8601 UTC
+  double load_ms = 0;
+};
+
+// One pattern of one intent, as compiled into the matcher.
+struct CompiledPattern {
+  int intent = 0;
+  int index_in_intent = 0;
+  int specificity = 0;
+};
+
+class Knowledge {
+ public:
+  // Compiles `facts` and `intents` into a snapshot. Every problem found is
+  // appended to `diagnostics`; a snapshot is returned even with errors (a
+  // pattern RE2 rejects never matches) so tools can inspect it, but a
+  // server must not serve one when HasErrors(*diagnostics).
+  // The result is mutable only so the loader can stamp its version before
+  // sharing it as const.
+  static std::shared_ptr<Knowledge> Build(std::vector<Fact> facts,
+                                          std::vector<Intent> intents,
+                                          std::vector<Diagnostic>* diagnostics);
+  void set_version(KnowledgeVersion version) { version_ = std::move(version); }
+
+  const FactBase& facts() const { return facts_; }
+  const IntentSet& intents() const { return intents_; }
+  const Matcher& matcher() const { return *matcher_; }
+  const std::vector<CompiledPattern>& patterns() const { return patterns_; }
+  const KnowledgeVersion& version() const { return version_; }
+
+  // Flat index of the first pattern of intent `i` in patterns().
+  int first_pattern(int intent) const { return first_pattern_[intent]; }
+  // Compiled `exclude` patterns of intent `i` (nullptr where RE2 failed).
+  const std::vector<std::unique_ptr<RE2>>& excludes(int intent) const {
+    return excludes_[intent];
+  }
+  // Parsed answer template of intent `i` (empty when it has none).
+  const std::vector<TemplatePart>& answer_template(int intent) const {
+    return templates_[intent];
+  }
+  // Up to `limit` example questions of fact intents that share significant
+  // words with `normalized`, best first.
+  std::vector<std::string> Suggest(const std::string& normalized,
+                                   size_t limit) const;
+
+  // Named capture groups that the patterns of intent `i` define.
+  std::vector<std::string> CaptureNames(int intent) const;
+
+ private:
+  Knowledge() = default;
+  void BuildSuggestionIndex();
+
+  FactBase facts_;
+  IntentSet intents_;
+  std::unique_ptr<Matcher> matcher_;
+  std::vector<CompiledPattern> patterns_;
+  std::vector<int> first_pattern_;
+  std::vector<std::vector<std::unique_ptr<RE2>>> excludes_;
+  std::vector<std::vector<TemplatePart>> templates_;
+  // word -> (intent, weight); weights are inverse document frequencies.
+  std::unordered_map<std::string, std::vector<std::pair<int, double>>> word_index_;
+  KnowledgeVersion version_;
+};
+
+// Significant words of a normalised text: lower-case tokens of three or more
+// characters that are not stop words. Used by suggestions and tools.
+std::vector<std::string> SignificantWords(const std::string& normalized);
+
+}  // namespace bot::core

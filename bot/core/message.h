@@ -1,0 +1,34 @@
+// Question and Reply: the plain structs that cross the core boundary. Channel
+// adapters and the HTTP API translate their wire formats to and from these;
+// no JSON or HTTP detail enters core.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bot::core {
+
+struct Question {
+  std::string text;     // as the user typed it (valid UTF-8)
+  std::string session;  // optional opaque conversation id
+  std::string channel;  // "http", "cli", "telegram", ... (for logs only)
+};
+
+struct FactRef {
+  std::string id;
+  std::string source;  // e.g. "belarus-in-the-osce#4"
+};
+
+struct Reply {
+  std::string text;
+  std::optional<std::string> intent;  // none for the automatic fallback
+  bool fallback = false;
+  std::vector<FactRef> facts;
+  std::map<std::string, std::string> captures;
+  // Questions the bot can answer, offered after a fallback ("Did you mean").
+  std::vector<std::string> suggestions;
+};
+
+}  // namespace bot::core

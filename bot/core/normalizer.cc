@@ -1,0 +1,264 @@
+#include "bot/core/normalizer.h"
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace bot::core {
+namespace {
+
+constexpr char32_t kInvalid = 0xFFFFFFFF;
+
+// Decodes one code point at `i`, advancing it; kInvalid (and one byte) on a
+// malformed sequence.
+char32_t DecodeOne(std::string_view s, size_t& i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (len == 0 || c > 0xF4 || i + len > s.size()) {
+    ++i;
+    return kInvalid;
+  }
+  char32_t cp = c & (0x3F >> (len - 1));
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return kInvalid;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  static constexpr std::array<char32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return kInvalid;
+  }
+  i += len;
+  return cp;
+}
+
+void AppendUtf8(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Lower case for the scripts people write to this bot in; other code points
+// pass unchanged. Also folds Cyrillic yo to ye, as Russian writers do.
+char32_t ToLower(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  if (c == 0x178) return 0xFF;
+  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return c | 1;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
+    return (c & 1) ? c + 1 : c;
+  }
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
+  if (c == 0x401 || c == 0x451) return 0x435;  // Ё, ё -> е
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF)) return c | 1;
+  return c;
+}
+
+// Typographic punctuation to ASCII; 0 drops the code point; ' ' for spaces.
+char32_t Simplify(char32_t c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+    case 0x00B4: case 0x0060: case 0x02BC:
+      return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB:
+    case 0x00BB: case 0x2033:
+      return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2015: case 0x2212:
+      return '-';
+    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+    case 0x00AD:
+      return 0;
+    case 0x00A0: case 0x202F: case 0x205F: case 0x3000: case 0x2028:
+    case 0x2029: case 0x0085:
+      return ' ';
+    default:
+      break;
+  }
+  if (c >= 0x2000 && c <= 0x200A) return ' ';
+  if (c < 0x20 || c == 0x7F) return ' ';  // controls, tabs, newlines
+  return c;
+}
+
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' ||
+         c >= 0x80;
+}
+
+// Word-level substitutions: contractions, then spelling variants of names so
+// patterns need only the canonical spelling.
+const std::unordered_map<std::string, std::string>& WordSubstitutions() {
+  static const auto* kMap = new std::unordered_map<std::string, std::string>{
+      {"what's", "what is"},     {"whats", "what is"},
+      {"who's", "who is"},       {"where's", "where is"},
+      {"when's", "when is"},     {"how's", "how is"},
+      {"it's", "it is"},         {"that's", "that is"},
+      {"there's", "there is"},   {"isn't", "is not"},
+      {"aren't", "are not"},     {"wasn't", "was not"},
+      {"weren't", "were not"},   {"didn't", "did not"},
+      {"doesn't", "does not"},   {"don't", "do not"},
+      {"hasn't", "has not"},     {"haven't", "have not"},
+      {"can't", "cannot"},       {"won't", "will not"},
+      {"i'm", "i am"},           {"you're", "you are"},
+      {"let's", "let us"},       {"i'd", "i would"},
+      {"belorussia", "belarus"}, {"byelorussia", "belarus"},
+      {"belarussia", "belarus"}, {"bielorussia", "belarus"},
+      {"belorus", "belarus"},    {"belarus's", "belarus"},
+      {"byelorussian", "belarusian"}, {"belorussian", "belarusian"},
+      {"belarussian", "belarusian"},
+      {"ashgabad", "ashgabat"},  {"ashkhabad", "ashgabat"},
+      {"ashabad", "ashgabat"},   {"ashgabt", "ashgabat"},
+      {"lukashenka", "lukashenko"},
+      {"organisation", "organization"}, {"organisations", "organizations"},
+      {"programme", "program"},  {"programmes", "programs"},
+      {"utilisation", "utilization"},
+      {"defence", "defense"},    {"favour", "favor"},
+      {"co-operation", "cooperation"},
+  };
+  return *kMap;
+}
+
+// Multi-word or punctuated variants, replaced before the word pass.
+struct PhraseSubstitution {
+  const char* from;
+  const char* to;
+};
+constexpr PhraseSubstitution kPhrases[] = {
+    {"o.s.c.e.", "osce"}, {"o.s.c.e", "osce"}, {"co-operation", "cooperation"},
+    {"white russia", "belarus"},
+};
+
+bool IsBoundary(const std::string& s, size_t pos) {
+  return pos >= s.size() || !IsWordByte(static_cast<unsigned char>(s[pos]));
+}
+
+void ReplacePhrases(std::string& s) {
+  for (const auto& p : kPhrases) {
+    std::string from = p.from;
+    size_t pos = 0;
+    while ((pos = s.find(from, pos)) != std::string::npos) {
+      bool left = pos == 0 || !IsWordByte(static_cast<unsigned char>(s[pos - 1]));
+      if (left && IsBoundary(s, pos + from.size())) {
+        s.replace(pos, from.size(), p.to);
+        pos += std::char_traits<char>::length(p.to);
+      } else {
+        pos += 1;
+      }
+    }
+  }
+}
+
+std::string SubstituteWord(std::string word) {
+  const auto& map = WordSubstitutions();
+  auto it = map.find(word);
+  if (it != map.end()) return it->second;
+  // Possessives and stray quotes carry no meaning for matching.
+  while (!word.empty() && word.front() == '\'') word.erase(0, 1);
+  if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0) {
+    word.resize(word.size() - 2);
+  }
+  while (!word.empty() && word.back() == '\'') word.pop_back();
+  it = map.find(word);
+  return it != map.end() ? it->second : word;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (DecodeOne(text, i) == kInvalid) return false;
+  }
+  return true;
+}
+
+size_t CountCodePoints(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string Normalize(std::string_view text) {
+  // Pass 1: decode, lower-case, simplify punctuation, fold white space.
+  std::string folded;
+  folded.reserve(text.size());
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = DecodeOne(text, i);
+    if (cp == kInvalid) continue;
+    cp = Simplify(ToLower(cp));
+    if (cp == 0) continue;
+    if (cp == ' ') {
+      pending_space = !folded.empty();
+      continue;
+    }
+    if (pending_space) folded += ' ';
+    pending_space = false;
+    if (cp == 0x2026) {  // ellipsis
+      folded += "...";
+      continue;
+    }
+    AppendUtf8(cp, folded);
+  }
+  ReplacePhrases(folded);
+
+  // Pass 2: word substitutions.
+  std::string out;
+  out.reserve(folded.size() + 16);
+  size_t pos = 0;
+  while (pos < folded.size()) {
+    if (!IsWordByte(static_cast<unsigned char>(folded[pos]))) {
+      out += folded[pos++];
+      continue;
+    }
+    size_t end = pos;
+    while (end < folded.size() &&
+           IsWordByte(static_cast<unsigned char>(folded[end]))) {
+      ++end;
+    }
+    std::string word = folded.substr(pos, end - pos);
+    bool plain = word.find('\'') == std::string::npos;
+    if (plain && word.size() > 3 && !WordSubstitutions().count(word)) {
+      out += word;  // fast path: most words need nothing
+    } else {
+      out += SubstituteWord(std::move(word));
+    }
+    pos = end;
+  }
+  // Dropped quotes can leave doubled or edge spaces.
+  std::string tidy;
+  tidy.reserve(out.size());
+  for (char c : out) {
+    if (c == ' ' && (tidy.empty() || tidy.back() == ' ')) continue;
+    tidy += c;
+  }
+  while (!tidy.empty() && tidy.back() == ' ') tidy.pop_back();
+  return tidy;
+}
+
+}  // namespace bot::core

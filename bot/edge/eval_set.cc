@@ -1,0 +1,120 @@
+#include "bot/edge/eval_set.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "bot/core/normalizer.h"
+
+namespace bot::edge {
+
+using nlohmann::json;
+
+std::string FoldForComparison(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    // U+2013 and U+2014 are E2 80 93 / E2 80 94.
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0x93 ||
+         static_cast<unsigned char>(text[i + 2]) == 0x94)) {
+      out += '-';
+      i += 2;
+      space = false;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
+  }
+  return out;
+}
+
+core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::Status::IoError(path + ": cannot open");
+  std::vector<EvalItem> items;
+  std::string line;
+  int number = 0;
+  auto strings = [](const json& j, const char* key) {
+    std::vector<std::string> out;
+    if (j.contains(key) && j[key].is_array()) {
+      for (const auto& s : j[key]) {
+        if (s.is_string()) out.push_back(s.get<std::string>());
+      }
+    }
+    return out;
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j = json::parse(line, nullptr, false);
+    std::string where = path + ":" + std::to_string(number) + ": ";
+    if (j.is_discarded() || !j.is_object()) {
+      return core::Status::InvalidArgument(where + "not a JSON object");
+    }
+    if (!j.contains("q") || !j["q"].is_string()) {
+      return core::Status::InvalidArgument(where + "missing string `q`");
+    }
+    EvalItem item;
+    item.line = number;
+    item.question = j["q"].get<std::string>();
+    item.id = j.value("id", "line" + std::to_string(number));
+    item.lang = j.value("lang", "en");
+    item.kind = j.value("kind", "fact");
+    if (item.kind != "fact" && item.kind != "smalltalk" && item.kind != "oos") {
+      return core::Status::InvalidArgument(where + "unknown kind `" + item.kind + "`");
+    }
+    item.all = strings(j, "all");
+    item.any = strings(j, "any");
+    item.forbid = strings(j, "forbid");
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply, std::string* why) {
+  // Case folding must also cover Cyrillic expectations, so compare in the
+  // normaliser's lower case after the scoring rules' own folding.
+  auto fold = [](const std::string& s) { return core::Normalize(FoldForComparison(s)); };
+  std::string answer = fold(reply.text);
+  auto contains = [&](const std::string& s) { return answer.find(fold(s)) != std::string::npos; };
+  if (item.kind == "oos") {
+    if (!reply.fallback) {
+      *why = "expected a fallback";
+      return false;
+    }
+    for (const auto& f : item.forbid) {
+      if (contains(f)) {
+        *why = "contains forbidden `" + f + "`";
+        return false;
+      }
+    }
+    return true;
+  }
+  if (reply.fallback) {
+    *why = "got a fallback";
+    return false;
+  }
+  for (const auto& a : item.all) {
+    if (!contains(a)) {
+      *why = "missing `" + a + "`";
+      return false;
+    }
+  }
+  if (!item.any.empty()) {
+    bool found = false;
+    for (const auto& a : item.any) found = found || contains(a);
+    if (!found) {
+      *why = "contains none of `any`";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace bot::edge

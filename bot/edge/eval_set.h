@@ -1,0 +1,35 @@
+// EvalSet: the question files of ../shared/eval (JSON lines with expected
+// strings) and their scoring rules: a fact or smalltalk item passes when the
+// reply is not a fallback, contains every `all` string and one of `any`; an
+// oos item passes when the reply is a fallback containing none of `forbid`.
+// Comparison is case-insensitive after folding white space and dashes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bot/core/message.h"
+#include "bot/core/status.h"
+
+namespace bot::edge {
+
+struct EvalItem {
+  std::string id;
+  std::string lang;
+  std::string kind;  // fact | smalltalk | oos
+  std::string question;
+  std::vector<std::string> all, any, forbid;
+  int line = 0;
+};
+
+// Parses JSON lines; an unreadable file or a bad line is an error with
+// file:line.
+core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path);
+
+// Whether `reply` passes `item`; `why` says what failed.
+bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply, std::string* why);
+
+// Lower case (ASCII), en/em dashes as '-', white space runs as one space.
+std::string FoldForComparison(const std::string& text);
+
+}  // namespace bot::edge

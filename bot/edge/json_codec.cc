@@ -1,0 +1,136 @@
+#include "bot/edge/json_codec.h"
+
+#include "bot/core/normalizer.h"
+
+namespace bot::edge {
+
+using nlohmann::json;
+
+core::Result<AskRequest> ParseAskRequest(std::string_view body) {
+  if (!core::IsValidUtf8(body)) {
+    return core::Status::InvalidArgument("request body is not valid UTF-8");
+  }
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return core::Status::InvalidArgument("request body is not valid JSON");
+  if (!j.is_object()) {
+    return core::Status::InvalidArgument("request body must be a JSON object");
+  }
+  auto text = j.find("text");
+  if (text == j.end()) return core::Status::InvalidArgument("missing field `text`");
+  if (!text->is_string()) return core::Status::InvalidArgument("`text` must be a string");
+  AskRequest request;
+  request.text = text->get<std::string>();
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return core::Status::InvalidArgument("`text` is blank");
+  }
+  if (core::CountCodePoints(request.text) > core::kMaxQuestionLength) {
+    return core::Status::InvalidArgument("`text` is longer than " +
+                                         std::to_string(core::kMaxQuestionLength) +
+                                         " characters");
+  }
+  auto session = j.find("session");
+  if (session != j.end() && !session->is_null()) {
+    if (!session->is_string()) {
+      return core::Status::InvalidArgument("`session` must be a string");
+    }
+    request.session = session->get<std::string>();
+  }
+  return request;
+}
+
+json ReplyToJson(const core::Reply& reply) {
+  json facts = json::array();
+  for (const auto& f : reply.facts) facts.push_back({{"id", f.id}, {"source", f.source}});
+  json j = {{"answer", reply.text},
+            {"intent", reply.intent ? json(*reply.intent) : json(nullptr)},
+            {"fallback", reply.fallback},
+            {"facts", facts},
+            {"captures", json(reply.captures)}};
+  if (!reply.suggestions.empty()) j["suggestions"] = reply.suggestions;
+  return j;
+}
+
+namespace {
+
+json Where(const core::SourceLocation& where) {
+  return where.file + ":" + std::to_string(where.line);
+}
+
+}  // namespace
+
+json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
+  json candidates = json::array();
+  for (size_t i = 0; i < e.candidates.size(); ++i) {
+    const core::Candidate& c = e.candidates[i];
+    const core::Intent& intent = k.intents().intents()[c.intent];
+    const core::LocatedText& pattern = intent.patterns[c.pattern];
+    json item = {{"intent", intent.id},
+                 {"pattern", pattern.text},
+                 {"where", Where(pattern.where)},
+                 {"priority", c.priority},
+                 {"specificity", c.specificity},
+                 {"captures", json(c.captures)},
+                 {"winner", e.winner && *e.winner == i},
+                 {"vetoed", c.vetoed_by >= 0}};
+    if (c.vetoed_by >= 0) {
+      const core::LocatedText& x = intent.exclude[c.vetoed_by];
+      item["vetoed_by"] = {{"pattern", x.text}, {"where", Where(x.where)}};
+    }
+    candidates.push_back(std::move(item));
+  }
+  json facts = json::array();
+  for (const auto& f : e.reply.facts) {
+    const core::Fact* fact = k.facts().Find(f.id);
+    facts.push_back({{"id", f.id},
+                     {"source", f.source},
+                     {"text", fact ? fact->text : ""},
+                     {"where", fact ? Where(fact->where) : json(nullptr)}});
+  }
+  return {{"question_normalized", e.normalized},
+          {"candidates", candidates},
+          {"winner", e.winner ? json(k.intents().intents()[e.candidates[*e.winner].intent].id)
+                              : json(nullptr)},
+          {"why", e.why},
+          {"facts", facts},
+          {"reply", ReplyToJson(e.reply)}};
+}
+
+json FactsToJson(const core::Knowledge& k) {
+  json out = json::array();
+  for (const core::Fact& f : k.facts().facts()) {
+    json item = {{"id", f.id}, {"text", f.text}, {"source", f.source}, {"tags", f.tags}};
+    if (!f.date.empty()) item["date"] = f.date;
+    if (f.year) item["year"] = *f.year;
+    if (f.period) item["period"] = {f.period->first, f.period->second};
+    if (f.as_of) item["as_of"] = *f.as_of;
+    out.push_back(std::move(item));
+  }
+  return {{"count", out.size()}, {"facts", out}};
+}
+
+json IntentsToJson(const core::Knowledge& k) {
+  json out = json::array();
+  for (const core::Intent& i : k.intents().intents()) {
+    json patterns = json::array();
+    for (const auto& p : i.patterns) patterns.push_back(p.text);
+    json facts = json::array();
+    for (const auto& f : i.answer.facts) facts.push_back(f.text);
+    json examples = json::array();
+    for (const auto& e : i.examples) examples.push_back(e.text);
+    out.push_back({{"id", i.id},
+                   {"priority", i.priority},
+                   {"patterns", patterns},
+                   {"facts", facts},
+                   {"examples", examples},
+                   {"where", Where(i.where)}});
+  }
+  return {{"count", out.size()}, {"intents", out}};
+}
+
+json ErrorJson(const std::string& message) { return {{"error", message}}; }
+
+std::string Dump(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace bot::edge

@@ -1,0 +1,40 @@
+// JSON wire format of the local API and CLI: requests in, replies and
+// explanations out. Untrusted input is parsed without exceptions
+// (json::parse(..., nullptr, false)); every rejection says what is wrong.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "bot/core/answerer.h"
+#include "bot/core/knowledge.h"
+#include "bot/core/message.h"
+#include "bot/core/status.h"
+
+namespace bot::edge {
+
+// Limits of POST /api/v1/ask (the body limit is the server's).
+constexpr size_t kMaxAskBodyBytes = 16 * 1024;
+
+struct AskRequest {
+  std::string text;
+  std::string session;
+};
+
+// Parses {"text": "...", "session": "..."}: InvalidArgument for invalid
+// UTF-8, invalid JSON, a non-object, a missing/blank/non-string text, a text
+// over kMaxQuestionLength code points, or a non-string session.
+core::Result<AskRequest> ParseAskRequest(std::string_view body);
+
+nlohmann::json ReplyToJson(const core::Reply& reply);
+nlohmann::json ExplanationToJson(const core::Knowledge& knowledge,
+                                 const core::Explanation& explanation);
+nlohmann::json FactsToJson(const core::Knowledge& knowledge);
+nlohmann::json IntentsToJson(const core::Knowledge& knowledge);
+nlohmann::json ErrorJson(const std::string& message);
+
+// dump() that never throws: invalid UTF-8 is replaced, not an exception.
+std::string Dump(const nlohmann::json& j, int indent = -1);
+
+}  // namespace bot::edge

@@ -1,0 +1,43 @@
+#include "bot/edge/reloader.h"
+
+#include "bot/edge/log.h"
+
+namespace bot::edge {
+
+Reloader::Reloader(KnowledgeHolder* holder, KnowledgeSources sources)
+    : holder_(holder), sources_(std::move(sources)) {}
+
+core::Status Reloader::Reload(const std::string& trigger) {
+  std::lock_guard<std::mutex> serial(reload_mutex_);
+  auto loaded = LoadKnowledge(sources_);
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  if (!loaded.ok()) {
+    stats_.failed++;
+    stats_.last_error = loaded.status().message();
+    stats_.last_error_at = NowIso8601();
+    Log(LogLevel::kError, {{"event", "reload"},
+                           {"trigger", trigger},
+                           {"result", "error"},
+                           {"error", stats_.last_error}});
+    return loaded.status();
+  }
+  const auto& version = loaded.value()->version();
+  holder_->Set(loaded.value());
+  stats_.succeeded++;
+  stats_.last_error.clear();
+  Log(LogLevel::kInfo, {{"event", "reload"},
+                        {"trigger", trigger},
+                        {"result", "ok"},
+                        {"content_hash", version.content_hash},
+                        {"intents", loaded.value()->intents().intents().size()},
+                        {"facts", loaded.value()->facts().facts().size()},
+                        {"load_ms", version.load_ms}});
+  return core::Status::Ok();
+}
+
+Reloader::Stats Reloader::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  return stats_;
+}
+
+}  // namespace bot::edge

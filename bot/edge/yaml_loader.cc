@@ -1,0 +1,479 @@
+#include "bot/edge/yaml_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "bot/edge/crypto.h"
+
+namespace bot::edge {
+
+using core::Diagnostic;
+using core::LocatedText;
+using core::SourceLocation;
+
+const std::vector<std::string> kFactKeys = {"id",     "text", "source",
+                                            "date",   "year", "period",
+                                            "tags",   "aliases", "as_of"};
+const std::vector<std::string> kIntentKeys = {
+    "id",     "patterns", "exclude",          "priority",
+    "answer", "examples", "counter_examples"};
+const std::vector<std::string> kAnswerKeys = {"facts", "text", "facts_by_year",
+                                              "fallback"};
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Reads one file, reporting problems against `file` and node marks.
+class Reader {
+ public:
+  Reader(std::string file, std::vector<Diagnostic>* diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+  SourceLocation At(const YAML::Node& node) const {
+    YAML::Mark m = node.Mark();
+    if (m.line < 0) return {file_, 0, 0};
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  void Error(const SourceLocation& where, std::string code, std::string msg) {
+    diagnostics_->push_back(
+        {Diagnostic::Severity::kError, where, std::move(code), std::move(msg)});
+  }
+
+  // Parses the document; nullopt (with a diagnostic) on a syntax error.
+  std::optional<YAML::Node> Parse(const std::string& text) {
+    try {
+      return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax", e.msg);
+    } catch (const YAML::Exception& e) {
+      Error({file_, 0, 0}, "yaml-syntax", e.what());
+    }
+    return std::nullopt;
+  }
+
+  // The top-level list under `key` (e.g. "facts"), or nullopt.
+  std::optional<YAML::Node> TopList(const YAML::Node& doc, const std::string& key) {
+    if (!doc || doc.IsNull()) {
+      Error({file_, 1, 1}, "missing-key", "file is empty; expected `" + key + ":`");
+      return std::nullopt;
+    }
+    if (!doc.IsMap()) {
+      Error(At(doc), "bad-type", "expected a mapping with `" + key + ":` at the top");
+      return std::nullopt;
+    }
+    std::optional<YAML::Node> list;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      std::string k = it->first.Scalar();
+      if (k == key) {
+        list = it->second;
+      } else {
+        UnknownKey(it->first, {key});
+      }
+    }
+    if (!list) {
+      Error(At(doc), "missing-key", "missing top-level `" + key + ":`");
+      return std::nullopt;
+    }
+    if (list->IsNull()) return YAML::Node(YAML::NodeType::Sequence);
+    if (!list->IsSequence()) {
+      Error(At(*list), "bad-type", "`" + key + "` must be a list");
+      return std::nullopt;
+    }
+    return list;
+  }
+
+  void UnknownKey(const YAML::Node& key, const std::vector<std::string>& allowed) {
+    std::string k = key.Scalar();
+    std::string message = "unknown key `" + k + "`";
+    std::string near = ClosestKey(k, allowed);
+    if (!near.empty()) {
+      message += "; did you mean `" + near + "`?";
+    } else {
+      message += " (allowed:";
+      for (const auto& a : allowed) message += " " + a;
+      message += ")";
+    }
+    Error(At(key), "unknown-key", message);
+  }
+
+  // Iterates a mapping item, rejecting unknown and repeated keys.
+  template <typename F>
+  bool ForEachKey(const YAML::Node& item, const std::vector<std::string>& allowed,
+                  const std::string& what, F&& f) {
+    if (!item.IsMap()) {
+      Error(At(item), "bad-type", what + " must be a mapping of keys");
+      return false;
+    }
+    std::set<std::string> seen;
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      std::string k = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        UnknownKey(it->first, allowed);
+        continue;
+      }
+      if (!seen.insert(k).second) {
+        Error(At(it->first), "duplicate-key", "key `" + k + "` appears twice");
+        continue;
+      }
+      f(k, it->second, it->first);
+    }
+    return true;
+  }
+
+  std::optional<std::string> String(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) {
+      Error(At(n), "bad-type", "`" + key + "` must be a string");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<int> Int(const YAML::Node& n, const std::string& key, int lo, int hi) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+      if (i < s.size() && s.size() - i <= 9 &&
+          std::all_of(s.begin() + static_cast<long>(i), s.end(),
+                      [](char c) { return c >= '0' && c <= '9'; })) {
+        int v = std::stoi(s);
+        if (v >= lo && v <= hi) return v;
+      }
+    }
+    Error(At(n), "bad-value", "`" + key + "` must be a whole number from " +
+                                  std::to_string(lo) + " to " + std::to_string(hi));
+    return std::nullopt;
+  }
+
+  std::vector<LocatedText> StringList(const YAML::Node& n, const std::string& key) {
+    std::vector<LocatedText> out;
+    if (n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      Error(At(n), "bad-type", "`" + key + "` must be a list of strings");
+      return out;
+    }
+    for (const auto& item : n) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        Error(At(item), "bad-type", "each entry of `" + key + "` must be a non-empty string");
+        continue;
+      }
+      out.push_back({item.Scalar(), At(item)});
+    }
+    return out;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic>* diagnostics_;
+};
+
+bool ValidIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  int month = std::stoi(s.substr(5, 2));
+  int day = std::stoi(s.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  *ok = static_cast<bool>(in) || in.eof();
+  return buffer.str();
+}
+
+std::string NowIso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string ClosestKey(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    size_t d = EditDistance(key, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::string& file,
+                                       std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  std::vector<core::Fact> facts;
+  auto doc = r.Parse(text);
+  if (!doc) return facts;
+  auto list = r.TopList(*doc, "facts");
+  if (!list) return facts;
+  for (const auto& item : *list) {
+    core::Fact f;
+    f.where = r.At(item);
+    std::set<std::string> present;
+    bool mapping = r.ForEachKey(item, kFactKeys, "a fact", [&](const std::string& k,
+                                                               const YAML::Node& v,
+                                                               const YAML::Node& key) {
+      present.insert(k);
+      if (k == "id") {
+        if (auto s = r.String(v, k)) f.id = *s;
+        f.where = r.At(key);
+      } else if (k == "text") {
+        if (auto s = r.String(v, k)) f.text = *s;
+      } else if (k == "source") {
+        if (auto s = r.String(v, k)) f.source = *s;
+      } else if (k == "date") {
+        if (auto s = r.String(v, k)) {
+          if (ValidIsoDate(*s)) {
+            f.date = *s;
+          } else {
+            r.Error(r.At(v), "bad-value", "`date` must be YYYY-MM-DD, got `" + *s + "`");
+          }
+        }
+      } else if (k == "year") {
+        if (auto y = r.Int(v, k, 1900, 2100)) f.year = *y;
+      } else if (k == "as_of") {
+        if (auto y = r.Int(v, k, 1900, 2100)) f.as_of = *y;
+      } else if (k == "period") {
+        if (!v.IsSequence() || v.size() != 2) {
+          r.Error(r.At(v), "bad-value", "`period` must be [first_year, last_year]");
+        } else {
+          auto a = r.Int(v[0], k, 1900, 2100);
+          auto b = r.Int(v[1], k, 1900, 2100);
+          if (a && b) f.period = std::make_pair(*a, *b);
+        }
+      } else if (k == "tags" || k == "aliases") {
+        for (auto& t : r.StringList(v, k)) {
+          (k == "tags" ? f.tags : f.aliases).push_back(std::move(t.text));
+        }
+      }
+    });
+    if (!mapping) continue;
+    for (const char* required : {"id", "text", "source"}) {
+      if (!present.count(required)) {
+        r.Error(r.At(item), "missing-key",
+                std::string("fact is missing required key `") + required + "`");
+      }
+    }
+    if (present.count("date") + present.count("year") + present.count("period") > 1) {
+      r.Error(r.At(item), "bad-value",
+              "fact `" + f.id + "` may have only one of `date`, `year`, `period`");
+    }
+    facts.push_back(std::move(f));
+  }
+  return facts;
+}
+
+std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::string& file,
+                                           std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  std::vector<core::Intent> intents;
+  auto doc = r.Parse(text);
+  if (!doc) return intents;
+  auto list = r.TopList(*doc, "intents");
+  if (!list) return intents;
+  for (const auto& item : *list) {
+    core::Intent intent;
+    intent.where = r.At(item);
+    std::set<std::string> present;
+    bool mapping = r.ForEachKey(item, kIntentKeys, "an intent", [&](const std::string& k,
+                                                                    const YAML::Node& v,
+                                                                    const YAML::Node& key) {
+      present.insert(k);
+      if (k == "id") {
+        if (auto s = r.String(v, k)) intent.id = *s;
+        intent.where = r.At(key);
+      } else if (k == "patterns") {
+        intent.patterns = r.StringList(v, k);
+      } else if (k == "exclude") {
+        intent.exclude = r.StringList(v, k);
+      } else if (k == "priority") {
+        if (auto p = r.Int(v, k, -1000, 1000)) intent.priority = *p;
+      } else if (k == "examples") {
+        intent.examples = r.StringList(v, k);
+      } else if (k == "counter_examples") {
+        intent.counter_examples = r.StringList(v, k);
+      } else if (k == "answer") {
+        core::AnswerSpec& a = intent.answer;
+        a.text_where = r.At(v);
+        r.ForEachKey(v, kAnswerKeys, "`answer`", [&](const std::string& ak,
+                                                     const YAML::Node& av,
+                                                     const YAML::Node&) {
+          if (ak == "facts") {
+            a.facts = r.StringList(av, ak);
+          } else if (ak == "text") {
+            if (auto s = r.String(av, ak)) a.text = *s;
+            a.text_where = r.At(av);
+          } else if (ak == "facts_by_year") {
+            if (auto s = r.String(av, ak)) a.facts_by_year = *s;
+            a.text_where = r.At(av);
+          } else if (ak == "fallback") {
+            if (av.IsScalar() && (av.Scalar() == "true" || av.Scalar() == "false")) {
+              a.fallback = av.Scalar() == "true";
+            } else {
+              r.Error(r.At(av), "bad-value", "`fallback` must be true or false");
+            }
+          }
+        });
+      }
+    });
+    if (!mapping) continue;
+    for (const char* required : {"id", "patterns", "answer"}) {
+      if (!present.count(required)) {
+        r.Error(r.At(item), "missing-key",
+                std::string("intent is missing required key `") + required + "`");
+      }
+    }
+    intents.push_back(std::move(intent));
+  }
+  return intents;
+}
+
+std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
+                                                 const std::string& file,
+                                                 std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  std::vector<IntentTestCase> cases;
+  auto doc = r.Parse(text);
+  if (!doc) return cases;
+  auto list = r.TopList(*doc, "tests");
+  if (!list) return cases;
+  for (const auto& item : *list) {
+    IntentTestCase c;
+    c.where = r.At(item);
+    std::set<std::string> present;
+    r.ForEachKey(item, {"q", "intent"}, "a test", [&](const std::string& k,
+                                                       const YAML::Node& v,
+                                                       const YAML::Node&) {
+      present.insert(k);
+      if (auto s = r.String(v, k)) (k == "q" ? c.question : c.expected) = *s;
+    });
+    if (present.size() == 2) {
+      cases.push_back(std::move(c));
+    } else {
+      r.Error(c.where, "missing-key", "a test needs `q` and `intent`");
+    }
+  }
+  return cases;
+}
+
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    *error = dir + ": not a directory";
+    return files;
+  }
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    std::string ext = it->path().extension().string();
+    std::string name = it->path().filename().string();
+    if ((ext == ".yaml" || ext == ".yml") && name[0] != '.') {
+      files.push_back((fs::path(dir) / name).string());
+    }
+  }
+  if (ec) *error = dir + ": " + ec.message();
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
+    const KnowledgeSources& sources, std::vector<Diagnostic>* diagnostics) {
+  auto started = std::chrono::steady_clock::now();
+  core::KnowledgeVersion version;
+  std::string hash_input;
+  std::vector<core::Fact> facts;
+  std::vector<core::Intent> intents;
+  auto read_dir = [&](const std::string& dir, bool are_facts) {
+    std::string error;
+    auto files = ListYamlFiles(dir, &error);
+    if (!error.empty()) {
+      diagnostics->push_back({Diagnostic::Severity::kError, {dir, 0, 0}, "io", error});
+      return;
+    }
+    if (files.empty()) {
+      diagnostics->push_back({Diagnostic::Severity::kError, {dir, 0, 0}, "io",
+                              "no .yaml files in " + dir});
+    }
+    for (const auto& path : files) {
+      bool ok = false;
+      std::string text = ReadFile(path, &ok);
+      if (!ok) {
+        diagnostics->push_back({Diagnostic::Severity::kError, {path, 0, 0}, "io",
+                                "cannot read " + path});
+        continue;
+      }
+      version.files.push_back(path);
+      hash_input += path + '\0' + text + '\0';
+      if (are_facts) {
+        for (auto& f : ParseFactsYaml(text, path, diagnostics)) facts.push_back(std::move(f));
+      } else {
+        for (auto& i : ParseIntentsYaml(text, path, diagnostics)) intents.push_back(std::move(i));
+      }
+    }
+  };
+  read_dir(sources.facts_dir, true);
+  read_dir(sources.intents_dir, false);
+  version.content_hash = Sha256Hex(hash_input);
+  version.loaded_at = NowIso();
+  auto knowledge = core::Knowledge::Build(std::move(facts), std::move(intents), diagnostics);
+  version.load_ms = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+  knowledge->set_version(std::move(version));
+  return knowledge;
+}
+
+core::Result<std::shared_ptr<const core::Knowledge>> LoadKnowledge(
+    const KnowledgeSources& sources, std::vector<Diagnostic>* warnings) {
+  std::vector<Diagnostic> diagnostics;
+  auto knowledge = BuildKnowledgeFromFiles(sources, &diagnostics);
+  std::string errors;
+  for (const auto& d : diagnostics) {
+    if (d.severity == Diagnostic::Severity::kError) {
+      errors += core::FormatDiagnostic(d) + "\n";
+    } else if (warnings) {
+      warnings->push_back(d);
+    }
+  }
+  if (!errors.empty()) {
+    errors.pop_back();
+    return core::Status::InvalidArgument(errors);
+  }
+  return knowledge;
+}
+
+}  // namespace bot::edge

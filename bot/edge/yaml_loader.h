@@ -1,0 +1,66 @@
+// Loads the editors' YAML files (facts/*.yaml, intents/*.yaml) into the plain
+// structs core builds a Knowledge from. Every mistake becomes a Diagnostic
+// with file:line:column; nothing throws. The allowed keys live here and are
+// mirrored by the JSON Schemas in intents/ and facts/ (a test keeps them equal).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/core/diagnostic.h"
+#include "bot/core/fact_base.h"
+#include "bot/core/intent_set.h"
+#include "bot/core/knowledge.h"
+#include "bot/core/status.h"
+
+namespace bot::edge {
+
+// Allowed keys, in the order the schemas list them.
+extern const std::vector<std::string> kFactKeys;
+extern const std::vector<std::string> kIntentKeys;
+extern const std::vector<std::string> kAnswerKeys;
+
+// Parses one facts file's text. `file` names it in diagnostics.
+std::vector<core::Fact> ParseFactsYaml(const std::string& text,
+                                       const std::string& file,
+                                       std::vector<core::Diagnostic>* diagnostics);
+// Parses one intents file's text.
+std::vector<core::Intent> ParseIntentsYaml(const std::string& text,
+                                           const std::string& file,
+                                           std::vector<core::Diagnostic>* diagnostics);
+
+// A pair of "question -> expected intent" from intents/tests/*.yaml.
+struct IntentTestCase {
+  std::string question;
+  std::string expected;  // intent id, or "fallback"
+  core::SourceLocation where;
+};
+std::vector<IntentTestCase> ParseIntentTestsYaml(
+    const std::string& text, const std::string& file,
+    std::vector<core::Diagnostic>* diagnostics);
+
+// The *.yaml / *.yml files directly in `dir`, sorted by name. Sets `error`
+// when the directory cannot be read.
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error);
+
+struct KnowledgeSources {
+  std::string intents_dir = "intents";
+  std::string facts_dir = "facts";
+};
+
+// Reads every file, builds the Knowledge and appends all diagnostics. The
+// returned snapshot exists even when there are errors (for tools); use
+// LoadKnowledge to refuse it.
+std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
+    const KnowledgeSources& sources, std::vector<core::Diagnostic>* diagnostics);
+
+// As above, but fails with every error formatted one a line.
+core::Result<std::shared_ptr<const core::Knowledge>> LoadKnowledge(
+    const KnowledgeSources& sources, std::vector<core::Diagnostic>* warnings = nullptr);
+
+// "did you mean `x`?" helper: the closest of `candidates` within edit
+// distance 2, or empty.
+std::string ClosestKey(const std::string& key, const std::vector<std::string>& candidates);
+
+}  // namespace bot::edge
