@@ -1,0 +1,56 @@
+// Helpers shared by the tests: paths to the repository and ../shared, small
+// knowledge built from inline YAML, and a real HttpServer on a free loopback
+// port.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bot/core/knowledge.h"
+#include "bot/edge/http_server.h"
+#include "bot/edge/knowledge_holder.h"
+
+namespace bot::testing {
+
+// The source tree (for intents/, facts/) and the shared folder beside it.
+std::string SourceDir();
+std::string SharedDir();  // empty when ../shared is absent
+bool HaveShared();
+
+// Builds a Knowledge from inline YAML documents (file names "facts.yaml" and
+// "intents.yaml" in diagnostics). REQUIRES: no errors (fails the test).
+std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
+                                                         const std::string& intents_yaml);
+
+// The shipped knowledge in intents/ and facts/. REQUIRES: it loads.
+std::shared_ptr<const core::Knowledge> ShippedKnowledge();
+
+// A temporary directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // Writes `text` to path()/name (creating subdirectories).
+  void Write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+// A real HttpServer over `knowledge` on 127.0.0.1 with a free port.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(std::shared_ptr<const core::Knowledge> knowledge,
+                          edge::HttpOptions options = {});
+  ~LoopbackServer();
+  int port() const { return server_->port(); }
+  edge::HttpServer& server() { return *server_; }
+  edge::KnowledgeHolder& holder() { return holder_; }
+
+ private:
+  edge::KnowledgeHolder holder_;
+  std::unique_ptr<edge::HttpServer> server_;
+};
+
+}  // namespace bot::testing
