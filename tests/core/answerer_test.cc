@@ -1,0 +1,161 @@
+#include "bot/core/answerer.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/test_support.h"
+
+using bot::core::Answer;
+using bot::core::Explain;
+using bot::core::Question;
+
+namespace {
+
+const char kFacts[] = R"(
+facts:
+  - id: membership.since
+    text: Belarus has been an OSCE participating State since 30 January 1992.
+    source: doc#4
+    date: 1992-01-30
+  - id: office.head
+    text: Natalya Drozd heads the OSCE Office in Ashgabat.
+    source: doc#7
+    year: 2016
+    as_of: 2018
+  - id: oom.period
+    text: The OSCE Office in Minsk operated from 2003 to 2010.
+    source: doc#12
+    period: [2003, 2010]
+)";
+
+const char kIntents[] = R"(
+intents:
+  - id: membership.joined
+    patterns: ['\b(when|since when)\b.*\bjoin']
+    exclude: ['\b(poland|nato)\b']
+    answer: {facts: [membership.since]}
+    examples: ['When did Belarus join?']
+  - id: membership.generic
+    patterns: ['\bjoin']
+    answer: {facts: [membership.since]}
+    examples: ['join?']
+  - id: office.head
+    patterns: ['\b(head|heads|runs)\b.*\boffice\b']
+    priority: 5
+    answer: {facts: [office.head]}
+    examples: ['Who heads the office in Ashgabat?']
+  - id: dates.by_year
+    priority: -1
+    patterns: ['(?P<year>(19|20)\d\d)']
+    answer: {facts_by_year: year}
+  - id: greeting
+    patterns: ['^(hi|hello)\b(?P<rest>.*)']
+    answer: {text: 'Hello! {fact:membership.since} You said:{rest}'}
+  - id: decline.weather
+    patterns: ['\bweather\b']
+    answer: {text: 'I do not know the weather.', fallback: true}
+)";
+
+std::shared_ptr<const bot::core::Knowledge> TestKnowledge() {
+  return bot::testing::KnowledgeFromYaml(kFacts, kIntents);
+}
+
+}  // namespace
+
+TEST_CASE("Answerer answers with the facts of the matching intent and cites them", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"When did Belarus JOIN the OSCE?"});
+  CHECK_FALSE(reply.fallback);
+  REQUIRE(reply.intent);
+  CHECK(*reply.intent == "membership.joined");
+  CHECK(reply.text.find("30 January 1992") != std::string::npos);
+  REQUIRE(reply.facts.size() == 1);
+  CHECK(reply.facts[0].id == "membership.since");
+  CHECK(reply.facts[0].source == "doc#4");
+}
+
+TEST_CASE("Answerer prefers the more specific pattern when priorities tie", "[answerer]") {
+  auto k = TestKnowledge();
+  auto e = Explain(*k, Question{"since when did belarus join"});
+  REQUIRE(e.winner);
+  CHECK(k->intents().intents()[e.candidates[*e.winner].intent].id == "membership.joined");
+  REQUIRE(e.candidates.size() == 2);
+  CHECK(e.why.find("more specific") != std::string::npos);
+}
+
+TEST_CASE("Answerer prefers the higher-priority intent when two match", "[answerer]") {
+  auto k = TestKnowledge();
+  auto e = Explain(*k, Question{"who heads the office since 2016"});
+  REQUIRE(e.winner);
+  CHECK(*e.reply.intent == "office.head");
+  CHECK(e.why.find("higher priority") != std::string::npos);
+}
+
+TEST_CASE("Answerer does not use an intent vetoed by exclude", "[answerer]") {
+  auto k = TestKnowledge();
+  auto e = Explain(*k, Question{"When did Poland join the OSCE?"});
+  // The vetoed intent is reported, and the next candidate wins.
+  bool vetoed = false;
+  for (const auto& c : e.candidates) {
+    if (k->intents().intents()[c.intent].id == "membership.joined") vetoed = c.vetoed_by == 0;
+  }
+  CHECK(vetoed);
+  REQUIRE(e.reply.intent);
+  CHECK(*e.reply.intent == "membership.generic");
+}
+
+TEST_CASE("Answerer says 'As of' for facts that can go stale", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"Who heads the OSCE office in Ashgabad?"});
+  CHECK(reply.text.rfind("As of 2018, Natalya Drozd", 0) == 0);
+}
+
+TEST_CASE("Answerer answers a year question with the facts of that year", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"What happened in 2005?"});
+  CHECK_FALSE(reply.fallback);
+  CHECK(reply.captures.at("year") == "2005");
+  CHECK(reply.text.find("Office in Minsk") != std::string::npos);
+  CHECK(reply.text.find("1992") == std::string::npos);
+
+  auto none = Answer(*k, Question{"What happened in 1995?"});
+  CHECK(none.fallback);
+  CHECK(none.text.find("1995") != std::string::npos);
+}
+
+TEST_CASE("Answerer fills templates with captures and facts", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"hello bot"});
+  CHECK(reply.text == "Hello! Belarus has been an OSCE participating State since 30 January 1992. "
+                      "You said: bot");
+  CHECK(reply.captures.at("rest") == " bot");
+  REQUIRE(reply.facts.size() == 1);
+}
+
+TEST_CASE("Answerer falls back honestly and suggests related questions", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"Tell me about the Ashgabat office staff"});
+  CHECK(reply.fallback);
+  CHECK_FALSE(reply.intent);
+  CHECK(reply.facts.empty());
+  REQUIRE_FALSE(reply.suggestions.empty());
+  CHECK(reply.suggestions[0] == "Who heads the office in Ashgabat?");
+  CHECK(reply.text.find("Did you mean") != std::string::npos);
+
+  auto unrelated = Answer(*k, Question{"zzz qqq"});
+  CHECK(unrelated.fallback);
+  CHECK(unrelated.suggestions.empty());
+}
+
+TEST_CASE("Answerer marks decline intents as fallbacks", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"what is the weather"});
+  CHECK(reply.fallback);
+  REQUIRE(reply.intent);
+  CHECK(*reply.intent == "decline.weather");
+}
+
+TEST_CASE("Answerer does not match questions over the length limit", "[answerer]") {
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{"when did belarus join " + std::string(1200, 'x')});
+  CHECK(reply.fallback);
+}

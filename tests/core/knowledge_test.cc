@@ -1,0 +1,74 @@
+#include "bot/core/knowledge.h"
+
+#include <catch2/catch.hpp>
+
+#include "bot/edge/yaml_loader.h"
+
+using bot::core::Diagnostic;
+
+namespace {
+
+std::vector<Diagnostic> BuildDiagnostics(const std::string& facts, const std::string& intents) {
+  std::vector<Diagnostic> d;
+  auto f = bot::edge::ParseFactsYaml(facts, "facts.yaml", &d);
+  auto i = bot::edge::ParseIntentsYaml(intents, "intents.yaml", &d);
+  bot::core::Knowledge::Build(std::move(f), std::move(i), &d);
+  return d;
+}
+
+const char kOneFact[] = "facts:\n  - id: a.b\n    text: T.\n    source: doc#1\n";
+
+}  // namespace
+
+TEST_CASE("Knowledge reports a pattern RE2 rejects with its location and RE2's message",
+          "[knowledge]") {
+  auto d = BuildDiagnostics(kOneFact,
+                            "intents:\n"
+                            "  - id: x\n"
+                            "    patterns: ['ok', 'bad(']\n"
+                            "    answer: {facts: [a.b]}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "bad-pattern");
+  CHECK(d[0].where.line == 3);
+  CHECK(d[0].where.column == 22);
+  CHECK(d[0].message.find("missing )") != std::string::npos);
+}
+
+TEST_CASE("Knowledge rejects answers naming unknown facts or undefined captures", "[knowledge]") {
+  auto d = BuildDiagnostics(kOneFact,
+                            "intents:\n"
+                            "  - id: x\n"
+                            "    patterns: ['a']\n"
+                            "    answer: {facts: [a.c]}\n"
+                            "  - id: y\n"
+                            "    patterns: ['(?P<who>b)']\n"
+                            "    answer: {text: 'Hi {whom}'}\n");
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].code == "unknown-fact");
+  CHECK(d[0].where.line == 4);
+  CHECK(d[1].code == "unknown-capture");
+  CHECK(d[1].where.line == 7);
+}
+
+TEST_CASE("Knowledge rejects duplicate intent and fact ids", "[knowledge]") {
+  auto d = BuildDiagnostics(std::string(kOneFact) + "  - id: a.b\n    text: U.\n    source: doc#2\n",
+                            "intents:\n"
+                            "  - id: x\n    patterns: ['a']\n    answer: {facts: [a.b]}\n"
+                            "  - id: x\n    patterns: ['b']\n    answer: {facts: [a.b]}\n");
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].code == "duplicate-id");
+  CHECK(d[0].where.file == "facts.yaml");
+  CHECK(d[0].where.line == 5);
+  CHECK(d[1].code == "duplicate-id");
+  CHECK(d[1].where.file == "intents.yaml");
+  CHECK(d[1].where.line == 5);
+}
+
+TEST_CASE("Knowledge requires exactly one kind of answer", "[knowledge]") {
+  auto d = BuildDiagnostics(kOneFact,
+                            "intents:\n"
+                            "  - id: x\n    patterns: ['a']\n"
+                            "    answer: {facts: [a.b], text: 'also'}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "bad-answer");
+}

@@ -1,0 +1,66 @@
+#include "bot/core/normalizer.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <tuple>
+
+using bot::core::Normalize;
+
+TEST_CASE("Normalizer lower-cases, simplifies punctuation and folds space", "[normalizer]") {
+  auto [input, expected] = GENERATE(table<std::string, std::string>({
+      {"When did BELARUS join?", "when did belarus join?"},
+      {"  many \t spaces\n here  ", "many spaces here"},
+      {"\xE2\x80\x9CQuoted\xE2\x80\x9D \xC2\xABtext\xC2\xBB", "\"quoted\" \"text\""},
+      {"2012\xE2\x80\x93" "2014 and 7\xE2\x80\x94" "8", "2012-2014 and 7-8"},
+      {"non\xC2\xA0" "breaking", "non breaking"},
+      {"zero\xE2\x80\x8Bwidth", "zerowidth"},
+      {"\xD0\x9A\xD0\x9E\xD0\x93\xD0\x94\xD0\x90 \xD0\x91\xD0\x95\xD0\x9B\xD0\x90\xD0\xA0\xD0\xA3\xD0\xA1\xD0\xAC",
+       "\xD0\xBA\xD0\xBE\xD0\xB3\xD0\xB4\xD0\xB0 \xD0\xB1\xD0\xB5\xD0\xBB\xD0\xB0\xD1\x80\xD1\x83\xD1\x81\xD1\x8C"},
+      {"\xD0\x81\xD0\xBB\xD0\xBA\xD0\xB0", "\xD0\xB5\xD0\xBB\xD0\xBA\xD0\xB0"},  // Ёлка -> елка
+      {"\xC3\x84RGER \xC3\x9C" "BER", "\xC3\xA4rger \xC3\xBC" "ber"},
+  }));
+  CAPTURE(input);
+  CHECK(Normalize(input) == expected);
+}
+
+TEST_CASE("Normalizer expands contractions and typographic apostrophes", "[normalizer]") {
+  CHECK(Normalize("What's the OSCE?") == "what is the osce?");
+  CHECK(Normalize("What\xE2\x80\x99s the OSCE?") == "what is the osce?");
+  CHECK(Normalize("Who's Drozd") == "who is drozd");
+  CHECK(Normalize("didn't it") == "did not it");
+}
+
+TEST_CASE("Normalizer maps spelling variants of names to one spelling", "[normalizer]") {
+  CHECK(Normalize("Belorussia and Byelorussia") == "belarus and belarus");
+  CHECK(Normalize("the office in Ashgabad") == "the office in ashgabat");
+  CHECK(Normalize("Lukashenka met") == "lukashenko met");
+  CHECK(Normalize("Belarus's delegation") == "belarus delegation");
+  CHECK(Normalize("the OSCE's mandate") == "the osce mandate");
+  CHECK(Normalize("O.S.C.E. co-operation organisation") == "osce cooperation organization");
+  CHECK(Normalize("White Russia") == "belarus");
+}
+
+TEST_CASE("Normalizer leaves words that merely contain a variant alone", "[normalizer]") {
+  CHECK(Normalize("belarusian") == "belarusian");
+  CHECK(Normalize("whatsoever") == "whatsoever");
+}
+
+TEST_CASE("Normalizer drops invalid UTF-8 instead of failing", "[normalizer]") {
+  CHECK(Normalize(std::string("ab\xFF\xC0" "c")) == "abc");
+  CHECK(Normalize(std::string("\xE2\x82")) == "");
+  CHECK(Normalize("") == "");
+}
+
+TEST_CASE("IsValidUtf8 rejects overlongs, surrogates and truncation", "[normalizer]") {
+  CHECK(bot::core::IsValidUtf8("plain ascii"));
+  CHECK(bot::core::IsValidUtf8("\xD0\x91\xE2\x82\xAC\xF0\x9F\x98\x80"));
+  CHECK_FALSE(bot::core::IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(bot::core::IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(bot::core::IsValidUtf8("\xE2\x82"));          // truncated
+  CHECK_FALSE(bot::core::IsValidUtf8("\xF5\x80\x80\x80"));  // beyond U+10FFFF
+}
+
+TEST_CASE("CountCodePoints counts characters, not bytes", "[normalizer]") {
+  CHECK(bot::core::CountCodePoints("abc") == 3);
+  CHECK(bot::core::CountCodePoints("\xD0\x91\xD0\x91") == 2);
+}

@@ -1,0 +1,157 @@
+#include "bot/edge/http_server.h"
+
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+using nlohmann::json;
+
+namespace {
+
+const char kFacts[] =
+    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
+const char kIntents[] =
+    "intents:\n"
+    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
+    "    examples: ['When did Belarus join?']\n";
+
+struct Fixture {
+  bot::testing::LoopbackServer server{bot::testing::KnowledgeFromYaml(kFacts, kIntents)};
+  httplib::Client client{"127.0.0.1", server.port()};
+  httplib::Result Ask(const std::string& body) {
+    return client.Post("/api/v1/ask", body, "application/json");
+  }
+};
+
+std::string ErrorOf(const httplib::Result& r) {
+  json j = json::parse(r->body, nullptr, false);
+  return j.is_object() && j.contains("error") ? j["error"].get<std::string>() : "<no error field>";
+}
+
+}  // namespace
+
+TEST_CASE("HTTP ask answers with the reply object", "[http]") {
+  Fixture f;
+  auto r = f.Ask(R"({"text": "When did Belarus join the OSCE?", "session": "s1"})");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type").find("application/json") == 0);
+  json j = json::parse(r->body);
+  CHECK(j["intent"] == "m.joined");
+  CHECK(j["fallback"] == false);
+  CHECK(j["answer"].get<std::string>().find("1992") != std::string::npos);
+  CHECK(j["facts"][0]["id"] == "m.since");
+  CHECK(j["facts"][0]["source"] == "doc#4");
+  CHECK(j["captures"].is_object());
+}
+
+TEST_CASE("HTTP ask returns a fallback with a null intent for unknown questions", "[http]") {
+  Fixture f;
+  auto r = f.Ask(R"({"text": "What is the weather?"})");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  json j = json::parse(r->body);
+  CHECK(j["intent"].is_null());
+  CHECK(j["fallback"] == true);
+}
+
+TEST_CASE("HTTP ask rejects bad input with 400 and a JSON error", "[http]") {
+  Fixture f;
+  auto [body, message] = GENERATE(table<std::string, std::string>({
+      {"{not json", "not valid JSON"},
+      {"[1, 2]", "must be a JSON object"},
+      {"\"text\"", "must be a JSON object"},
+      {"{}", "missing field `text`"},
+      {R"({"text": 42})", "`text` must be a string"},
+      {R"({"text": null})", "`text` must be a string"},
+      {R"({"text": "   "})", "`text` is blank"},
+      {R"({"text": "hi", "session": 5})", "`session` must be a string"},
+      {std::string("{\"text\": \"caf\xC3\x28\"}"), "not valid UTF-8"},
+      {"{\"text\": \"" + std::string(1001, 'a') + "\"}", "longer than 1000"},
+      {"", "not valid JSON"},
+  }));
+  CAPTURE(body.substr(0, 40));
+  auto r = f.Ask(body);
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(ErrorOf(r).find(message) != std::string::npos);
+}
+
+TEST_CASE("HTTP ask accepts exactly 1000 characters, counted as characters", "[http]") {
+  Fixture f;
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "\xD0\x91";  // 2 bytes, 1 character
+  auto r = f.Ask("{\"text\": \"" + text + "\"}");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+}
+
+TEST_CASE("HTTP ask rejects a body over 16 KiB with 413", "[http]") {
+  Fixture f;
+  auto r = f.Ask("{\"text\": \"hi\", \"pad\": \"" + std::string(17 * 1024, 'x') + "\"}");
+  REQUIRE(r);
+  CHECK(r->status == 413);
+  CHECK(ErrorOf(r) == "request body too large");
+}
+
+TEST_CASE("HTTP answers 405 with Allow for a wrong method and 404 for unknown paths", "[http]") {
+  Fixture f;
+  auto get = f.client.Get("/api/v1/ask");
+  REQUIRE(get);
+  CHECK(get->status == 405);
+  CHECK(get->get_header_value("Allow") == "POST");
+  CHECK(ErrorOf(get).find("method not allowed") != std::string::npos);
+  auto post = f.client.Post("/healthz", "", "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+  auto missing = f.client.Get("/nope");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(ErrorOf(missing) == "no such endpoint");
+}
+
+TEST_CASE("HTTP health, intents and facts endpoints describe what is loaded", "[http]") {
+  Fixture f;
+  auto health = f.client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(json::parse(health->body) == json{{"status", "ok"}});
+  auto intents = f.client.Get("/api/v1/intents");
+  REQUIRE(intents);
+  CHECK(json::parse(intents->body)["intents"][0]["id"] == "m.joined");
+  auto facts = f.client.Get("/api/v1/facts");
+  REQUIRE(facts);
+  CHECK(json::parse(facts->body)["facts"][0]["id"] == "m.since");
+}
+
+TEST_CASE("HTTP explain lists candidates and the winner", "[http]") {
+  Fixture f;
+  auto r = f.client.Post("/api/v1/explain", R"({"text": "join?"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  json j = json::parse(r->body);
+  CHECK(j["question_normalized"] == "join?");
+  CHECK(j["winner"] == "m.joined");
+  CHECK(j["candidates"][0]["where"] == "intents.yaml:3");
+  CHECK(j["reply"]["intent"] == "m.joined");
+}
+
+TEST_CASE("HTTP keeps serving many keep-alive clients at once", "[http]") {
+  Fixture f;
+  // More idle keep-alive connections than the warm pool: the pool must grow
+  // instead of making the next client wait for a read timeout.
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", f.server.port()));
+    idle.back()->set_keep_alive(true);
+    REQUIRE(idle.back()->Get("/healthz"));
+  }
+  httplib::Client fresh("127.0.0.1", f.server.port());
+  fresh.set_read_timeout(2, 0);
+  auto r = fresh.Get("/healthz");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+}
