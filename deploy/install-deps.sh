@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the bot needs to build, run and test.
+# Idempotent: installs only what is missing. Run as root (or with sudo).
+# Usage: deploy/install-deps.sh [--runtime|--build|--test]   (default --test)
+set -euo pipefail
+
+runtime=(libre2-9 libyaml-cpp0.7 libssl3 libcpp-httplib0.11 ca-certificates)
+build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-dev
+       libyaml-cpp-dev libssl-dev catch2)
+# Tools the test suite uses beyond the build: wrk for the HTTP smoke bench,
+# curl for examples, python3 for YAML checks of the deploy recipes.
+test=(curl python3 python3-yaml)
+
+case "${1:---test}" in
+  --runtime) wanted=("${runtime[@]}") ;;
+  --build) wanted=("${runtime[@]}" "${build[@]}") ;;
+  --test) wanted=("${runtime[@]}" "${build[@]}" "${test[@]}") ;;
+  *) echo "usage: $0 [--runtime|--build|--test]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

