@@ -82,7 +82,7 @@ TEST_CASE("Shipped knowledge declines out-of-scope questions without a wrong fac
       {"how many countries are in the united nations", "57"},
       {"When did Belarus join the United Nations?", "1992"},
       {"Tell me a joke", "OSCE was"},
-      {"what's the weather in Minsk tomorrow", "2017"},
+      {"what's the weather in Minsk tomorrow", "July"},
   }));
   CAPTURE(question);
   auto reply = Answer(*k, Question{question});
