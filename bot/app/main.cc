@@ -21,6 +21,7 @@ const std::map<std::string, Verb>& Verbs() {
       {"ask", {bot::app::RunAsk, "answer one question"}},
       {"explain", {bot::app::RunExplain, "show how a question is matched and answered"}},
       {"eval", {bot::app::RunEval, "score the bot on a question file (JSON lines)"}},
+      {"config", {bot::app::RunConfig, "validate the service config; print it, secrets masked"}},
   };
   return *kVerbs;
 }

@@ -13,5 +13,6 @@ int RunServe(const Args& args);
 int RunAsk(const Args& args);
 int RunExplain(const Args& args);
 int RunEval(const Args& args);
+int RunConfig(const Args& args);
 
 }  // namespace bot::app

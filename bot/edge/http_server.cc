@@ -3,9 +3,12 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "bot/core/answerer.h"
 #include "bot/edge/json_codec.h"
+#include "bot/edge/metrics.h"
+#include "bot/edge/request_log.h"
 #include "bot/edge/thread_pool.h"
 
 namespace bot::edge {
@@ -61,6 +64,22 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
         // The last net: a bug, never the client's fault, and never detail.
         SendJson(res, 500, Dump(ErrorJson("internal error")));
       });
+  // Access log + X-Request-Id, and per-route body limits checked from
+  // Content-Length before httplib reads the body.
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    BeginRequest(req, res, allowed_.count(req.path) ? req.path : "unmatched");
+    auto limit = body_limits_.find(req.method + " " + req.path);
+    if (limit != body_limits_.end() && req.has_header("Content-Length")) {
+      const std::string& length = req.get_header_value("Content-Length");
+      if (length.size() > 18 || std::strtoull(length.c_str(), nullptr, 10) > limit->second) {
+        SendJson(res, 413, Dump(ErrorJson("request body too large")));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_->set_logger(
+      [](const httplib::Request& req, const httplib::Response& res) { EndRequest(req, res); });
   AddApiRoutes();
 }
 
@@ -68,8 +87,23 @@ HttpServer::~HttpServer() { Stop(); }
 
 httplib::Server& HttpServer::http() { return *server_; }
 
-void HttpServer::Route(const std::string& method, const std::string& path, Handler handler) {
+void HttpServer::Route(const std::string& method, const std::string& path, Handler handler,
+                       size_t max_body_bytes) {
   allowed_[path].insert(method);
+  size_t limit = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
+  body_limits_[method + " " + path] = limit;
+  // httplib's own cap (for chunked bodies) is the largest route limit.
+  if (limit > options_.max_body_bytes) server_->set_payload_max_length(limit);
+  if (limit != options_.max_body_bytes) {
+    handler = [limit, inner = std::move(handler)](const httplib::Request& req,
+                                                  httplib::Response& res) {
+      if (req.body.size() > limit) {  // a chunked body has no Content-Length
+        SendJson(res, 413, Dump(ErrorJson("request body too large")));
+        return;
+      }
+      inner(req, res);
+    };
+  }
   if (method == "GET") {
     server_->Get(path, std::move(handler));
   } else if (method == "POST") {
@@ -85,6 +119,21 @@ void HttpServer::AddApiRoutes() {
   Route("GET", "/healthz", [](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, R"({"status":"ok"})");
   });
+  Route("GET", "/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    if (draining_) {
+      SendJson(res, 503, R"({"status":"draining"})");
+    } else if (!knowledge_->Get()) {
+      SendJson(res, 503, R"({"status":"knowledge not loaded"})");
+    } else {
+      SendJson(res, 200, R"({"status":"ready"})");
+    }
+  });
+  if (options_.metrics_route) {
+    Route("GET", "/metrics", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(Metrics::Global().Render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+  }
+  if (!options_.api_routes) return;
   auto with_question = [this](bool explain) {
     return [this, explain](const httplib::Request& req, httplib::Response& res) {
       auto request = ParseAskRequest(req.body);
@@ -99,10 +148,14 @@ void HttpServer::AddApiRoutes() {
         return;
       }
       core::Question q{request.value().text, request.value().session, "http"};
+      NoteChannel("http");
+      NoteQuestion(q.text);
       if (explain) {
         SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));
       } else {
-        SendJson(res, 200, Dump(ReplyToJson(core::Answer(*knowledge, q))));
+        core::Reply reply = core::Answer(*knowledge, q);
+        NoteAnswer(reply, "http");
+        SendJson(res, 200, Dump(ReplyToJson(reply)));
       }
     };
   };

@@ -31,6 +31,8 @@ struct HttpOptions {
   size_t keep_alive_max_count = 1000;
   size_t max_body_bytes = 16 * 1024;  // default per-route limit (413 above)
   int listen_backlog = 1024;
+  bool api_routes = true;     // /api/v1/*; off for the admin-only server
+  bool metrics_route = true;  // GET /metrics; off when an admin port serves it
 };
 
 class HttpServer {
@@ -43,8 +45,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Registers `handler` for `method` ("GET", "POST") on the literal `path`.
-  // REQUIRES: before Start().
-  void Route(const std::string& method, const std::string& path, Handler handler);
+  // A larger body than `max_body_bytes` (0: options.max_body_bytes) gets 413
+  // before it is read. REQUIRES: before Start().
+  void Route(const std::string& method, const std::string& path, Handler handler,
+             size_t max_body_bytes = 0);
 
   // Binds the socket; on success port() is the bound port.
   core::Status Bind();
@@ -58,6 +62,11 @@ class HttpServer {
   int port() const { return port_; }
   httplib::Server& http();
 
+  // While draining, GET /readyz answers 503 so balancers stop sending new
+  // work; requests are still served until Stop(). Thread-safe.
+  void SetDraining(bool draining) { draining_ = draining; }
+  bool draining() const { return draining_; }
+
  private:
   class Server;
   void AddApiRoutes();
@@ -67,6 +76,8 @@ class HttpServer {
   HttpOptions options_;
   std::unique_ptr<Server> server_;
   std::map<std::string, std::set<std::string>> allowed_;  // path -> methods
+  std::map<std::string, size_t> body_limits_;              // "METHOD path" -> bytes
+  std::atomic<bool> draining_{false};
   std::thread thread_;
   int port_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "bot/edge/json_codec.h"
+#include "bot/edge/request_log.h"
 
 namespace bot::edge {
 namespace {
@@ -54,6 +55,10 @@ void Log(LogLevel level, nlohmann::json fields) {
   if (static_cast<int>(level) < g_level.load(std::memory_order_relaxed)) return;
   nlohmann::json line = {{"time", NowIso8601()}, {"level", Name(level)}};
   line.update(fields);
+  // Every line written while serving a request carries that request's id.
+  if (const RequestInfo* request = CurrentRequest(); request && !line.contains("request_id")) {
+    line["request_id"] = request->id;
+  }
   std::string text = Dump(line) + "\n";
   std::lock_guard<std::mutex> lock(g_write_mutex);
   std::fwrite(text.data(), 1, text.size(), stderr);

@@ -1,6 +1,7 @@
 #include "bot/edge/reloader.h"
 
 #include "bot/edge/log.h"
+#include "bot/edge/metrics.h"
 
 namespace bot::edge {
 
@@ -13,6 +14,7 @@ core::Status Reloader::Reload(const std::string& trigger) {
   std::lock_guard<std::mutex> lock(stats_mutex_);
   if (!loaded.ok()) {
     stats_.failed++;
+    Metrics::Inc("bot_reloads_total", {{"trigger", trigger}, {"result", "error"}});
     stats_.last_error = loaded.status().message();
     stats_.last_error_at = NowIso8601();
     Log(LogLevel::kError, {{"event", "reload"},
@@ -24,6 +26,7 @@ core::Status Reloader::Reload(const std::string& trigger) {
   const auto& version = loaded.value()->version();
   holder_->Set(loaded.value());
   stats_.succeeded++;
+  Metrics::Inc("bot_reloads_total", {{"trigger", trigger}, {"result", "ok"}});
   stats_.last_error.clear();
   Log(LogLevel::kInfo, {{"event", "reload"},
                         {"trigger", trigger},

@@ -1,0 +1,375 @@
+#include "bot/edge/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "bot/edge/yaml_loader.h"
+
+extern char** environ;
+
+namespace bot::edge {
+namespace {
+
+using core::Status;
+
+std::string EnvName(const std::string& key) {
+  std::string env = "BOT_";
+  for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(c));
+  return env;
+}
+
+Status ParseInt(const std::string& text, long min, long max, long* out) {
+  if (text.empty() || text.size() > 12) return Status::InvalidArgument("expected a whole number");
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (*end != '\0') return Status::InvalidArgument("expected a whole number, got `" + text + "`");
+  if (v < min || v > max) {
+    return Status::InvalidArgument("must be from " + std::to_string(min) + " to " +
+                                   std::to_string(max) + ", got " + text);
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+ConfigField IntField(const std::string& key, int ServiceConfig::*member, long min, long max,
+                     const std::string& help) {
+  return {key, EnvName(key), help,
+          [member, min, max](ServiceConfig& c, const std::string& text) {
+            long v = 0;
+            Status s = ParseInt(text, min, max, &v);
+            if (s.ok()) c.*member = static_cast<int>(v);
+            return s;
+          },
+          [member](const ServiceConfig& c) { return std::to_string(c.*member); }};
+}
+
+ConfigField DoubleField(const std::string& key, double ServiceConfig::*member, double min,
+                        double max, const std::string& help) {
+  return {key, EnvName(key), help,
+          [member, min, max](ServiceConfig& c, const std::string& text) {
+            char* end = nullptr;
+            double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
+            if (std::isnan(v) || (end && *end != '\0')) {
+              return Status::InvalidArgument("expected a number, got `" + text + "`");
+            }
+            if (v < min || v > max) {
+              std::ostringstream range;
+              range << "must be from " << min << " to " << max << ", got " << text;
+              return Status::InvalidArgument(range.str());
+            }
+            c.*member = v;
+            return Status::Ok();
+          },
+          [member](const ServiceConfig& c) {
+            std::ostringstream out;
+            out << c.*member;
+            return out.str();
+          }};
+}
+
+ConfigField BoolField(const std::string& key, bool ServiceConfig::*member,
+                      const std::string& help) {
+  return {key, EnvName(key), help,
+          [member](ServiceConfig& c, const std::string& text) {
+            if (text == "true" || text == "1" || text == "yes" || text == "on") {
+              c.*member = true;
+            } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+              c.*member = false;
+            } else {
+              return Status::InvalidArgument("expected true or false, got `" + text + "`");
+            }
+            return Status::Ok();
+          },
+          [member](const ServiceConfig& c) { return std::string(c.*member ? "true" : "false"); }};
+}
+
+ConfigField StringField(const std::string& key, std::string ServiceConfig::*member,
+                        std::vector<std::string> allowed, const std::string& help) {
+  return {key, EnvName(key), help,
+          [member, allowed](ServiceConfig& c, const std::string& text) {
+            if (text.empty()) return Status::InvalidArgument("must not be empty");
+            if (!allowed.empty() &&
+                std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+              std::string list;
+              for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+              return Status::InvalidArgument("must be one of " + list + ", got `" + text + "`");
+            }
+            c.*member = text;
+            return Status::Ok();
+          },
+          [member](const ServiceConfig& c) { return c.*member; }};
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost";
+}
+
+// Keys that look like credentials must not be in the file at all.
+bool LooksSecret(const std::string& key) {
+  std::string lower;
+  for (char c : key) lower += static_cast<char>(std::tolower(c));
+  for (const char* word : {"token", "secret", "password", "passwd", "api_key", "apikey"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string Where(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+std::vector<std::string> FieldKeys() {
+  std::vector<std::string> keys;
+  for (const auto& f : ConfigFields()) keys.push_back(f.key);
+  return keys;
+}
+
+void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::string>* errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors->push_back(path + ": cannot read the config file");
+    return;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YAML::Node root;
+  try {
+    root = YAML::Load(text.str());
+  } catch (const YAML::Exception& e) {
+    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + e.msg);
+    return;
+  }
+  if (root.IsNull()) return;  // an empty file keeps the defaults
+  if (!root.IsMap()) {
+    errors->push_back(Where(path, root.Mark()) + ": the config must be a mapping of sections");
+    return;
+  }
+  const auto keys = FieldKeys();
+  std::vector<std::string> sections;
+  for (const auto& k : keys) {
+    std::string section = k.substr(0, k.find('.'));
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+      sections.push_back(section);
+    }
+  }
+  for (const auto& section_entry : root) {
+    std::string section = section_entry.first.Scalar();
+    const YAML::Node& body = section_entry.second;
+    if (LooksSecret(section)) {
+      errors->push_back(Where(path, section_entry.first.Mark()) + ": `" + section +
+                        "` looks like a secret; secrets are read only from environment "
+                        "variables (see bot config check)");
+      continue;
+    }
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+      std::string hint = ClosestKey(section, sections);
+      errors->push_back(Where(path, section_entry.first.Mark()) + ": unknown section `" +
+                        section + "`" + (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+      continue;
+    }
+    if (body.IsNull()) continue;
+    if (!body.IsMap()) {
+      errors->push_back(Where(path, body.Mark()) + ": `" + section + "` must be a mapping");
+      continue;
+    }
+    for (const auto& entry : body) {
+      std::string key = section + "." + entry.first.Scalar();
+      const YAML::Node& value = entry.second;
+      if (LooksSecret(entry.first.Scalar())) {
+        errors->push_back(Where(path, entry.first.Mark()) + ": `" + key +
+                          "` looks like a secret; secrets are read only from environment "
+                          "variables, never from the config file");
+        continue;
+      }
+      auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
+                                [&](const ConfigField& f) { return f.key == key; });
+      if (field == ConfigFields().end()) {
+        std::string hint = ClosestKey(key, keys);
+        errors->push_back(Where(path, entry.first.Mark()) + ": unknown key `" + key + "`" +
+                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+        continue;
+      }
+      if (value.IsNull()) continue;  // `key:` with no value keeps the default
+      if (!value.IsScalar()) {
+        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` must be a single value");
+        continue;
+      }
+      Status s = field->set(loaded->config, value.Scalar());
+      if (!s.ok()) {
+        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` " + s.message());
+        continue;
+      }
+      loaded->source[key] = "file";
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string> kSecretEnvVars = {
+    "BOT_ADMIN_TOKEN",           "BOT_TELEGRAM_TOKEN",        "BOT_TELEGRAM_SECRET_TOKEN",
+    "BOT_VIBER_TOKEN",           "BOT_MESSENGER_APP_SECRET",  "BOT_MESSENGER_PAGE_TOKEN",
+    "BOT_MESSENGER_VERIFY_TOKEN", "BOT_WHATSAPP_APP_SECRET",  "BOT_WHATSAPP_TOKEN",
+    "BOT_WHATSAPP_VERIFY_TOKEN", "BOT_SLACK_SIGNING_SECRET",  "BOT_SLACK_BOT_TOKEN",
+};
+
+bool IsSecretEnvVar(const std::string& name) {
+  if (std::find(kSecretEnvVars.begin(), kSecretEnvVars.end(), name) != kSecretEnvVars.end()) {
+    return true;
+  }
+  if (name.rfind("BOT_", 0) != 0) return false;
+  for (const char* word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY"}) {
+    if (name.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string ServiceConfig::Secret(const std::string& env_name) const {
+  auto it = secrets.find(env_name);
+  return it == secrets.end() ? "" : it->second;
+}
+
+const std::vector<ConfigField>& ConfigFields() {
+  static const auto* fields = new std::vector<ConfigField>{
+      StringField("http.host", &ServiceConfig::host, {},
+                  "address the public listener binds (0.0.0.0 in a container)"),
+      IntField("http.port", &ServiceConfig::port, 0, 65535, "public port (0 picks a free one)"),
+      IntField("http.min_threads", &ServiceConfig::min_threads, 1, 4096,
+               "worker threads kept warm"),
+      IntField("http.max_threads", &ServiceConfig::max_threads, 1, 4096,
+               "worker threads at most (one per open connection); more connections queue"),
+      IntField("http.read_timeout_ms", &ServiceConfig::read_timeout_ms, 100, 600000,
+               "longest wait for each read of a request (bounds slow clients)"),
+      IntField("http.write_timeout_ms", &ServiceConfig::write_timeout_ms, 100, 600000,
+               "longest wait for each write of a response"),
+      IntField("http.keep_alive_timeout_s", &ServiceConfig::keep_alive_timeout_s, 1, 3600,
+               "idle keep-alive connections are closed after this"),
+      IntField("http.keep_alive_max_count", &ServiceConfig::keep_alive_max_count, 1, 1000000,
+               "requests served on one connection before it is closed"),
+      IntField("http.max_body_bytes", &ServiceConfig::max_body_bytes, 256, 64 << 20,
+               "request body limit of /api/v1/* (413 above)"),
+      IntField("http.webhook_max_body_bytes", &ServiceConfig::webhook_max_body_bytes, 256,
+               64 << 20, "request body limit of the channel webhooks (413 above)"),
+      StringField("admin.host", &ServiceConfig::admin_host, {"127.0.0.1", "::1", "localhost"},
+                  "loopback address of the admin listener"),
+      IntField("admin.port", &ServiceConfig::admin_port, 0, 65535,
+               "port for /admin/* and /metrics; 0 serves them on the public port"),
+      StringField("data.intents_dir", &ServiceConfig::intents_dir, {}, "intents/*.yaml"),
+      StringField("data.facts_dir", &ServiceConfig::facts_dir, {}, "facts/*.yaml"),
+      StringField("data.state_dir", &ServiceConfig::state_dir, {},
+                  "writable per-replica state (channel dedup store)"),
+      StringField("log.level", &ServiceConfig::log_level, {"debug", "info", "warn", "error"},
+                  "least severe level written"),
+      BoolField("log.text", &ServiceConfig::log_text,
+                "include question text in request logs (personal data: off by default)"),
+      IntField("shutdown.drain_delay_ms", &ServiceConfig::drain_delay_ms, 0, 600000,
+               "after SIGTERM, /readyz answers 503 this long before the listener closes"),
+      IntField("shutdown.deadline_ms", &ServiceConfig::shutdown_deadline_ms, 100, 600000,
+               "in-flight requests and the send queue get this long to finish"),
+      DoubleField("rate_limit.per_minute", &ServiceConfig::rate_limit_per_minute, 0.1, 100000,
+                  "messages a messenger user may send per minute, sustained"),
+      IntField("rate_limit.burst", &ServiceConfig::rate_limit_burst, 1, 10000,
+               "messages a user may send at once"),
+      IntField("rate_limit.cooldown_s", &ServiceConfig::rate_limit_cooldown_s, 0, 86400,
+               "a flooding user is ignored this long after one \"please slow down\""),
+      IntField("rate_limit.max_users", &ServiceConfig::rate_limit_max_users, 100, 10000000,
+               "users tracked at most per replica (least recently seen are forgotten)"),
+  };
+  return *fields;
+}
+
+core::Result<LoadedConfig> LoadConfig(const std::string& path,
+                                      const std::map<std::string, std::string>& env) {
+  LoadedConfig loaded;
+  for (const auto& f : ConfigFields()) loaded.source[f.key] = "default";
+  std::vector<std::string> errors;
+  if (!path.empty()) ApplyFile(path, &loaded, &errors);
+
+  for (const auto& [name, value] : env) {
+    if (name.rfind("BOT_", 0) != 0) continue;
+    auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
+                              [&](const ConfigField& f) { return f.env == name; });
+    if (field != ConfigFields().end()) {
+      Status s = field->set(loaded.config, value);
+      if (!s.ok()) {
+        errors.push_back("environment: " + name + " " + s.message());
+      } else {
+        loaded.source[field->key] = "env";
+      }
+    } else if (IsSecretEnvVar(name)) {
+      if (!value.empty()) loaded.config.secrets[name] = value;
+    } else {
+      loaded.warnings.push_back("environment: " + name + " is not a known setting");
+    }
+  }
+  const ServiceConfig& c = loaded.config;
+  if (c.min_threads > c.max_threads) {
+    errors.push_back("http.min_threads (" + std::to_string(c.min_threads) +
+                     ") must not exceed http.max_threads (" + std::to_string(c.max_threads) + ")");
+  }
+  if (!IsLoopback(c.admin_host)) errors.push_back("admin.host must be a loopback address");
+  if (c.admin_port != 0 && c.admin_port == c.port) {
+    errors.push_back("admin.port must differ from http.port");
+  }
+  if (!errors.empty()) {
+    std::string message;
+    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+    return Status::InvalidArgument(message);
+  }
+  return loaded;
+}
+
+core::Status SetConfigField(LoadedConfig* loaded, const std::string& key,
+                            const std::string& value, const std::string& source) {
+  for (const auto& f : ConfigFields()) {
+    if (f.key != key) continue;
+    Status s = f.set(loaded->config, value);
+    if (!s.ok()) return Status::InvalidArgument(key + " " + s.message());
+    loaded->source[key] = source;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("unknown config key `" + key + "`");
+}
+
+std::map<std::string, std::string> BotEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    if (entry.rfind("BOT_", 0) != 0) continue;
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+std::string FormatConfig(const LoadedConfig& loaded) {
+  size_t width = 0;
+  for (const auto& f : ConfigFields()) width = std::max(width, f.key.size());
+  std::string out;
+  for (const auto& f : ConfigFields()) {
+    std::string line = f.key + std::string(width - f.key.size(), ' ') + " = " + f.get(loaded.config);
+    auto source = loaded.source.find(f.key);
+    line += "  (" + (source == loaded.source.end() ? std::string("default") : source->second);
+    line += source != loaded.source.end() && source->second == "env" ? " " + f.env + ")" : ")";
+    out += line + "\n";
+  }
+  out += "secrets (environment only):\n";
+  std::vector<std::string> names = kSecretEnvVars;
+  for (const auto& [name, value] : loaded.config.secrets) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  for (const auto& name : names) {
+    out += "  " + name + " = " +
+           (loaded.config.secrets.count(name) ? "<set, masked>" : "<unset>") + "\n";
+  }
+  return out;
+}
+
+}  // namespace bot::edge

@@ -1,0 +1,124 @@
+#include "bot/edge/request_log.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <random>
+
+#include "bot/edge/log.h"
+#include "bot/edge/metrics.h"
+
+namespace bot::edge {
+namespace {
+
+thread_local RequestInfo t_request;
+thread_local bool t_active = false;
+std::atomic<bool> g_log_text{false};
+
+void DescribeHttpMetrics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto& m = Metrics::Global();
+    m.Describe("bot_http_requests_total", Metrics::Type::kCounter,
+               "HTTP requests by route, method and status code.");
+    m.Describe("bot_http_request_duration_seconds", Metrics::Type::kHistogram,
+               "HTTP request latency from routing to the response written.", kLatencyBuckets);
+    m.Describe("bot_answers_total", Metrics::Type::kCounter,
+               "Answers given, by channel and intent (\"fallback\" when none matched).");
+    m.Describe("bot_fallbacks_total", Metrics::Type::kCounter,
+               "Questions no intent matched, by channel.");
+  });
+}
+
+std::string MethodLabel(const std::string& method) {
+  for (const char* known : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
+}  // namespace
+
+RequestInfo* CurrentRequest() { return t_active ? &t_request : nullptr; }
+
+void NoteChannel(const std::string& channel) {
+  if (t_active) t_request.channel = channel;
+}
+
+void NoteQuestion(const std::string& text) {
+  if (t_active && g_log_text.load(std::memory_order_relaxed)) t_request.text = text;
+}
+
+void NoteAnswer(const core::Reply& reply, const std::string& channel) {
+  DescribeHttpMetrics();
+  std::string intent = reply.intent.value_or("fallback");
+  Metrics::Inc("bot_answers_total", {{"channel", channel}, {"intent", intent}});
+  if (reply.fallback) Metrics::Inc("bot_fallbacks_total", {{"channel", channel}});
+  if (!t_active) return;
+  t_request.channel = channel;
+  t_request.intent = reply.intent.value_or("");
+  t_request.fallback = reply.fallback;
+}
+
+void SetLogText(bool on) { g_log_text = on; }
+bool LogTextEnabled() { return g_log_text.load(std::memory_order_relaxed); }
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+std::string RequestIdFrom(const std::string& header) {
+  if (header.empty() || header.size() > 128) return NewRequestId();
+  for (char c : header) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == ':' || c == '-';
+    if (!ok) return NewRequestId();
+  }
+  return header;
+}
+
+void BeginRequest(const httplib::Request& req, httplib::Response& res, std::string route) {
+  DescribeHttpMetrics();
+  t_request = RequestInfo{};
+  t_request.start = std::chrono::steady_clock::now();
+  t_request.id = RequestIdFrom(req.get_header_value("X-Request-Id"));
+  t_request.method = MethodLabel(req.method);
+  t_request.route = std::move(route);
+  t_active = true;
+  res.set_header("X-Request-Id", t_request.id);
+}
+
+void EndRequest(const httplib::Request& req, const httplib::Response& res) {
+  DescribeHttpMetrics();
+  if (!t_active) {
+    // httplib answered (400, 414, ...) before routing: no route, no clock.
+    t_request = RequestInfo{};
+    t_request.start = std::chrono::steady_clock::now();
+    t_request.id = NewRequestId();
+    t_request.method = MethodLabel(req.method);
+    t_request.route = "unmatched";
+  }
+  auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - t_request.start)
+                     .count();
+  std::string status = std::to_string(res.status);
+  Metrics::Inc("bot_http_requests_total",
+               {{"route", t_request.route}, {"method", t_request.method}, {"code", status}});
+  Metrics::Observe("bot_http_request_duration_seconds", {{"route", t_request.route}},
+                   static_cast<double>(latency) / 1e6);
+
+  nlohmann::json line = {{"event", "request"},       {"request_id", t_request.id},
+                         {"method", t_request.method}, {"route", t_request.route},
+                         {"status", res.status},      {"latency_us", latency}};
+  if (!t_request.channel.empty()) line["channel"] = t_request.channel;
+  if (!t_request.intent.empty()) line["intent"] = t_request.intent;
+  if (t_request.fallback) line["fallback"] = *t_request.fallback;
+  if (!t_request.text.empty()) line["text"] = t_request.text;
+  t_active = false;  // the id is already in `line`; Log must not add a stale one
+  Log(res.status >= 500 ? LogLevel::kError : LogLevel::kInfo, std::move(line));
+}
+
+}  // namespace bot::edge

@@ -1,0 +1,100 @@
+#include "bot/edge/config.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace bot::edge {
+namespace {
+
+TEST_CASE("Config defaults apply without a file or environment", "[config]") {
+  auto loaded = LoadConfig("", {});
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().config.port == 8080);
+  CHECK(loaded.value().config.host == "127.0.0.1");
+  CHECK(loaded.value().source.at("http.port") == "default");
+}
+
+TEST_CASE("Config reads the file and the environment overrides it", "[config]") {
+  testing::TempDir dir;
+  dir.Write("bot.yaml",
+            "http:\n  host: 0.0.0.0\n  port: 9000\n  max_threads: 64\n"
+            "log:\n  level: warn\n  text: true\n"
+            "data:\n  intents_dir: /srv/intents\n");
+  auto loaded = LoadConfig(dir.path() + "/bot.yaml",
+                           {{"BOT_HTTP_PORT", "9100"}, {"BOT_DATA_FACTS_DIR", "/srv/facts"}});
+  REQUIRE(loaded.ok());
+  const auto& c = loaded.value().config;
+  CHECK(c.host == "0.0.0.0");
+  CHECK(c.port == 9100);
+  CHECK(c.max_threads == 64);
+  CHECK(c.log_level == "warn");
+  CHECK(c.log_text);
+  CHECK(c.intents_dir == "/srv/intents");
+  CHECK(c.facts_dir == "/srv/facts");
+  CHECK(loaded.value().source.at("http.host") == "file");
+  CHECK(loaded.value().source.at("http.port") == "env");
+}
+
+TEST_CASE("Config reports every mistake with file:line:column and a hint", "[config]") {
+  testing::TempDir dir;
+  dir.Write("bot.yaml",
+            "http:\n  prot: 9000\n  max_threads: lots\n"
+            "logs:\n  level: info\n");
+  auto loaded = LoadConfig(dir.path() + "/bot.yaml", {{"BOT_HTTP_MIN_THREADS", "-3"}});
+  REQUIRE_FALSE(loaded.ok());
+  const std::string& m = loaded.status().message();
+  CAPTURE(m);
+  CHECK(m.find("bot.yaml:2:3: unknown key `http.prot`; did you mean `http.port`?") !=
+        std::string::npos);
+  CHECK(m.find("bot.yaml:3:16: `http.max_threads` expected a whole number") != std::string::npos);
+  CHECK(m.find("bot.yaml:4:1: unknown section `logs`; did you mean `log`?") != std::string::npos);
+  CHECK(m.find("BOT_HTTP_MIN_THREADS must be from 1") != std::string::npos);
+}
+
+TEST_CASE("Config refuses secrets in the file and reads them from the environment", "[config]") {
+  testing::TempDir dir;
+  dir.Write("bot.yaml", "http:\n  telegram_token: \"123:abc\"\n");
+  auto rejected = LoadConfig(dir.path() + "/bot.yaml", {});
+  REQUIRE_FALSE(rejected.ok());
+  CHECK(rejected.status().message().find("secrets are read only from environment") !=
+        std::string::npos);
+  CHECK(rejected.status().message().find("123:abc") == std::string::npos);
+
+  auto loaded = LoadConfig("", {{"BOT_TELEGRAM_TOKEN", "tg-hush-7d1f"},
+                                {"BOT_CUSTOM_API_KEY", "key-hush-99ab"},
+                                {"BOT_HTTP_PROT", "1"}});
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().config.Secret("BOT_TELEGRAM_TOKEN") == "tg-hush-7d1f");
+  CHECK(loaded.value().config.Secret("BOT_SLACK_BOT_TOKEN").empty());
+  REQUIRE(loaded.value().warnings.size() == 1);
+  CHECK(loaded.value().warnings[0].find("BOT_HTTP_PROT") != std::string::npos);
+  std::string shown = FormatConfig(loaded.value());
+  CHECK(shown.find("hush") == std::string::npos);
+  CHECK(shown.find("BOT_TELEGRAM_TOKEN = <set, masked>") != std::string::npos);
+  CHECK(shown.find("BOT_CUSTOM_API_KEY = <set, masked>") != std::string::npos);
+  CHECK(shown.find("BOT_SLACK_BOT_TOKEN = <unset>") != std::string::npos);
+}
+
+TEST_CASE("Config keeps the admin listener on loopback and checks thread bounds", "[config]") {
+  CHECK_FALSE(LoadConfig("", {{"BOT_ADMIN_HOST", "0.0.0.0"}}).ok());
+  CHECK_FALSE(LoadConfig("", {{"BOT_HTTP_MIN_THREADS", "10"}, {"BOT_HTTP_MAX_THREADS", "5"}}).ok());
+  CHECK_FALSE(LoadConfig("", {{"BOT_ADMIN_PORT", "8080"}}).ok());
+  CHECK(LoadConfig("", {{"BOT_ADMIN_PORT", "9091"}}).ok());
+}
+
+TEST_CASE("Every config field has a BOT_ variable derived from its key", "[config]") {
+  for (const auto& f : ConfigFields()) {
+    CAPTURE(f.key);
+    std::string expected = "BOT_";
+    for (char c : f.key) expected += c == '.' ? '_' : static_cast<char>(std::toupper(c));
+    CHECK(f.env == expected);
+    CHECK_FALSE(f.help.empty());
+    // The default round-trips through its own parser.
+    ServiceConfig c;
+    CHECK(f.set(c, f.get(ServiceConfig{})).ok());
+  }
+}
+
+}  // namespace
+}  // namespace bot::edge
