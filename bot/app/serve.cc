@@ -3,51 +3,129 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <time.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <future>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
+#include "bot/edge/config.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/log.h"
+#include "bot/edge/metrics.h"
 #include "bot/edge/reloader.h"
+#include "bot/edge/request_log.h"
 
 namespace bot::app {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: bot serve [--host 127.0.0.1] [--port 8080] [--intents DIR] [--facts DIR]\n"
-    "                 [--log-level info]\n"
+    "usage: bot serve [--config FILE] [--host 127.0.0.1] [--port 8080] [--intents DIR]\n"
+    "                 [--facts DIR] [--log-level info] [--log-text] [--admin-port N]\n"
     "Serves the HTTP API (POST /api/v1/ask, POST /api/v1/explain, GET /healthz,\n"
-    "GET /api/v1/intents, GET /api/v1/facts). SIGHUP reloads the knowledge;\n"
-    "SIGINT or SIGTERM stop after in-flight requests finish.\n";
+    "GET /readyz, GET /metrics, GET /api/v1/intents, GET /api/v1/facts).\n"
+    "Settings: defaults < --config FILE < BOT_* environment < flags (see\n"
+    "`bot config check`). --admin-port moves /admin/* and /metrics to a separate\n"
+    "loopback listener. SIGHUP reloads the knowledge; SIGINT or SIGTERM drain\n"
+    "(/readyz 503), stop accepting, finish in-flight work and exit 0.\n";
+
+// Flag name -> config key; flags beat the file and the environment.
+const std::pair<const char*, const char*> kFlagKeys[] = {
+    {"host", "http.host"},         {"port", "http.port"},      {"intents", "data.intents_dir"},
+    {"facts", "data.facts_dir"},   {"log-level", "log.level"}, {"admin-port", "admin.port"},
+};
+
+edge::HttpOptions HttpOptionsFrom(const edge::ServiceConfig& c) {
+  edge::HttpOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.min_threads = static_cast<size_t>(c.min_threads);
+  o.max_threads = static_cast<size_t>(c.max_threads);
+  o.read_timeout_ms = c.read_timeout_ms;
+  o.write_timeout_ms = c.write_timeout_ms;
+  o.keep_alive_timeout_s = c.keep_alive_timeout_s;
+  o.keep_alive_max_count = static_cast<size_t>(c.keep_alive_max_count);
+  o.max_body_bytes = static_cast<size_t>(c.max_body_bytes);
+  o.metrics_route = c.admin_port == 0;
+  return o;
+}
+
+// Publishes the knowledge in service as gauges at each scrape.
+void AddKnowledgeMetrics(edge::KnowledgeHolder* holder, edge::HttpServer* server) {
+  auto& m = edge::Metrics::Global();
+  m.Describe("bot_knowledge_info", edge::Metrics::Type::kGauge,
+             "The knowledge in service: 1, labelled with its content hash and load time.");
+  m.Describe("bot_knowledge_intents", edge::Metrics::Type::kGauge, "Intents in service.");
+  m.Describe("bot_knowledge_facts", edge::Metrics::Type::kGauge, "Facts in service.");
+  m.Describe("bot_draining", edge::Metrics::Type::kGauge,
+             "1 while shutting down (readyz answers 503), else 0.");
+  m.AddCollector([holder, server](edge::Metrics& metrics) {
+    auto k = holder->Get();
+    metrics.SetGauge("bot_draining", {}, server->draining() ? 1 : 0);
+    if (!k) return;
+    metrics.Clear("bot_knowledge_info");
+    metrics.SetGauge("bot_knowledge_info",
+                     {{"content_hash", k->version().content_hash.substr(0, 16)},
+                      {"loaded_at", k->version().loaded_at}},
+                     1);
+    metrics.SetGauge("bot_knowledge_intents", {}, static_cast<double>(k->intents().intents().size()));
+    metrics.SetGauge("bot_knowledge_facts", {}, static_cast<double>(k->facts().facts().size()));
+  });
+}
 
 }  // namespace
 
 int RunServe(const Args& args) {
   int exit_code = kExitOk;
-  auto flags = ParseVerbFlags(
-      "serve", kUsage, args,
-      KnowledgeFlagSpec({{"host", true}, {"port", true}, {"log-level", true}}), &exit_code);
+  auto flags = ParseVerbFlags("serve", kUsage, args,
+                              KnowledgeFlagSpec({{"host", true},
+                                                 {"port", true},
+                                                 {"log-level", true},
+                                                 {"log-text", false},
+                                                 {"admin-port", true},
+                                                 {"config", true},
+                                                 {"admin-port", true},
+                                                 {"config", true}}),
+                              &exit_code);
   if (!flags) return exit_code;
-  edge::HttpOptions options;
-  options.host = flags->Get("host", "127.0.0.1");
-  auto port = ParseNumber(flags->Get("port", "8080"));
-  if (!port || *port > 65535 || *port != static_cast<int>(*port)) {
-    std::cerr << "bot serve: --port takes a number from 0 to 65535\n";
-    return kExitUsage;
+  auto loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\nbot serve: invalid configuration\n";
+    return kExitFailure;
   }
-  options.port = static_cast<int>(*port);
-  if (flags->Has("log-level")) {
-    edge::LogLevel level;
-    if (!edge::ParseLogLevel(flags->Get("log-level"), &level)) {
-      std::cerr << "bot serve: --log-level is one of debug, info, warn, error\n";
+  for (const auto& [flag, key] : kFlagKeys) {
+    if (!flags->Has(flag)) continue;
+    core::Status set = edge::SetConfigField(&loaded.value(), key, flags->Get(flag));
+    if (!set.ok()) {
+      std::cerr << "bot serve: --" << flag << ": " << set.message() << "\n";
       return kExitUsage;
     }
-    edge::SetLogLevel(level);
   }
-  auto knowledge = LoadOrReport(*flags);
-  if (!knowledge) return kExitFailure;
+  if (flags->Has("log-text")) loaded.value().config.log_text = true;
+  const edge::ServiceConfig& config = loaded.value().config;
+  for (const auto& w : loaded.value().warnings) {
+    edge::Log(edge::LogLevel::kWarn, {{"event", "config"}, {"warning", w}});
+  }
+  edge::LogLevel level;
+  edge::ParseLogLevel(config.log_level, &level);  // validated by the config
+  edge::SetLogLevel(level);
+  edge::SetLogText(config.log_text);
+  edge::HttpOptions options = HttpOptionsFrom(config);
+  edge::KnowledgeSources sources;
+  sources.intents_dir = config.intents_dir;
+  sources.facts_dir = config.facts_dir;
+  auto load = edge::LoadKnowledge(sources);
+  if (!load.ok()) {
+    std::cerr << load.status().message() << "\n"
+              << "bot: the knowledge has errors; run `bot check` for details\n";
+    return kExitFailure;
+  }
+  auto knowledge = load.value();
 
   // Block the signals before any thread starts so every thread inherits it.
   sigset_t signals;
@@ -59,9 +137,25 @@ int RunServe(const Args& args) {
   signal(SIGPIPE, SIG_IGN);
 
   edge::KnowledgeHolder holder(knowledge);
-  edge::Reloader reloader(&holder, SourcesFrom(*flags));
+  edge::Reloader reloader(&holder, sources);
   edge::HttpServer server(&holder, options);
+  AddKnowledgeMetrics(&holder, &server);
+  // The admin listener: loopback only, no public API, /metrics (and the
+  // /admin/* routes) instead of the public port.
+  std::unique_ptr<edge::HttpServer> admin;
+  if (config.admin_port != 0) {
+    edge::HttpOptions admin_options;
+    admin_options.host = config.admin_host;
+    admin_options.port = config.admin_port;
+    admin_options.min_threads = 1;
+    admin_options.max_threads = 16;
+    admin_options.api_routes = false;
+    admin = std::make_unique<edge::HttpServer>(&holder, admin_options);
+  }
+  // /admin/* goes to the admin listener when there is one.
+  [[maybe_unused]] edge::HttpServer& admin_target = admin ? *admin : server;
   core::Status bound = server.Bind();
+  if (bound.ok() && admin) bound = admin->Bind();
   if (!bound.ok()) {
     std::cerr << "bot serve: " << bound.message() << "\n";
     return kExitFailure;
@@ -73,6 +167,14 @@ int RunServe(const Args& args) {
              {"facts", knowledge->facts().facts().size()},
              {"content_hash", knowledge->version().content_hash}});
   std::thread listener([&server] { server.Listen(); });
+  std::thread admin_listener;
+  if (admin) {
+    edge::Log(edge::LogLevel::kInfo,
+              {{"event", "listening"},
+               {"role", "admin"},
+               {"url", "http://" + config.admin_host + ":" + std::to_string(admin->port())}});
+    admin_listener = std::thread([&admin] { admin->Listen(); });
+  }
 
   while (true) {
     int sig = 0;
@@ -84,9 +186,31 @@ int RunServe(const Args& args) {
     edge::Log(edge::LogLevel::kInfo, {{"event", "shutdown"}, {"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
     break;
   }
-  server.Stop();
-  listener.join();
-  edge::Log(edge::LogLevel::kInfo, {{"event", "stopped"}});
+  // Drain: /readyz turns 503 so balancers stop routing here, while requests
+  // are still served; a second signal cuts the delay short.
+  server.SetDraining(true);
+  if (config.drain_delay_ms > 0) {
+    timespec delay{config.drain_delay_ms / 1000, (config.drain_delay_ms % 1000) * 1000000L};
+    sigtimedwait(&signals, nullptr, &delay);
+  }
+  // Stop accepting, let in-flight requests (and then the channels' send
+  // queue) finish, all within the deadline; past it, exit without waiting.
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(config.shutdown_deadline_ms);
+  auto stopped = std::async(std::launch::async, [&] {
+    server.Stop();
+    listener.join();
+    if (admin) {
+      admin->Stop();
+      admin_listener.join();
+    }
+  });
+  if (stopped.wait_until(deadline) != std::future_status::ready) {
+    edge::Log(edge::LogLevel::kError,
+              {{"event", "stopped"}, {"clean", false}, {"reason", "shutdown deadline passed"}});
+    std::_Exit(kExitFailure);  // workers are still busy; do not wait on them
+  }
+  edge::Log(edge::LogLevel::kInfo, {{"event", "stopped"}, {"clean", true}});
   return kExitOk;
 }
 

@@ -213,10 +213,16 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
 }  // namespace
 
 const std::vector<std::string> kSecretEnvVars = {
-    "BOT_ADMIN_TOKEN",           "BOT_TELEGRAM_TOKEN",        "BOT_TELEGRAM_SECRET_TOKEN",
+    "BOT_ADMIN_TOKEN",           "BOT_TELEGRAM_TOKEN",        "BOT_TELEGRAM_SECRET",
     "BOT_VIBER_TOKEN",           "BOT_MESSENGER_APP_SECRET",  "BOT_MESSENGER_PAGE_TOKEN",
     "BOT_MESSENGER_VERIFY_TOKEN", "BOT_WHATSAPP_APP_SECRET",  "BOT_WHATSAPP_TOKEN",
     "BOT_WHATSAPP_VERIFY_TOKEN", "BOT_SLACK_SIGNING_SECRET",  "BOT_SLACK_BOT_TOKEN",
+};
+
+const std::vector<std::string> kChannelEnvVars = {
+    "BOT_CHANNELS",    "BOT_TELEGRAM_MODE", "BOT_TELEGRAM_POLL_TIMEOUT", "BOT_TELEGRAM_API",
+    "BOT_VIBER_API",   "BOT_VIBER_NAME",    "BOT_GRAPH_API",             "BOT_GRAPH_API_VERSION",
+    "BOT_SLACK_API",
 };
 
 bool IsSecretEnvVar(const std::string& name) {
@@ -304,6 +310,9 @@ core::Result<LoadedConfig> LoadConfig(const std::string& path,
       }
     } else if (IsSecretEnvVar(name)) {
       if (!value.empty()) loaded.config.secrets[name] = value;
+    } else if (std::find(kChannelEnvVars.begin(), kChannelEnvVars.end(), name) !=
+               kChannelEnvVars.end()) {
+      loaded.channel_settings[name] = value;
     } else {
       loaded.warnings.push_back("environment: " + name + " is not a known setting");
     }
@@ -360,6 +369,8 @@ std::string FormatConfig(const LoadedConfig& loaded) {
     line += source != loaded.source.end() && source->second == "env" ? " " + f.env + ")" : ")";
     out += line + "\n";
   }
+  if (!loaded.channel_settings.empty()) out += "channel settings (environment):\n";
+  for (const auto& [name, value] : loaded.channel_settings) out += "  " + name + " = " + value + "\n";
   out += "secrets (environment only):\n";
   std::vector<std::string> names = kSecretEnvVars;
   for (const auto& [name, value] : loaded.config.secrets) {

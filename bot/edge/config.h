@@ -56,6 +56,9 @@ struct ServiceConfig {
 
 // The secrets the channels and the admin API read (all optional).
 extern const std::vector<std::string> kSecretEnvVars;
+// Non-secret channel settings the channels read themselves (API base URLs
+// for tests, modes); listed so they are not reported as unknown.
+extern const std::vector<std::string> kChannelEnvVars;
 
 // Whether an environment variable name holds a secret.
 bool IsSecretEnvVar(const std::string& name);
@@ -75,6 +78,7 @@ const std::vector<ConfigField>& ConfigFields();
 struct LoadedConfig {
   ServiceConfig config;
   std::map<std::string, std::string> source;  // key -> "default"|"file"|"env"|"flag"
+  std::map<std::string, std::string> channel_settings;  // kChannelEnvVars that are set
   std::vector<std::string> warnings;          // e.g. an unknown BOT_* variable
 };
 
