@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Load with faults: a bounded wrk run against `bot serve` while the knowledge
+# is reloaded repeatedly (SIGHUP every 100 ms) and 300 idle/trickling
+# connections are held open. Passes when there are zero failed requests,
+# zero 5xx, a normal client is served within a second while the 300
+# connections are open, and memory stays bounded. Prints the figures.
+# Usage: tests/load/run.sh [path/to/bot] [SECONDS=10] [CONNECTIONS=64]
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bot="$(realpath "${1:-$root/build/bin/bot}")"
+seconds="${2:-10}"
+conns="${3:-64}"
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
+tmp="$(mktemp -d)"
+cp -r "$root/intents" "$root/facts" "$tmp/"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bot" serve --port "$port" --intents "$tmp/intents" --facts "$tmp/facts" --log-level warn \
+  2>"$tmp/serve.log" &
+pid=$!
+cleanup() { kill "$reloader" 2>/dev/null; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+for i in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.05; done
+rss() { awk '/^VmRSS/{print $2}' "/proc/$pid/status"; }
+rss_start=$(rss)
+
+# Faults: reload continuously during the run.
+( while kill -HUP "$pid" 2>/dev/null; do sleep 0.1; done ) &
+reloader=$!
+
+# 300 idle and trickling connections, and a normal client's latency meanwhile.
+python3 - "$port" >"$tmp/slow.out" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(300):
+    s = socket.create_connection(("127.0.0.1", port))
+    if i % 2:
+        s.send(b"POST /api/v1/ask HTTP/1.1\r\nHost: x\r\n")  # trickler: never finishes
+    held.append(s)
+time.sleep(0.5)
+worst = 0.0
+for _ in range(20):
+    t = time.time()
+    c = socket.create_connection(("127.0.0.1", port))
+    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    ok = c.recv(100).startswith(b"HTTP/1.1 200")
+    c.close()
+    worst = max(worst, time.time() - t)
+    if not ok:
+        worst = 99
+    time.sleep(0.05)
+print(f"SLOW held=300 normal_client_worst_ms={worst*1000:.1f}", flush=True)
+time.sleep(2)
+PY
+slow=$!
+
+out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$root/tests/load/ask.lua" "http://127.0.0.1:$port" 2>&1)
+wait "$slow"
+kill "$reloader" 2>/dev/null; wait "$reloader" 2>/dev/null
+rss_end=$(rss)
+hwm=$(awk '/^VmHWM/{print $2}' "/proc/$pid/status")
+metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
+reloads_ok=$(echo "$metrics" | awk '/^bot_reloads_total\{.*result="ok"/{s+=$2} END{print s+0}')
+reloads_err=$(echo "$metrics" | awk '/^bot_reloads_total\{.*result="error"/{s+=$2} END{print s+0}')
+fivexx=$(echo "$metrics" | awk '/^bot_http_requests_total\{code="5/{s+=$2} END{print s+0}')
+echo "$out" | grep -E "Requests/sec|Latency |non-2xx|Socket errors|LOAD|99%"
+line=$(echo "$out" | grep '^LOAD')
+val() { echo "$line" | sed -n "s/.*$1=\([0-9]*\).*/\1/p"; }
+errors=$(( $(val errors_connect) + $(val errors_read) + $(val errors_write) + $(val errors_status) + $(val errors_timeout) ))
+echo "reloads ok=$reloads_ok error=$reloads_err  5xx=$fivexx  failed_requests=$errors"
+echo "rss_kb start=$rss_start end=$rss_end peak=$hwm"
+fail=0
+[ "$errors" -eq 0 ] || { echo "FAIL: $errors failed requests"; fail=1; }
+[ "$fivexx" -eq 0 ] || { echo "FAIL: $fivexx responses were 5xx"; fail=1; }
+[ "$reloads_ok" -gt 0 ] || { echo "FAIL: no reload happened"; fail=1; }
+[ "$hwm" -lt 262144 ] || { echo "FAIL: peak RSS above 256 MiB"; fail=1; }
+worst=$(sed -n 's/.*normal_client_worst_ms=\([0-9]*\).*/\1/p' "$tmp/slow.out")
+echo "300 idle/trickling connections held: a normal client's worst latency ${worst:-?} ms"
+[ -n "$worst" ] && [ "$worst" -lt 1000 ] || { echo "FAIL: normal client delayed by ${worst:-?} ms"; fail=1; }
+[ $fail -eq 0 ] && echo "load: passed" || echo "load: FAILED"
+exit $fail
