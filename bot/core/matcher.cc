@@ -1,8 +1,399 @@
 #include "bot/core/matcher.h"
 
 #include <algorithm>
+#include <map>
+
+#include "bot/core/normalizer.h"
 
 namespace bot::core {
+namespace {
+
+// Alternatives a simple pattern's group may expand to; more and it is left
+// to RE2 (the trie would grow for little gain).
+constexpr size_t kMaxAlternatives = 256;
+// Stand for `\b` and `\w*` inside an expanded alternative until resolved.
+constexpr char kBoundary = '\x01';
+constexpr char kRun = '\x02';
+
+bool IsWordByte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         c == '_';
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// A finite set of strings; kBoundary marks where `\b` must hold.
+using Language = std::vector<std::string>;
+
+// One alternative of a group of a simple pattern: `text`, then with `run`
+// the word characters after it (`\w*` followed by `\b` or by `tail`, which
+// starts with a non-word character, so the run is always the whole rest of
+// the word), then `tail`; word boundaries required before/after.
+struct SimpleAlternative {
+  std::string text;
+  bool boundary_before = false;
+  bool boundary_after = false;
+  bool run = false;
+  std::string tail;
+
+  std::string Key() const {
+    return text + '\0' + tail + '\0' + char('0' + boundary_before) +
+           char('0' + boundary_after) + char('0' + run);
+  }
+};
+using SimpleGroup = std::vector<SimpleAlternative>;
+
+// Recognises the simple shape (see matcher.h) in RE2 syntax: literal ASCII
+// characters, `\b`, `\d`, escaped punctuation, small classes like [a-z],
+// groups `(...)`/`(?:...)` with `|`, the `?` quantifier, and `.*` between
+// groups at the top level; a leading `(?i)`. Anything else: not simple.
+class SimpleReader {
+ public:
+  explicit SimpleReader(std::string_view p) : p_(p) {}
+
+  bool Read(std::vector<SimpleGroup>* groups) {
+    while (p_.substr(pos_, 4) == "(?i)") pos_ += 4;
+    std::vector<std::vector<Language>> branches(1);
+    Language current{""};
+    while (true) {
+      if (pos_ >= p_.size() || p_[pos_] == '|') {
+        if (!Close(&current, &branches.back())) return false;
+        if (pos_ >= p_.size()) break;
+        ++pos_;
+        branches.emplace_back();
+        current = {""};
+        continue;
+      }
+      if (p_.substr(pos_, 2) == ".*") {
+        pos_ += 2;
+        if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;
+        if (!Close(&current, &branches.back())) return false;
+        current = {""};
+        continue;
+      }
+      Language item;
+      if (!Item(&item) || !Quantifier(&item) || !Concat(&current, item)) return false;
+    }
+    std::vector<Language> languages;
+    if (branches.size() == 1) {
+      languages = std::move(branches[0]);
+    } else {
+      // `a|b` at the top: fine when each branch is one group.
+      Language all;
+      for (auto& b : branches) {
+        if (b.size() != 1) return false;
+        all.insert(all.end(), b[0].begin(), b[0].end());
+      }
+      languages.push_back(std::move(all));
+    }
+    if (languages.empty() || languages.size() > 0xffff) return false;
+    for (const Language& l : languages) {
+      SimpleGroup g;
+      if (!Resolve(l, &g)) return false;
+      groups->push_back(std::move(g));
+    }
+    return true;
+  }
+
+ private:
+  // Ends a group: nothing (the empty string alone) adds no constraint.
+  static bool Close(Language* current, std::vector<Language>* groups) {
+    if (current->size() == 1 && (*current)[0].empty()) return true;
+    std::sort(current->begin(), current->end());
+    current->erase(std::unique(current->begin(), current->end()), current->end());
+    groups->push_back(std::move(*current));
+    return true;
+  }
+
+  static bool Concat(Language* a, const Language& b) {
+    if (a->size() * b.size() > kMaxAlternatives) return false;
+    Language out;
+    out.reserve(a->size() * b.size());
+    for (const std::string& x : *a) {
+      for (const std::string& y : b) out.push_back(x + y);
+    }
+    *a = std::move(out);
+    return true;
+  }
+
+  // (...) (?:...), \b \d \<punct>, [class], a literal character.
+  bool Item(Language* out) {
+    char c = p_[pos_];
+    if (c == '(') {
+      ++pos_;
+      if (p_.substr(pos_, 2) == "?:") {
+        pos_ += 2;
+      } else if (pos_ < p_.size() && p_[pos_] == '?') {
+        return false;  // flags, named groups
+      }
+      if (!Alternation(out)) return false;
+      if (pos_ >= p_.size() || p_[pos_] != ')') return false;
+      ++pos_;
+      return true;
+    }
+    if (c == '[') return Class(out);
+    if (c == '\\') {
+      if (pos_ + 1 >= p_.size()) return false;
+      char e = p_[pos_ + 1];
+      pos_ += 2;
+      if (e == 'b') {
+        *out = {std::string(1, kBoundary)};
+        return true;
+      }
+      if (e == 'd') {
+        for (char d = '0'; d <= '9'; ++d) out->push_back(std::string(1, d));
+        return true;
+      }
+      if (e == 'w' && pos_ < p_.size() && p_[pos_] == '*') {
+        ++pos_;
+        if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;  // lazy: same matches
+        *out = {std::string(1, kRun)};
+        return true;
+      }
+      if (e > ' ' && e < 0x7f && !IsWordByte(static_cast<unsigned char>(e))) {
+        *out = {std::string(1, e)};
+        return true;
+      }
+      return false;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) return Utf8Literal(out);
+    if (!Plain(c)) return false;
+    ++pos_;
+    *out = {std::string(1, Lower(c))};
+    return true;
+  }
+
+  // One non-ASCII character, as written (the matcher guards against texts
+  // holding another case of it). Not the two RE2 folds into ASCII letters.
+  bool Utf8Literal(Language* out) {
+    unsigned char lead = static_cast<unsigned char>(p_[pos_]);
+    size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (n == 0 || pos_ + n > p_.size()) return false;
+    std::string c(p_.substr(pos_, n));
+    if (!IsValidUtf8(c) || c == "\xE2\x84\xAA" || c == "\xC5\xBF") return false;
+    pos_ += n;
+    *out = {c};
+    return true;
+  }
+
+  // An ASCII character that stands for itself outside a class.
+  static bool Plain(char c) {
+    if (c < ' ' || c >= 0x7f) return false;
+    return std::string_view("\\.+*?()|[]{}^$").find(c) == std::string_view::npos;
+  }
+
+  // Inside a group: branches of concatenations, no `.*`.
+  bool Alternation(Language* out) {
+    Language current{""};
+    while (true) {
+      if (pos_ >= p_.size()) return false;
+      char c = p_[pos_];
+      if (c == ')' || c == '|') {
+        out->insert(out->end(), current.begin(), current.end());
+        if (out->size() > kMaxAlternatives) return false;
+        if (c == ')') return true;
+        ++pos_;
+        current = {""};
+        continue;
+      }
+      if (c == '.') return false;
+      Language item;
+      if (!Item(&item) || !Quantifier(&item) || !Concat(&current, item)) return false;
+    }
+  }
+
+  // [abc], [a-z0-9]: ASCII, not negated, no escapes.
+  bool Class(Language* out) {
+    ++pos_;
+    std::string chars;
+    if (pos_ < p_.size() && (p_[pos_] == '^' || p_[pos_] == ']')) return false;
+    while (pos_ < p_.size() && p_[pos_] != ']') {
+      char c = p_[pos_];
+      if (c == '\\' || c == '[' || c < ' ' || c >= 0x7f) return false;
+      if (pos_ + 2 < p_.size() && p_[pos_ + 1] == '-' && p_[pos_ + 2] != ']') {
+        char hi = p_[pos_ + 2];
+        if (hi == '\\' || hi == '[' || hi < c || hi >= 0x7f) return false;
+        for (int x = c; x <= hi; ++x) chars += Lower(static_cast<char>(x));
+        pos_ += 3;
+      } else {
+        chars += Lower(c);
+        ++pos_;
+      }
+    }
+    if (pos_ >= p_.size()) return false;
+    ++pos_;
+    std::sort(chars.begin(), chars.end());
+    chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
+    for (char c : chars) out->push_back(std::string(1, c));
+    return !out->empty();
+  }
+
+  // `?` (greedy or lazy) adds the empty string; other repetition: not simple.
+  bool Quantifier(Language* item) {
+    if (pos_ >= p_.size()) return true;
+    char c = p_[pos_];
+    if (c == '*' || c == '+' || c == '{') return false;
+    if (c != '?') return true;
+    for (const std::string& s : *item) {
+      if (s.find(kRun) != std::string::npos) return false;
+    }
+    ++pos_;
+    if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;
+    if (pos_ < p_.size() && (p_[pos_] == '*' || p_[pos_] == '+' || p_[pos_] == '?' ||
+                             p_[pos_] == '{')) {
+      return false;
+    }
+    item->push_back("");
+    return true;
+  }
+
+  // Turns the marked strings of a group into alternatives. A `\b` between two
+  // literal characters is decided here (an impossible one drops the string);
+  // at either end it becomes a flag checked against the text.
+  static bool Resolve(const Language& language, SimpleGroup* group) {
+    for (const std::string& marked : language) {
+      SimpleAlternative a;
+      std::string* out = &a.text;
+      bool pending = false;      // a boundary since the last character
+      bool possible = true;
+      bool run_boundary = false;  // `\w*\b`
+      for (char c : marked) {
+        if (c == kBoundary) {
+          pending = true;
+          continue;
+        }
+        if (c == kRun) {
+          if (a.run || pending || a.text.empty()) return false;
+          a.run = true;
+          out = &a.tail;
+          continue;
+        }
+        if (a.run && a.tail.empty()) {
+          // What follows the run must end it: a non-word character, with no
+          // `\b` in between.
+          if (pending || IsWordByte(static_cast<unsigned char>(c))) return false;
+        }
+        if (pending) {
+          if (out->empty() && !a.run) {
+            a.boundary_before = true;
+          } else if (IsWordByte(static_cast<unsigned char>(out->back())) ==
+                     IsWordByte(static_cast<unsigned char>(c))) {
+            possible = false;
+          }
+          pending = false;
+        }
+        *out += c;
+      }
+      if (a.text.empty()) return false;  // matches the empty string
+      if (a.run && a.tail.empty()) {
+        run_boundary = pending;
+        pending = false;
+        const bool word_end = IsWordByte(static_cast<unsigned char>(a.text.back()));
+        if (!run_boundary) {
+          a.run = false;  // `x\w*` then `.*` or the end: `x` is enough
+        } else if (!word_end) {
+          a.run = false;  // `-\w*\b` first holds right after `-`, if ever
+          a.boundary_after = true;
+        }
+      } else {
+        a.boundary_after = pending;
+      }
+      if (possible) group->push_back(std::move(a));
+    }
+    return !group->empty();
+  }
+
+  std::string_view p_;
+  size_t pos_ = 0;
+};
+
+// Decodes the code point at text[*i] (valid UTF-8) and advances *i.
+uint32_t NextCodePoint(std::string_view text, size_t* i) {
+  unsigned char lead = static_cast<unsigned char>(text[*i]);
+  size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  uint32_t cp = n == 1 ? lead : lead & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (text[*i + k] & 0x3F);
+  *i += n;
+  return cp;
+}
+
+std::string EncodeUtf8(uint32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+// Every non-ASCII code point that RE2 matches case-insensitively to one of
+// `chars` without being one of them, asked of RE2 itself (its fold tables
+// are not public): one class of all `chars`, tried on every code point.
+std::vector<uint32_t> FoldGuard(const std::vector<uint32_t>& chars) {
+  std::vector<uint32_t> guard;
+  if (chars.empty()) return guard;
+  std::string cls = "[";
+  for (uint32_t c : chars) cls += EncodeUtf8(c);
+  cls += "]";
+  RE2 any(cls, Matcher::PatternOptions());
+  for (uint32_t cp = 0x80; cp < 0x20000; ++cp) {
+    if (cp >= 0xD800 && cp < 0xE000) continue;
+    if (RE2::FullMatch(EncodeUtf8(cp), any) &&
+        !std::binary_search(chars.begin(), chars.end(), cp)) {
+      guard.push_back(cp);
+    }
+  }
+  return guard;
+}
+
+void AddNonAscii(std::string_view s, std::vector<uint32_t>* chars) {
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = NextCodePoint(s, &i);
+    if (cp >= 0x80) chars->push_back(cp);
+  }
+}
+
+// Per-thread state of simple patterns during one Match: how many groups are
+// satisfied and where the last one ended. Stamped with the call's epoch so
+// it never needs clearing.
+struct SimpleState {
+  uint32_t epoch;
+  uint32_t next_group;
+  size_t end;
+};
+
+// An occurrence of a scanned literal that met its conditions.
+struct Occurrence {
+  int literal;
+  uint32_t start;
+  uint32_t end;
+};
+
+struct Scratch {
+  std::vector<SimpleState> states;
+  uint32_t epoch = 0;
+  std::vector<Occurrence> occurrences;
+  std::vector<int> atoms;
+  std::vector<int> ids;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+}  // namespace
 
 RE2::Options Matcher::PatternOptions() {
   RE2::Options options;
@@ -12,58 +403,181 @@ RE2::Options Matcher::PatternOptions() {
   return options;
 }
 
+Matcher::~Matcher() = default;
+
 std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patterns,
                                           std::vector<PatternError>* errors) {
-  // Atoms shorter than this would make the prefilter pass almost everything.
+  // RE2's atoms shorter than this would make its prefilter pass everything.
   constexpr int kMinAtomLength = 3;
   std::unique_ptr<Matcher> m(new Matcher());
-  m->filter_ = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
-  m->to_filtered_.assign(patterns.size(), -1);
   RE2::Options options = PatternOptions();
+  m->patterns_.resize(patterns.size());
+  m->groups_.assign(patterns.size(), 0);
+  std::vector<std::string> literals;
+  std::map<std::string, int> literal_ids;
+  std::vector<std::vector<Slot>> slots;
   for (size_t i = 0; i < patterns.size(); ++i) {
-    int id = -1;
-    RE2::ErrorCode code = m->filter_->Add(patterns[i], options, &id);
-    if (code != RE2::NoError) {
-      // Compile again on its own to recover RE2's message and argument.
-      RE2 probe(patterns[i], options);
-      errors->push_back({static_cast<int>(i), probe.error(), probe.error_arg()});
+    auto re = std::make_unique<RE2>(patterns[i], options);
+    if (!re->ok()) {
+      errors->push_back({static_cast<int>(i), re->error(), re->error_arg()});
       continue;
     }
-    m->to_filtered_[i] = id;
-    m->to_input_.push_back(static_cast<int>(i));
+    m->patterns_[i] = std::move(re);
+    m->usable_.push_back(static_cast<int>(i));
+    std::vector<SimpleGroup> groups;
+    if (SimpleReader(patterns[i]).Read(&groups)) {
+      m->groups_[i] = static_cast<uint16_t>(groups.size());
+      ++m->simple_count_;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        for (const SimpleAlternative& a : groups[g]) {
+          auto [it, added] = literal_ids.emplace(a.Key(), static_cast<int>(literals.size()));
+          if (added) {
+            literals.push_back(a.text);
+            m->literal_info_.push_back({a.boundary_before, a.boundary_after, a.run, a.tail});
+            m->any_run_ |= a.run;
+            slots.emplace_back();
+          }
+          slots[it->second].push_back({static_cast<int>(i), static_cast<uint16_t>(g)});
+        }
+      }
+      continue;
+    }
+    if (!m->filter_) m->filter_ = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+    int id = -1;
+    m->filter_->Add(patterns[i], options, &id);
+    m->filtered_to_input_.push_back(static_cast<int>(i));
   }
+  m->literals_ = std::make_unique<AtomScanner>(literals);
+  for (const auto& s : slots) {
+    m->slot_begin_.push_back(static_cast<uint32_t>(m->slots_.size()));
+    m->slots_.insert(m->slots_.end(), s.begin(), s.end());
+  }
+  m->slot_begin_.push_back(static_cast<uint32_t>(m->slots_.size()));
   std::vector<std::string> atoms;
-  if (!m->to_input_.empty()) m->filter_->Compile(&atoms);
-  m->atom_count_ = atoms.size();
-  m->scanner_ = std::make_unique<AtomScanner>(atoms);
+  if (m->filter_) m->filter_->Compile(&atoms);
+  m->atoms_ = std::make_unique<AtomScanner>(atoms);
+  m->atom_count_ = literals.size() + atoms.size();
+  std::vector<uint32_t> chars;
+  for (const auto& l : literals) AddNonAscii(l, &chars);
+  for (const auto& l : m->literal_info_) AddNonAscii(l.tail, &chars);
+  for (const auto& a : atoms) {
+    if (IsValidUtf8(a)) AddNonAscii(a, &chars);
+  }
+  std::sort(chars.begin(), chars.end());
+  chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
+  m->fold_guard_ = FoldGuard(chars);
   return m;
+}
+
+// The scans are exact on a text with no newline (`.*` stops there), valid
+// UTF-8 (`.` needs it), and no character that RE2 folds to a different
+// character of a literal: the Kelvin sign and long s (to k and s), and the
+// fold guard (e.g. upper-case Cyrillic, as literals are lower-case).
+bool Matcher::ScanIsExact(std::string_view text) const {
+  bool ascii = true;
+  for (char c : text) {
+    if (c == '\n') return false;
+    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  }
+  if (ascii) return true;
+  if (!IsValidUtf8(text)) return false;
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp = NextCodePoint(text, &i);
+    if (cp < 0x80) continue;
+    if (cp == 0x212A || cp == 0x17F) return false;
+    if (std::binary_search(fold_guard_.begin(), fold_guard_.end(), cp)) return false;
+  }
+  return true;
 }
 
 void Matcher::Match(std::string_view text, std::vector<int>* matches) const {
   matches->clear();
-  if (to_input_.empty()) return;
-  std::vector<int> atoms;
-  scanner_->Scan(text, &atoms);
-  std::vector<int> ids;
-  filter_->AllMatches(re2::StringPiece(text.data(), text.size()), atoms, &ids);
-  for (int id : ids) matches->push_back(to_input_[id]);
+  if (!ScanIsExact(text)) {
+    MatchNaive(text, matches);
+    return;
+  }
+  if (simple_count_ > 0) MatchSimple(text, matches);
+  if (filter_) MatchFiltered(text, matches);
   std::sort(matches->begin(), matches->end());
+}
+
+void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) const {
+  Scratch& scratch = ThreadScratch();
+  if (scratch.states.size() < patterns_.size()) {
+    scratch.states.resize(patterns_.size(), SimpleState{0, 0, 0});
+  }
+  if (++scratch.epoch == 0) {
+    for (SimpleState& s : scratch.states) s.epoch = 0;
+    scratch.epoch = 1;
+  }
+  const uint32_t epoch = scratch.epoch;
+  SimpleState* states = scratch.states.data();
+  const Slot* slots = slots_.data();
+  const uint32_t* slot_begin = slot_begin_.data();
+  const uint16_t* groups = groups_.data();
+  const size_t n = text.size();
+  auto word = [&](size_t at) {
+    return at < n && IsWordByte(static_cast<unsigned char>(text[at]));
+  };
+  // Occurrences that meet their literal's conditions, by where they end.
+  std::vector<Occurrence>& found = scratch.occurrences;
+  found.clear();
+  const Literal* info = literal_info_.data();
+  literals_->ForEachHit(text, [&](int literal, size_t end) {
+    const Literal& l = info[literal];
+    const size_t start = end - literals_->atom_length(literal);
+    if (l.boundary_before && (start > 0 && word(start - 1)) == word(start)) return;
+    if (l.run) {
+      while (word(end)) ++end;
+      if (!l.tail.empty()) {
+        if (n - end < l.tail.size()) return;
+        for (char c : l.tail) {
+          if (Lower(text[end++]) != c) return;
+        }
+      }
+    }
+    if (l.boundary_after && word(end - 1) == word(end)) return;
+    found.push_back({literal, static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+  });
+  if (any_run_) {
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; });
+  }
+  for (const Occurrence& o : found) {
+    for (uint32_t k = slot_begin[o.literal], e = slot_begin[o.literal + 1]; k < e; ++k) {
+      const Slot& slot = slots[k];
+      SimpleState& s = states[slot.pattern];
+      if (s.epoch != epoch) s = {epoch, 0, 0};
+      // The earliest-ending occurrence of each group after the previous one
+      // decides, so occurrences are taken in order of their end.
+      if (s.next_group != slot.group || o.start < s.end) continue;
+      s.end = o.end;
+      if (++s.next_group == groups[slot.pattern]) matches->push_back(slot.pattern);
+    }
+  }
+}
+
+void Matcher::MatchFiltered(std::string_view text, std::vector<int>* matches) const {
+  Scratch& scratch = ThreadScratch();
+  scratch.atoms.clear();
+  scratch.ids.clear();
+  atoms_->Scan(text, &scratch.atoms);
+  filter_->AllMatches(re2::StringPiece(text.data(), text.size()), scratch.atoms,
+                      &scratch.ids);
+  for (int id : scratch.ids) matches->push_back(filtered_to_input_[id]);
 }
 
 void Matcher::MatchNaive(std::string_view text, std::vector<int>* matches) const {
   matches->clear();
   re2::StringPiece piece(text.data(), text.size());
-  for (size_t id = 0; id < to_input_.size(); ++id) {
-    if (RE2::PartialMatch(piece, filter_->GetRE2(static_cast<int>(id)))) {
-      matches->push_back(to_input_[id]);
-    }
+  for (int i : usable_) {
+    if (RE2::PartialMatch(piece, *patterns_[i])) matches->push_back(i);
   }
 }
 
 const RE2* Matcher::pattern(int i) const {
-  if (i < 0 || static_cast<size_t>(i) >= to_filtered_.size()) return nullptr;
-  int id = to_filtered_[i];
-  return id < 0 ? nullptr : &filter_->GetRE2(id);
+  if (i < 0 || static_cast<size_t>(i) >= patterns_.size()) return nullptr;
+  return patterns_[i].get();
 }
 
 namespace {

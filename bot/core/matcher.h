@@ -1,12 +1,24 @@
 // Matcher: finds every pattern (of many thousands) that matches a normalised
-// question, fast. Design: RE2's FilteredRE2 derives from each pattern the
-// literal strings ("atoms") any match must contain; an Aho-Corasick scan
-// (AtomScanner) finds the atoms present in one pass over the question; only
-// patterns whose atom condition holds are confirmed with their own RE2.
-// Results are exactly those of trying every RE2 (MatchNaive), which tests and
-// `bot bench --verify` check. Immutable after Compile; Match is thread-safe.
+// question, fast, with results exactly those of trying every RE2 in turn
+// (MatchNaive), which tests and `bot bench --verify` check.
+//
+// Design. Most intent patterns are a few groups of literal alternatives,
+// with word boundaries, in order: `\b(how many|how much)\b.*\bdelegates?\b`.
+// Compile() recognises that shape (finite alternatives, `?`, small classes,
+// `\b`, groups joined by `.*`) and turns such a "simple" pattern into groups
+// of literal strings with boundary flags. One Aho-Corasick pass over the
+// question (AtomScanner) reports every occurrence of every such literal, in
+// order of its end; each occurrence advances the patterns that use it when
+// it satisfies the next group after the previous one (the earliest-ending
+// occurrence is always the right choice), so simple patterns are decided
+// without running any regex. Patterns outside that shape go through RE2's
+// FilteredRE2: required atoms found by a second scan, then RE2 confirms.
+// A text where the literal scan would not be exact (a newline, invalid UTF-8,
+// or a character RE2 case-folds to ASCII such as the Kelvin sign) is matched
+// by the naive loop. Immutable after Compile; Match is thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +48,7 @@ class Matcher {
   // match; the rest keep their input index.
   static std::unique_ptr<Matcher> Compile(const std::vector<std::string>& patterns,
                                           std::vector<PatternError>* errors);
+  ~Matcher();
 
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
@@ -47,17 +60,54 @@ class Matcher {
 
   // The compiled pattern at input index `i`, or nullptr if it failed.
   const RE2* pattern(int i) const;
-  size_t size() const { return to_filtered_.size(); }
+  size_t size() const { return patterns_.size(); }
+  // Literal strings the scan looks for (simple patterns and RE2's atoms).
   size_t atom_count() const { return atom_count_; }
+  // Patterns decided by the literal scan alone, without RE2.
+  size_t simple_count() const { return simple_count_; }
 
  private:
-  Matcher() = default;
+  // What an occurrence of a scanned literal must satisfy: word boundaries
+  // before/after, then (`run`) the rest of the word and a `tail`.
+  struct Literal {
+    bool boundary_before;
+    bool boundary_after;
+    bool run;
+    std::string tail;
+  };
+  // A literal satisfies group `group` of simple pattern `pattern`.
+  struct Slot {
+    int pattern;
+    uint16_t group;
+  };
 
+  Matcher() = default;
+  bool ScanIsExact(std::string_view text) const;
+  void MatchSimple(std::string_view text, std::vector<int>* matches) const;
+  void MatchFiltered(std::string_view text, std::vector<int>* matches) const;
+
+  std::vector<std::unique_ptr<RE2>> patterns_;  // by input index; null if bad
+  std::vector<int> usable_;                     // input indices that compiled
+
+  // Simple patterns.
+  std::unique_ptr<AtomScanner> literals_;
+  std::vector<Literal> literal_info_;
+  bool any_run_ = false;
+  std::vector<uint32_t> slot_begin_;  // per literal, into slots_ (+1 sentinel)
+  std::vector<Slot> slots_;
+  std::vector<uint16_t> groups_;      // by input index; 0 if not simple
+  size_t simple_count_ = 0;
+
+  // The rest, through FilteredRE2.
   std::unique_ptr<re2::FilteredRE2> filter_;
-  std::unique_ptr<AtomScanner> scanner_;
-  std::vector<int> to_filtered_;  // input index -> filter id, or -1
-  std::vector<int> to_input_;     // filter id -> input index
+  std::unique_ptr<AtomScanner> atoms_;
+  std::vector<int> filtered_to_input_;
   size_t atom_count_ = 0;
+
+  // Non-ASCII characters that RE2 would match case-insensitively to a
+  // character of a scanned literal or atom but that differ from it. A text
+  // holding one is matched by the naive loop (rare: questions are lower-cased).
+  std::vector<uint32_t> fold_guard_;
 };
 
 // How much literal text a pattern demands: characters that must appear in

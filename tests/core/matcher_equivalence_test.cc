@@ -1,0 +1,103 @@
+// The matcher's fast paths (literal scan, FilteredRE2) must return exactly
+// what trying every RE2 returns, on the shared benchmark sets and on texts
+// built to hit the edges: word boundaries, case, `?`, classes, newlines,
+// Cyrillic, the Kelvin sign and the long s that RE2 folds to ASCII letters.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <random>
+
+#include "bot/core/matcher.h"
+#include "bot/core/normalizer.h"
+#include "tests/support/test_support.h"
+
+using bot::core::Matcher;
+using bot::core::PatternError;
+
+namespace {
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("Matcher equals the naive loop on patterns_1000 and sampled questions",
+          "[matcher]") {
+  if (!bot::testing::HaveShared()) {
+    WARN("../shared is absent: skipping the shared benchmark set");
+    return;
+  }
+  const std::string bench = bot::testing::SharedDir() + "/bench/";
+  auto patterns = ReadLines(bench + "patterns_1000.txt");
+  auto questions = ReadLines(bench + "questions.txt");
+  REQUIRE(patterns.size() == 1000);
+  REQUIRE(questions.size() >= 1000);
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile(patterns, &errors);
+  REQUIRE(errors.empty());
+  // Most of these patterns must take the literal path, or it is not tested.
+  CHECK(m->simple_count() > patterns.size() / 2);
+  size_t matched = 0;
+  std::vector<int> fast, naive;
+  for (size_t i = 0; i < questions.size(); i += 7) {  // ~1,400 questions
+    for (const std::string& text : {bot::core::Normalize(questions[i]), questions[i]}) {
+      m->Match(text, &fast);
+      m->MatchNaive(text, &naive);
+      INFO(text);
+      REQUIRE(fast == naive);
+      matched += !fast.empty();
+    }
+  }
+  CHECK(matched > 100);  // the sample exercises matches, not only misses
+}
+
+TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fast path",
+          "[matcher]") {
+  const std::vector<std::string> patterns = {
+      R"((?i)\b(how many|how much)\b.*\bdelegates?\b)",
+      R"(\bjoin(ed)?\b.*\b(19|20)\d\d\b)",
+      R"(\bo[sc]ce\b)",
+      R"(kit\b.*\bkat)",
+      R"(\bsk\b|\bas\b)",
+      R"(a-b\b.*\bc)",
+      R"(\b(?:x|y) z\b.*z.*\bz)",
+      R"(ba(na)?na)",
+      R"(\bmins?k\b)",
+      R"(обсе.*\bminsk)",
+      R"(\bбел[а-я]*)",
+      R"(\bk\w*\b)",
+      R"(^kas)",
+      R"(\bk.s\b)",
+  };
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile(patterns, &errors);
+  REQUIRE(errors.empty());
+  CHECK(m->simple_count() >= 8);
+  // Pieces chosen to form and break the patterns' words and boundaries.
+  const std::vector<std::string> pieces = {
+      "how", " ", "many", "much", "delegate", "s", "join", "ed", "1998", "2003",
+      "osce", "occe", "kit", "kat", "k", "a", "s", "-", "b", "c", "x", "y", "z",
+      "ba", "na", "minsk", "mink", "обсе", "бел", "Бел", "K", "KAT", "MINSK", "_",
+      "\n", "\xE2\x84\xAA" /* Kelvin sign */, "\xC5\xBF" /* long s */, "?", "'"};
+  std::mt19937 rng(20240611);
+  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 12);
+  std::vector<int> fast, naive;
+  size_t nonempty = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int n = length(rng); n > 0; --n) text += pieces[piece(rng)];
+    m->Match(text, &fast);
+    m->MatchNaive(text, &naive);
+    INFO(text);
+    REQUIRE(fast == naive);
+    nonempty += !fast.empty();
+  }
+  CHECK(nonempty > 1000);
+}
