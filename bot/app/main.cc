@@ -22,6 +22,7 @@ const std::map<std::string, Verb>& Verbs() {
       {"explain", {bot::app::RunExplain, "show how a question is matched and answered"}},
       {"eval", {bot::app::RunEval, "score the bot on a question file (JSON lines)"}},
       {"config", {bot::app::RunConfig, "validate the service config; print it, secrets masked"}},
+      {"bench", {bot::app::RunBench, "measure answers/s, latency, compile time and memory"}},
   };
   return *kVerbs;
 }

@@ -14,5 +14,6 @@ int RunAsk(const Args& args);
 int RunExplain(const Args& args);
 int RunEval(const Args& args);
 int RunConfig(const Args& args);
+int RunBench(const Args& args);
 
 }  // namespace bot::app
