@@ -257,9 +257,8 @@ int RunBench(const Args& args) {
     while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
     Clock::time_point begin = Clock::now();
     Clock::time_point now = begin;
-    // Always at least one pass over the questions, so tiny --seconds still
-    // measure something.
-    while (now - begin < budget || run.answers < questions.size()) {
+    // Always at least one answer, so --seconds 0 still measures something.
+    while (now - begin < budget || run.answers == 0) {
       const size_t q = i++ % questions.size();
       Clock::time_point t0 = now;
       if (engine == "answer") {

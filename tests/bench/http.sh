@@ -4,7 +4,7 @@
 # fixed answer). Prints requests/s of both, the ratio, and latency p50/p99.
 #
 # usage: tests/bench/http.sh [BUILD_DIR]      (default: build)
-# env:   DURATION=10s CONNECTIONS=32 WRK_THREADS=2 QUESTION='...'
+# env:   DURATION=10s CONNECTIONS=32 WRK_THREADS=2 ROUNDS=2 QUESTION='...'
 #        INTENTS=intents FACTS=facts (the knowledge `bot serve` loads)
 # Needs `wrk` (Debian: apt-get install wrk). Loopback only. Exits 1 when the
 # bot is below 85% of the bare server's requests/s or its p99 is >= 5 ms.
@@ -87,8 +87,19 @@ print(f"{rps:.0f} {p50:.3f} {p99:.3f} {m.group(1) if m else 0} {'socket-errors' 
 PY
 }
 
-read -r BARE_RPS BARE_P50 BARE_P99 BARE_NON2XX BARE_ERR < <(run bare "$BARE_PORT")
-read -r BOT_RPS BOT_P50 BOT_P99 BOT_NON2XX BOT_ERR < <(run bot "$BOT_PORT")
+# Alternate the two servers ROUNDS times and keep each one's best round, so
+# a burst of other load on the machine does not decide the ratio.
+BARE_RPS=0 BOT_RPS=0
+for _ in $(seq "${ROUNDS:-2}"); do
+  read -r rps p50 p99 non2xx err < <(run bare "$BARE_PORT")
+  if python3 -c "import sys; sys.exit(0 if $rps > $BARE_RPS else 1)"; then
+    BARE_RPS=$rps BARE_P50=$p50 BARE_P99=$p99 BARE_NON2XX=$non2xx BARE_ERR=$err
+  fi
+  read -r rps p50 p99 non2xx err < <(run bot "$BOT_PORT")
+  if python3 -c "import sys; sys.exit(0 if $rps > $BOT_RPS else 1)"; then
+    BOT_RPS=$rps BOT_P50=$p50 BOT_P99=$p99 BOT_NON2XX=$non2xx BOT_ERR=$err
+  fi
+done
 
 echo "wrk: $CONNECTIONS connections, $WRK_THREADS threads, $DURATION, POST /api/v1/ask {\"text\": \"$QUESTION\"}"
 printf '%-8s %10s %9s %9s %8s\n' server 'req/s' 'p50 ms' 'p99 ms' 'non-2xx'
