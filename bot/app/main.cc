@@ -21,6 +21,9 @@ const std::map<std::string, Verb>& Verbs() {
       {"ask", {bot::app::RunAsk, "answer one question"}},
       {"explain", {bot::app::RunExplain, "show how a question is matched and answered"}},
       {"eval", {bot::app::RunEval, "score the bot on a question file (JSON lines)"}},
+      {"check", {bot::app::RunCheck, "validate intents and facts (errors, warnings, overlaps)"}},
+      {"test", {bot::app::RunTest, "run every example and test file; print coverage"}},
+      {"unmatched", {bot::app::RunUnmatched, "group logged fallbacks; name the closest intent"}},
       {"config", {bot::app::RunConfig, "validate the service config; print it, secrets masked"}},
       {"bench", {bot::app::RunBench, "measure answers/s, latency, compile time and memory"}},
   };

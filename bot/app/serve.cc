@@ -14,12 +14,15 @@
 
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
+#include "bot/edge/admin_routes.h"
 #include "bot/edge/config.h"
+#include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/log.h"
 #include "bot/edge/metrics.h"
 #include "bot/edge/reloader.h"
 #include "bot/edge/request_log.h"
+#include "bot/edge/unmatched_log.h"
 
 namespace bot::app {
 namespace {
@@ -27,12 +30,17 @@ namespace {
 constexpr char kUsage[] =
     "usage: bot serve [--config FILE] [--host 127.0.0.1] [--port 8080] [--intents DIR]\n"
     "                 [--facts DIR] [--log-level info] [--log-text] [--admin-port N]\n"
+    "                 [--unmatched-log FILE] [--no-watch]\n"
     "Serves the HTTP API (POST /api/v1/ask, POST /api/v1/explain, GET /healthz,\n"
     "GET /readyz, GET /metrics, GET /api/v1/intents, GET /api/v1/facts).\n"
     "Settings: defaults < --config FILE < BOT_* environment < flags (see\n"
     "`bot config check`). --admin-port moves /admin/* and /metrics to a separate\n"
     "loopback listener. SIGHUP reloads the knowledge; SIGINT or SIGTERM drain\n"
-    "(/readyz 503), stop accepting, finish in-flight work and exit 0.\n";
+    "(/readyz 503), stop accepting, finish in-flight work and exit 0.\n"
+    "Edits to the intents/facts directories reload automatically (inotify, 300 ms\n"
+    "debounce; --no-watch turns it off); a broken edit keeps the old knowledge.\n"
+    "With BOT_ADMIN_TOKEN set: POST /admin/reload, GET /admin/status (Bearer token).\n"
+    "--unmatched-log FILE records fallbacks as JSON lines for `bot unmatched`.\n";
 
 // Flag name -> config key; flags beat the file and the environment.
 const std::pair<const char*, const char*> kFlagKeys[] = {
@@ -89,8 +97,8 @@ int RunServe(const Args& args) {
                                                  {"log-text", false},
                                                  {"admin-port", true},
                                                  {"config", true},
-                                                 {"admin-port", true},
-                                                 {"config", true}}),
+                                                 {"unmatched-log", true},
+                                                 {"no-watch", false}}),
                               &exit_code);
   if (!flags) return exit_code;
   auto loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
@@ -140,6 +148,19 @@ int RunServe(const Args& args) {
   edge::Reloader reloader(&holder, sources);
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
+  std::unique_ptr<edge::UnmatchedLog> unmatched;
+  if (flags->Has("unmatched-log")) {
+    edge::UnmatchedLogOptions log_options;
+    log_options.path = flags->Get("unmatched-log");
+    auto opened = edge::UnmatchedLog::Open(log_options);
+    if (!opened.ok()) {
+      std::cerr << "bot serve: " << opened.status().message() << "\n";
+      return kExitFailure;
+    }
+    unmatched = std::move(opened.value());
+    server.set_answer_observer([log = unmatched.get()](const core::Question& q,
+                                                       const core::Reply& r) { log->Record(q, r); });
+  }
   // The admin listener: loopback only, no public API, /metrics (and the
   // /admin/* routes) instead of the public port.
   std::unique_ptr<edge::HttpServer> admin;
@@ -153,7 +174,8 @@ int RunServe(const Args& args) {
     admin = std::make_unique<edge::HttpServer>(&holder, admin_options);
   }
   // /admin/* goes to the admin listener when there is one.
-  [[maybe_unused]] edge::HttpServer& admin_target = admin ? *admin : server;
+  edge::HttpServer& admin_target = admin ? *admin : server;
+  edge::AddAdminRoutes(&admin_target, &holder, &reloader, config.Secret("BOT_ADMIN_TOKEN"));
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();
   if (!bound.ok()) {
@@ -167,6 +189,15 @@ int RunServe(const Args& args) {
              {"facts", knowledge->facts().facts().size()},
              {"content_hash", knowledge->version().content_hash}});
   std::thread listener([&server] { server.Listen(); });
+  edge::FileWatcher watcher({sources.intents_dir, sources.facts_dir},
+                            std::chrono::milliseconds(300),
+                            [&reloader] { reloader.Reload("watch"); });
+  if (!flags->Has("no-watch")) {
+    core::Status watching = watcher.Start();
+    if (!watching.ok()) {
+      edge::Log(edge::LogLevel::kWarn, {{"event", "watch"}, {"error", watching.message()}});
+    }
+  }
   std::thread admin_listener;
   if (admin) {
     edge::Log(edge::LogLevel::kInfo,

@@ -13,6 +13,9 @@ int RunServe(const Args& args);
 int RunAsk(const Args& args);
 int RunExplain(const Args& args);
 int RunEval(const Args& args);
+int RunCheck(const Args& args);
+int RunTest(const Args& args);
+int RunUnmatched(const Args& args);
 int RunConfig(const Args& args);
 int RunBench(const Args& args);
 

@@ -155,6 +155,7 @@ void HttpServer::AddApiRoutes() {
       } else {
         core::Reply reply = core::Answer(*knowledge, q);
         NoteAnswer(reply, "http");
+        if (answer_observer_) answer_observer_(q, reply);
         SendJson(res, 200, Dump(ReplyToJson(reply)));
       }
     };

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "bot/core/message.h"
 #include "bot/core/status.h"
 #include "bot/edge/knowledge_holder.h"
 
@@ -67,6 +68,11 @@ class HttpServer {
   void SetDraining(bool draining) { draining_ = draining; }
   bool draining() const { return draining_; }
 
+  // Called with every question and reply of POST /api/v1/ask (e.g. to log
+  // fallbacks); must be thread-safe. REQUIRES: before Start().
+  using AnswerObserver = std::function<void(const core::Question&, const core::Reply&)>;
+  void set_answer_observer(AnswerObserver observer) { answer_observer_ = std::move(observer); }
+
  private:
   class Server;
   void AddApiRoutes();
@@ -78,6 +84,7 @@ class HttpServer {
   std::map<std::string, std::set<std::string>> allowed_;  // path -> methods
   std::map<std::string, size_t> body_limits_;              // "METHOD path" -> bytes
   std::atomic<bool> draining_{false};
+  AnswerObserver answer_observer_;
   std::thread thread_;
   int port_ = 0;
 };

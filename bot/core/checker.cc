@@ -1,0 +1,961 @@
+#include "bot/core/checker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "bot/core/answerer.h"
+#include "bot/core/normalizer.h"
+
+namespace bot::core {
+namespace {
+
+// ---------------------------------------------------------------------------
+// A small model of the RE2 syntax editors write, enough to build strings a
+// pattern is meant to match. Anything it does not model makes the parse fail,
+// and the checks that need samples are skipped rather than guessed.
+
+struct CharClass {
+  bool negated = false;
+  std::vector<std::pair<char32_t, char32_t>> ranges;
+  bool word = false, digit = false, space = false;
+
+  bool Contains(char32_t c) const {
+    bool in = false;
+    for (const auto& [lo, hi] : ranges) in = in || (c >= lo && c <= hi);
+    bool ascii_word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_';
+    in = in || (word && ascii_word) || (digit && c >= '0' && c <= '9') ||
+         (space && (c == ' ' || c == '\t' || c == '\n' || c == '\r'));
+    return in != negated;
+  }
+
+  // One member, preferring readable ones; `choice` varies positive classes.
+  std::optional<char32_t> Pick(int choice) const {
+    if (!negated) {
+      std::vector<char32_t> options;
+      for (const auto& [lo, hi] : ranges) options.push_back(lo);
+      if (word) options.push_back('x');
+      if (digit) options.push_back('1');
+      if (space) options.push_back(' ');
+      if (options.empty()) return std::nullopt;
+      return options[static_cast<size_t>(choice) % options.size()];
+    }
+    for (char32_t c : {U' ', U'x', U'1', U'-', U'.', U'q'}) {
+      if (Contains(c)) return c;
+    }
+    return std::nullopt;
+  }
+};
+
+struct Node {
+  enum class Kind { kEmpty, kLiteral, kClass, kAny, kConcat, kAlternation, kRepeat };
+  Kind kind = Kind::kEmpty;
+  std::u32string literal;
+  CharClass cls;
+  std::vector<Node> kids;
+  int min = 0, max = -1;  // kRepeat; max -1 = unbounded
+  int id = 0;             // decorrelates choices between nodes
+};
+
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    *out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    *out += static_cast<char>(0xC0 | (c >> 6));
+    *out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    *out += static_cast<char>(0xE0 | (c >> 12));
+    *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (c >> 18));
+    *out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+std::u32string DecodeUtf8(const std::string& s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < len && i + k < s.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    out += c;
+    i += len;
+  }
+  return out;
+}
+
+class PatternParser {
+ public:
+  explicit PatternParser(std::u32string p) : p_(std::move(p)) {}
+
+  std::optional<Node> Parse() {
+    Node n = Alternation();
+    if (failed_ || pos_ != p_.size()) return std::nullopt;
+    return n;
+  }
+
+ private:
+  bool AtEnd() const { return pos_ >= p_.size(); }
+  char32_t Peek() const { return AtEnd() ? 0 : p_[pos_]; }
+
+  Node Make(Node::Kind kind) {
+    Node n;
+    n.kind = kind;
+    n.id = next_id_++;
+    return n;
+  }
+
+  Node Alternation() {
+    Node alt = Make(Node::Kind::kAlternation);
+    alt.kids.push_back(Concat());
+    while (!failed_ && Peek() == '|') {
+      ++pos_;
+      alt.kids.push_back(Concat());
+    }
+    if (alt.kids.size() == 1) return std::move(alt.kids[0]);
+    return alt;
+  }
+
+  Node Concat() {
+    Node cat = Make(Node::Kind::kConcat);
+    while (!failed_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
+      Node atom = Atom();
+      if (failed_) break;
+      Quantifier(&atom);
+      cat.kids.push_back(std::move(atom));
+    }
+    return cat;
+  }
+
+  void Quantifier(Node* atom) {
+    while (!failed_ && !AtEnd()) {
+      char32_t c = Peek();
+      int min = 0, max = -1;
+      if (c == '*') {
+        ++pos_;
+      } else if (c == '+') {
+        min = 1;
+        ++pos_;
+      } else if (c == '?') {
+        max = 1;
+        ++pos_;
+      } else if (c == '{' && Counted(&min, &max)) {
+        // Counted() consumed it.
+      } else {
+        return;
+      }
+      if (Peek() == '?') ++pos_;  // lazy: same strings
+      Node rep = Make(Node::Kind::kRepeat);
+      rep.min = min;
+      rep.max = max;
+      rep.kids.push_back(std::move(*atom));
+      *atom = std::move(rep);
+    }
+  }
+
+  // {n}, {n,}, {n,m}; anything else is a literal brace (as in RE2).
+  bool Counted(int* min, int* max) {
+    size_t i = pos_ + 1;
+    auto number = [&](int* out) {
+      size_t start = i;
+      int v = 0;
+      while (i < p_.size() && p_[i] >= '0' && p_[i] <= '9' && v < 1000) {
+        v = v * 10 + static_cast<int>(p_[i] - '0');
+        ++i;
+      }
+      *out = v;
+      return i > start;
+    };
+    if (!number(min)) return false;
+    *max = *min;
+    if (i < p_.size() && p_[i] == ',') {
+      ++i;
+      *max = -1;
+      number(max);
+      if (*max != -1 && i < p_.size() && p_[i] != '}') return false;
+    }
+    if (i >= p_.size() || p_[i] != '}') return false;
+    pos_ = i + 1;
+    return true;
+  }
+
+  Node Literal(char32_t c) {
+    Node n = Make(Node::Kind::kLiteral);
+    n.literal = std::u32string(1, c);
+    return n;
+  }
+
+  Node Atom() {
+    char32_t c = p_[pos_++];
+    switch (c) {
+      case '(':
+        return Group();
+      case '[':
+        return Class();
+      case '.':
+        return Make(Node::Kind::kAny);
+      case '^':
+      case '$':
+        return Make(Node::Kind::kEmpty);
+      case '\\':
+        return Escape();
+      case '*':
+      case '+':
+      case '?':
+        failed_ = true;
+        return Make(Node::Kind::kEmpty);
+      default:
+        return Literal(c);
+    }
+  }
+
+  Node Group() {
+    if (Peek() == '?') {
+      ++pos_;
+      if (Peek() == 'P' || Peek() == '<') {
+        if (Peek() == 'P') ++pos_;
+        if (Peek() != '<') {
+          failed_ = true;
+          return Make(Node::Kind::kEmpty);
+        }
+        while (!AtEnd() && Peek() != '>') ++pos_;
+        ++pos_;
+      } else {
+        // Flags: (?i) alone, or (?i:...) as a group.
+        while (!AtEnd() && Peek() != ':' && Peek() != ')') {
+          char32_t f = Peek();
+          if (f != 'i' && f != 'm' && f != 's' && f != 'U' && f != '-') {
+            failed_ = true;
+            return Make(Node::Kind::kEmpty);
+          }
+          ++pos_;
+        }
+        if (Peek() == ')') {
+          ++pos_;
+          return Make(Node::Kind::kEmpty);
+        }
+        ++pos_;  // ':'
+      }
+    }
+    Node inner = Alternation();
+    if (Peek() != ')') {
+      failed_ = true;
+      return inner;
+    }
+    ++pos_;
+    return inner;
+  }
+
+  bool ClassEscape(char32_t e, CharClass* cls, char32_t* single) {
+    switch (e) {
+      case 'd':
+        cls->digit = true;
+        return true;
+      case 'w':
+        cls->word = true;
+        return true;
+      case 's':
+        cls->space = true;
+        return true;
+      case 'n':
+        *single = '\n';
+        return true;
+      case 't':
+        *single = '\t';
+        return true;
+      default:
+        if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+          failed_ = true;  // \p{..}, \D, \x.. and friends: not modelled
+          return false;
+        }
+        *single = e;
+        return true;
+    }
+  }
+
+  Node Class() {
+    Node n = Make(Node::Kind::kClass);
+    if (Peek() == '^') {
+      n.cls.negated = true;
+      ++pos_;
+    }
+    bool first = true;
+    while (!AtEnd() && (Peek() != ']' || first)) {
+      first = false;
+      char32_t c = p_[pos_++];
+      if (c == '[' && Peek() == ':') {
+        failed_ = true;
+        return n;
+      }
+      if (c == '\\') {
+        if (AtEnd()) break;
+        char32_t single = 0;
+        if (!ClassEscape(p_[pos_++], &n.cls, &single)) return n;
+        if (single == 0) continue;
+        c = single;
+      }
+      if (Peek() == '-' && pos_ + 1 < p_.size() && p_[pos_ + 1] != ']') {
+        ++pos_;
+        char32_t hi = p_[pos_++];
+        if (hi == '\\') {
+          if (AtEnd()) break;
+          hi = p_[pos_++];
+        }
+        n.cls.ranges.push_back({c, hi});
+      } else {
+        n.cls.ranges.push_back({c, c});
+      }
+    }
+    if (Peek() != ']') {
+      failed_ = true;
+      return n;
+    }
+    ++pos_;
+    return n;
+  }
+
+  Node Escape() {
+    if (AtEnd()) {
+      failed_ = true;
+      return Make(Node::Kind::kEmpty);
+    }
+    char32_t e = p_[pos_++];
+    switch (e) {
+      case 'b':
+      case 'B':
+      case 'A':
+      case 'z':
+        return Make(Node::Kind::kEmpty);
+      default: {
+        Node n = Make(Node::Kind::kClass);
+        char32_t single = 0;
+        if (!ClassEscape(e, &n.cls, &single)) return Make(Node::Kind::kEmpty);
+        if (single != 0) return Literal(single);
+        return n;
+      }
+    }
+  }
+
+  std::u32string p_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+  int next_id_ = 0;
+};
+
+bool IsGap(const Node& n) {
+  return n.kind == Node::Kind::kRepeat && n.kids[0].kind == Node::Kind::kAny;
+}
+
+// Sample number `i`: alternation k of node n takes branch (i + n.id) mod k,
+// so `limit` samples cover every branch of any alternation up to that size.
+void Generate(const Node& n, int i, std::string* out) {
+  switch (n.kind) {
+    case Node::Kind::kEmpty:
+      return;
+    case Node::Kind::kLiteral:
+      for (char32_t c : n.literal) AppendUtf8(c, out);
+      return;
+    case Node::Kind::kClass:
+      if (auto c = n.cls.Pick(i + n.id)) AppendUtf8(*c, out);
+      return;
+    case Node::Kind::kAny:
+      *out += 'x';
+      return;
+    case Node::Kind::kConcat:
+      for (const Node& k : n.kids) Generate(k, i, out);
+      return;
+    case Node::Kind::kAlternation:
+      Generate(n.kids[static_cast<size_t>(i + n.id) % n.kids.size()], i, out);
+      return;
+    case Node::Kind::kRepeat: {
+      if (IsGap(n)) {
+        // A gap: a space keeps the words around it apart.
+        *out += ' ';
+        for (int k = 1; k < n.min; ++k) *out += 'x';
+        if (n.min > 1) *out += ' ';
+        return;
+      }
+      int count = n.min;
+      bool single_char = n.kids[0].kind == Node::Kind::kClass ||
+                         n.kids[0].kind == Node::Kind::kLiteral;
+      if (!single_char && (n.max == -1 || n.max > n.min) && (i + n.id) % 2 == 0) {
+        ++count;
+      }
+      for (int k = 0; k < count; ++k) Generate(n.kids[0], i, out);
+      return;
+    }
+  }
+}
+
+int MaxBranches(const Node& n) {
+  int m = n.kind == Node::Kind::kAlternation ? static_cast<int>(n.kids.size()) : 1;
+  for (const Node& k : n.kids) m = std::max(m, MaxBranches(k));
+  return m;
+}
+
+std::string CollapseSpaces(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::string> SplitWords(const std::string& s) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find(' ', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) words.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return words;
+}
+
+// Shortest common supersequence of two word lists; on ties takes from `a`
+// first when `a_first`.
+std::vector<std::string> Merge(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b, bool a_first) {
+  size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+  for (size_t x = n; x-- > 0;) {
+    for (size_t y = m; y-- > 0;) {
+      lcs[x][y] = a[x] == b[y] ? lcs[x + 1][y + 1] + 1
+                               : std::max(lcs[x + 1][y], lcs[x][y + 1]);
+    }
+  }
+  std::vector<std::string> out;
+  size_t x = 0, y = 0;
+  while (x < n && y < m) {
+    if (a[x] == b[y]) {
+      out.push_back(a[x]);
+      ++x;
+      ++y;
+    } else if (lcs[x + 1][y] > lcs[x][y + 1] ||
+               (lcs[x + 1][y] == lcs[x][y + 1] && a_first)) {
+      out.push_back(a[x++]);
+    } else {
+      out.push_back(b[y++]);
+    }
+  }
+  while (x < n) out.push_back(a[x++]);
+  while (y < m) out.push_back(b[y++]);
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+std::string Where(const SourceLocation& w) {
+  return w.file + ":" + std::to_string(w.line);
+}
+
+void Add(std::vector<Diagnostic>* out, Diagnostic::Severity severity,
+         const SourceLocation& where, const char* code, std::string message) {
+  out->push_back({severity, where, code, std::move(message)});
+}
+
+constexpr auto kError = Diagnostic::Severity::kError;
+constexpr auto kWarning = Diagnostic::Severity::kWarning;
+
+const Candidate* FindCandidate(const Explanation& e, int intent) {
+  for (const Candidate& c : e.candidates) {
+    if (c.intent == intent) return &c;
+  }
+  return nullptr;
+}
+
+bool IntentHasBrokenPattern(const Knowledge& k, int intent) {
+  const auto& patterns = k.intents().intents()[intent].patterns;
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    if (!k.matcher().pattern(k.first_pattern(intent) + static_cast<int>(p))) return true;
+  }
+  return false;
+}
+
+std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+// Why `w` outranks `l` (both live candidates of the same question).
+std::string WhyWins(const Candidate& w, const Candidate& l) {
+  if (w.priority != l.priority) {
+    return "higher priority (" + std::to_string(w.priority) + " > " +
+           std::to_string(l.priority) + ")";
+  }
+  if (w.specificity != l.specificity) {
+    return "more specific pattern (" + std::to_string(w.specificity) + " > " +
+           std::to_string(l.specificity) + " literal characters)";
+  }
+  return "same priority and specificity, earlier in file order";
+}
+
+std::string DescribePattern(const Knowledge& k, const Candidate& c) {
+  const LocatedText& p = k.intents().intents()[c.intent].patterns[c.pattern];
+  return "pattern `" + p.text + "` at " + Where(p.where);
+}
+
+void CheckExamples(const Knowledge& k, std::vector<Diagnostic>* out) {
+  const auto& all = k.intents().intents();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Intent& intent = all[i];
+    // Its patterns are already reported; its examples would only repeat that.
+    if (intent.patterns.empty() || IntentHasBrokenPattern(k, static_cast<int>(i))) continue;
+    for (const LocatedText& example : intent.examples) {
+      Explanation e = Explain(k, {example.text, "", "check"});
+      const Candidate* winner = e.winner ? &e.candidates[*e.winner] : nullptr;
+      if (winner && winner->intent == static_cast<int>(i)) continue;
+      const Candidate* own = FindCandidate(e, static_cast<int>(i));
+      std::string head = "example " + Quote(example.text) + " of intent `" + intent.id + "`";
+      if (own && own->vetoed_by < 0 && winner) {
+        const Intent& other = all[winner->intent];
+        Add(out, kError, example.where, "example-shadowed",
+            head + " is answered by higher-ranked intent `" + other.id + "` (" +
+                DescribePattern(k, *winner) + "; " + WhyWins(*winner, *own) +
+                "); make the patterns disjoint, add an `exclude` to `" + other.id +
+                "`, or raise `priority`");
+        continue;
+      }
+      std::string message = head;
+      if (own) {
+        const LocatedText& x = intent.exclude[own->vetoed_by];
+        message += " is vetoed by its own exclude `" + x.text + "` at " + Where(x.where);
+      } else {
+        message += " is not matched by any of its patterns (normalised: " +
+                   Quote(e.normalized) + ")";
+      }
+      if (winner) {
+        message += "; `" + all[winner->intent].id + "` answers it instead (" +
+                   DescribePattern(k, *winner) + ")";
+      } else {
+        message += "; the bot falls back";
+      }
+      Add(out, kError, example.where, "example-unmatched", message);
+    }
+    for (const LocatedText& counter : intent.counter_examples) {
+      Explanation e = Explain(k, {counter.text, "", "check"});
+      if (!e.winner) continue;
+      const Candidate& w = e.candidates[*e.winner];
+      if (w.intent != static_cast<int>(i)) continue;
+      Add(out, kError, counter.where, "counter-example-matched",
+          "counter-example " + Quote(counter.text) + " is answered by intent `" +
+              intent.id + "` (" + DescribePattern(k, w) +
+              "); tighten the pattern or add an `exclude`");
+    }
+  }
+}
+
+// Questions no editor means to answer; a pattern matching nearly all of
+// them will swallow questions meant for other intents.
+const std::vector<std::string>& Probes() {
+  static const auto* kProbes = new std::vector<std::string>{
+      "hello",
+      "x",
+      "what time is it",
+      "tell me a joke",
+      "who won the world cup in 2018",
+      "what is the capital of france",
+      "the weather in paris tomorrow",
+      "как дела",
+      "1234",
+      "zzz qqq",
+  };
+  return *kProbes;
+}
+
+void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
+  const auto& all = k.intents().intents();
+  RE2::Options options = Matcher::PatternOptions();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Intent& intent = all[i];
+    for (size_t p = 0; p < intent.patterns.size(); ++p) {
+      const LocatedText& text = intent.patterns[p];
+      const RE2* re = k.matcher().pattern(k.first_pattern(static_cast<int>(i)) +
+                                          static_cast<int>(p));
+      if (!re) continue;
+      if (RE2::PartialMatch("", *re)) {
+        Add(out, kWarning, text.where, "pattern-matches-empty",
+            "pattern `" + text.text + "` of intent `" + intent.id +
+                "` matches the empty string, so it matches every question");
+        continue;
+      }
+      size_t hits = 0;
+      for (const std::string& probe : Probes()) hits += RE2::PartialMatch(probe, *re);
+      if (hits * 10 >= Probes().size() * 8) {
+        Add(out, kWarning, text.where, "pattern-too-broad",
+            "pattern `" + text.text + "` of intent `" + intent.id + "` matches " +
+                std::to_string(hits) + " of " + std::to_string(Probes().size()) +
+                " unrelated questions (e.g. " + Quote(Probes()[0]) +
+                "); anchor it on the words the intent is about");
+        continue;
+      }
+      std::vector<std::string> samples = PatternSamples(text.text, 32);
+      if (samples.empty()) continue;  // syntax the sampler does not model
+      bool matched = false;
+      for (const std::string& s : samples) {
+        if (RE2::PartialMatch(Normalize(s), *re)) {
+          matched = true;
+          break;
+        }
+      }
+      for (const LocatedText& e : intent.examples) {
+        if (matched) break;
+        matched = RE2::PartialMatch(Normalize(e.text), *re);
+      }
+      if (!matched) {
+        Add(out, kWarning, text.where, "pattern-never-matches",
+            "pattern `" + text.text + "` of intent `" + intent.id +
+                "` can never match a normalised question (e.g. " + Quote(samples[0]) +
+                " normalises to " + Quote(Normalize(samples[0])) +
+                "); check anchors, `\\b` next to non-word characters, and characters "
+                "the normaliser rewrites (typographic quotes, dashes, upper case)");
+      }
+    }
+    for (const LocatedText& x : intent.exclude) {
+      RE2 re(x.text, options);
+      if (re.ok() && RE2::PartialMatch("", re)) {
+        Add(out, kWarning, x.where, "pattern-matches-empty",
+            "exclude `" + x.text + "` of intent `" + intent.id +
+                "` matches the empty string, so it vetoes every question");
+      }
+    }
+  }
+}
+
+void CheckReachability(const Knowledge& k, std::vector<Diagnostic>* out) {
+  std::vector<bool> reachable = ReachableFacts(k);
+  const auto& facts = k.facts().facts();
+  for (size_t f = 0; f < facts.size(); ++f) {
+    if (reachable[f]) continue;
+    Add(out, kWarning, facts[f].where, "unreachable-fact",
+        "no intent can say fact `" + facts[f].id +
+            "`; name it in some intent's `answer.facts` or remove it");
+  }
+  for (const Intent& intent : k.intents().intents()) {
+    if (!intent.examples.empty()) continue;
+    Add(out, kWarning, intent.where, "no-examples",
+        "intent `" + intent.id +
+            "` has no `examples`; add the questions it must answer so `bot check` "
+            "can test them");
+  }
+}
+
+// One way two intents can receive the same question.
+struct Witness {
+  int source = 0;  // 0 example, 1 one pattern's own sample, 2 merged samples
+  std::string text;
+  bool operator<(const Witness& o) const {
+    if (source != o.source) return source < o.source;
+    if (text.size() != o.text.size()) return text.size() < o.text.size();
+    return text < o.text;
+  }
+};
+
+void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
+                   std::vector<Diagnostic>* out) {
+  const auto& all = k.intents().intents();
+  const auto& flat = k.patterns();
+  const int n = static_cast<int>(flat.size());
+  std::map<std::pair<int, int>, std::set<Witness>> found;
+  auto offer = [&](int a, int b, int source, const std::string& text) {
+    if (a == b || text.empty()) return;
+    auto& set = found[{std::min(a, b), std::max(a, b)}];
+    set.insert({source, text});
+    if (set.size() > 4) set.erase(std::prev(set.end()));
+  };
+  std::vector<int> matches;
+  auto offer_all = [&](const std::string& text, int source) {
+    k.matcher().Match(text, &matches);
+    std::set<int> intents;
+    for (int m : matches) intents.insert(flat[m].intent);
+    for (int a : intents) {
+      for (int b : intents) {
+        if (a < b) offer(a, b, source, text);
+      }
+    }
+  };
+  // From the examples: questions people actually ask.
+  for (const Intent& intent : all) {
+    for (const auto& e : intent.examples) offer_all(Normalize(e.text), 0);
+  }
+  // From each pattern's own structure.
+  std::vector<std::vector<std::vector<std::string>>> words(n);
+  // Per sample, its significant words, sorted: a merge is only tried when two
+  // samples share one ("belarus" and "osce" do not count), since two
+  // unanchored patterns can always be satisfied by gluing their samples
+  // together, which says nothing about real questions.
+  std::vector<std::vector<std::vector<std::string>>> keys(n);
+  for (int p = 0; p < n; ++p) {
+    if (!k.matcher().pattern(p)) continue;
+    const Intent& intent = all[flat[p].intent];
+    for (const std::string& s :
+         PatternSamples(intent.patterns[flat[p].index_in_intent].text, 8)) {
+      std::string normalized = Normalize(s);
+      offer_all(normalized, 1);
+      words[p].push_back(SplitWords(normalized));
+      std::vector<std::string> key = SignificantWords(normalized);
+      std::sort(key.begin(), key.end());
+      keys[p].push_back(std::move(key));
+    }
+  }
+  // From two patterns at once: the words of one threaded through the other
+  // (their shortest common supersequence), when they share a significant
+  // word and the merge adds at most one word to the longer sample.
+  for (int a = 0; a < n; ++a) {
+    for (int b = a + 1; b < n; ++b) {
+      int ia = flat[a].intent, ib = flat[b].intent;
+      if (ia == ib || found.count({std::min(ia, ib), std::max(ia, ib)})) continue;
+      const RE2* ra = k.matcher().pattern(a);
+      const RE2* rb = k.matcher().pattern(b);
+      bool done = false;
+      for (size_t x = 0; x < words[a].size() && !done; ++x) {
+        for (size_t y = 0; y < words[b].size() && !done; ++y) {
+          const auto& ka = keys[a][x];
+          const auto& kb = keys[b][y];
+          std::vector<std::string> shared;
+          std::set_intersection(ka.begin(), ka.end(), kb.begin(), kb.end(),
+                                std::back_inserter(shared));
+          if (shared.empty()) continue;
+          const auto& wa = words[a][x];
+          const auto& wb = words[b][y];
+          for (bool a_first : {true, false}) {
+            auto merged = Merge(wa, wb, a_first);
+            if (merged.size() > std::max(wa.size(), wb.size()) + 1) break;
+            std::string text = Join(merged);
+            if (RE2::PartialMatch(text, *ra) && RE2::PartialMatch(text, *rb)) {
+              offer(ia, ib, 2, text);
+              done = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  size_t reported = 0;
+  for (const auto& [pair, witnesses] : found) {
+    for (const Witness& w : witnesses) {
+      Explanation e = Explain(k, {w.text, "", "check"});
+      const Candidate* a = FindCandidate(e, pair.first);
+      const Candidate* b = FindCandidate(e, pair.second);
+      if (!a || !b || a->vetoed_by >= 0 || b->vetoed_by >= 0) continue;
+      // Candidates are in rank order, so the earlier one wins.
+      bool a_wins = a < b;
+      const Candidate& win = a_wins ? *a : *b;
+      const Candidate& lose = a_wins ? *b : *a;
+      if (!options.all_overlaps && win.priority != lose.priority) break;
+      const LocatedText& lp = all[lose.intent].patterns[lose.pattern];
+      std::string message =
+          "intent `" + all[lose.intent].id + "` overlaps with `" + all[win.intent].id +
+          "` (" + DescribePattern(k, win) + "): both match " + Quote(w.text) +
+          ", and `" + all[win.intent].id + "` wins by " + WhyWins(win, lose);
+      const Candidate& top = e.candidates[*e.winner];
+      if (top.intent != win.intent) {
+        message += " (that question is answered by `" + all[top.intent].id + "`)";
+      }
+      message += "; if both should answer it, that is fine, else add an `exclude`";
+      Add(out, kWarning, lp.where, "overlap", message);
+      ++reported;
+      break;
+    }
+    if (reported >= options.max_overlaps) break;
+  }
+}
+
+// Common English endings, longest first.
+const char* const kSuffixes[] = {"ing", "ed", "es", "s"};
+
+}  // namespace
+
+std::vector<std::string> PatternSamples(const std::string& pattern, size_t limit) {
+  PatternParser parser(DecodeUtf8(pattern));
+  auto tree = parser.Parse();
+  if (!tree) return {};
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  int rounds = std::max(static_cast<int>(limit), std::min(64, 2 * MaxBranches(*tree)));
+  for (int i = 0; i < rounds && out.size() < limit; ++i) {
+    std::string s;
+    Generate(*tree, i, &s);
+    s = CollapseSpaces(s);
+    size_t lead = s.find_first_not_of(' ');
+    s = lead == std::string::npos ? "" : s.substr(lead);
+    if (seen.insert(s).second) out.push_back(s);
+  }
+  return out;
+}
+
+void Check(const Knowledge& knowledge, const CheckOptions& options,
+           std::vector<Diagnostic>* diagnostics) {
+  if (options.examples) CheckExamples(knowledge, diagnostics);
+  if (options.warnings) {
+    CheckReachability(knowledge, diagnostics);
+    CheckPatternShapes(knowledge, diagnostics);
+    CheckOverlaps(knowledge, options, diagnostics);
+  }
+}
+
+std::vector<bool> ReachableFacts(const Knowledge& k) {
+  const auto& facts = k.facts().facts();
+  std::vector<bool> reachable(facts.size(), false);
+  std::map<std::string, size_t> index;
+  for (size_t f = 0; f < facts.size(); ++f) index[facts[f].id] = f;
+  bool by_year = false;
+  const auto& all = k.intents().intents();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const AnswerSpec& a = all[i].answer;
+    if (!a.facts_by_year.empty()) by_year = true;
+    for (const auto& f : a.facts) {
+      if (auto it = index.find(f.text); it != index.end()) reachable[it->second] = true;
+    }
+    for (const TemplatePart& part : k.answer_template(static_cast<int>(i))) {
+      if (part.kind != TemplatePart::Kind::kFact) continue;
+      if (auto it = index.find(part.value); it != index.end()) reachable[it->second] = true;
+    }
+  }
+  if (by_year) {
+    for (size_t f = 0; f < facts.size(); ++f) {
+      if (!facts[f].date.empty() || facts[f].year || facts[f].period) reachable[f] = true;
+    }
+  }
+  return reachable;
+}
+
+Coverage ComputeCoverage(const Knowledge& k,
+                         const std::vector<std::pair<std::string, std::string>>& extra) {
+  Coverage c;
+  const auto& all = k.intents().intents();
+  const auto& flat = k.patterns();
+  c.intents = static_cast<int>(all.size());
+  c.patterns = static_cast<int>(flat.size());
+  std::vector<bool> exercised(flat.size(), false);
+  std::vector<int> matches;
+  auto exercise = [&](const std::string& question, int intent) {
+    k.matcher().Match(Normalize(question), &matches);
+    for (int m : matches) {
+      if (flat[m].intent == intent) exercised[m] = true;
+    }
+  };
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (!all[i].examples.empty()) ++c.intents_with_examples;
+    for (const auto& e : all[i].examples) exercise(e.text, static_cast<int>(i));
+  }
+  for (const auto& [question, id] : extra) {
+    int i = k.intents().IndexOf(id);
+    if (i >= 0) exercise(question, i);
+  }
+  for (size_t p = 0; p < flat.size(); ++p) {
+    if (!exercised[p]) {
+      c.unexercised.push_back(&all[flat[p].intent].patterns[flat[p].index_in_intent]);
+    }
+  }
+  std::vector<bool> reachable = ReachableFacts(k);
+  c.facts = static_cast<int>(reachable.size());
+  c.facts_reachable = static_cast<int>(std::count(reachable.begin(), reachable.end(), true));
+  return c;
+}
+
+std::vector<std::string> Stems(const std::string& normalized) {
+  std::vector<std::string> out;
+  for (std::string w : SignificantWords(normalized)) {
+    bool ascii = std::all_of(w.begin(), w.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (!ascii) {
+      std::u32string cps = DecodeUtf8(w);
+      if (cps.size() > 5) cps.resize(5);
+      w.clear();
+      for (char32_t c : cps) AppendUtf8(c, &w);
+    } else {
+      for (const char* suffix : kSuffixes) {
+        std::string s = suffix;
+        if (w.size() >= s.size() + 4 && w.compare(w.size() - s.size(), s.size(), s) == 0) {
+          w.resize(w.size() - s.size());
+          break;
+        }
+      }
+    }
+    out.push_back(std::move(w));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+NearestIndex::Index NearestIndex::BuildIndex(const std::vector<std::vector<std::string>>& docs) {
+  Index index;
+  for (size_t d = 0; d < docs.size(); ++d) {
+    for (const auto& s : docs[d]) index.postings[s].push_back(static_cast<int>(d));
+  }
+  index.norms.assign(docs.size(), 0);
+  for (const auto& [stem, list] : index.postings) {
+    double idf = std::log(1.0 + static_cast<double>(docs.size()) / list.size());
+    for (int d : list) index.norms[d] += idf * idf;
+  }
+  for (double& v : index.norms) v = std::sqrt(v);
+  return index;
+}
+
+std::pair<int, double> NearestIndex::Best(const Index& index,
+                                          const std::vector<std::string>& stems) {
+  std::map<int, double> score;
+  for (const auto& s : stems) {
+    auto it = index.postings.find(s);
+    if (it == index.postings.end()) continue;
+    double idf = std::log(1.0 + static_cast<double>(index.norms.size()) / it->second.size());
+    for (int d : it->second) score[d] += idf * idf;
+  }
+  std::pair<int, double> best{-1, 0};
+  for (const auto& [d, s] : score) {
+    double cosine = index.norms[d] > 0 ? s / index.norms[d] : 0;
+    if (cosine > best.second) best = {d, cosine};
+  }
+  return best;
+}
+
+NearestIndex::NearestIndex(const Knowledge& k) {
+  std::vector<std::vector<std::string>> docs;
+  for (const Intent& intent : k.intents().intents()) {
+    std::string bag = intent.id + " ";
+    for (const auto& e : intent.examples) bag += e.text + " ";
+    for (const auto& p : intent.patterns) {
+      for (const auto& s : PatternSamples(p.text, 4)) bag += s + " ";
+    }
+    docs.push_back(Stems(Normalize(bag)));
+  }
+  intents_ = BuildIndex(docs);
+  docs.clear();
+  for (const Fact& f : k.facts().facts()) {
+    std::string bag = f.text + " ";
+    for (const auto& t : f.tags) bag += t + " ";
+    for (const auto& a : f.aliases) bag += a + " ";
+    docs.push_back(Stems(Normalize(bag)));
+  }
+  facts_ = BuildIndex(docs);
+}
+
+NearestIndex::Nearest NearestIndex::Find(const std::string& normalized) const {
+  std::vector<std::string> stems = Stems(normalized);
+  Nearest n;
+  std::tie(n.intent, n.intent_score) = Best(intents_, stems);
+  std::tie(n.fact, n.fact_score) = Best(facts_, stems);
+  return n;
+}
+
+}  // namespace bot::core

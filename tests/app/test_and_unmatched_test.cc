@@ -1,0 +1,127 @@
+// `bot test` and `bot unmatched` as an editor runs them.
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;
+};
+
+Run RunBot(const std::string& args) {
+  std::string command = "'" BOT_BINARY "' " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+const char kFacts[] = R"(facts:
+  - id: f.join
+    text: Belarus joined the OSCE on 30 January 1992.
+    source: doc#4
+    aliases: [accession, membership]
+  - id: f.vienna
+    text: The Permanent Delegation works in Vienna.
+    source: doc#4
+    aliases: [delegation, mission]
+  - id: f.lost
+    text: Nobody asks about this.
+    source: doc#9
+)";
+
+const char kIntents[] = R"(intents:
+  - id: joined
+    patterns:
+      - '\bjoin\w*\b'
+      - '\baccession\b'
+    answer:
+      facts: [f.join]
+    examples: ['When did Belarus join the OSCE?']
+    counter_examples: ['Where is the delegation?']
+  - id: delegation
+    patterns: ['\bdelegation\b']
+    answer:
+      facts: [f.vienna]
+    examples: ['Where is the delegation?']
+)";
+
+std::string Dirs(const bot::testing::TempDir& dir) {
+  return "--intents " + dir.path() + "/intents --facts " + dir.path() + "/facts";
+}
+
+}  // namespace
+
+TEST_CASE("bot test runs examples, counter-examples and test files and prints coverage",
+          "[test_verb]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", kFacts);
+  dir.Write("intents/i.yaml", kIntents);
+  dir.Write("intents/tests/t.yaml", R"(tests:
+  - {q: "Belarus accession date", intent: joined}
+  - {q: "What is the weather?", intent: fallback}
+)");
+  Run ok = RunBot("test " + Dirs(dir));
+  INFO(ok.out);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("5 passed, 0 failed"));
+  CHECK_THAT(ok.out, Catch::Contains("coverage: intents with examples 2/2, facts reachable 2/3, "
+                                     "patterns never exercised by an example 0/3"));
+
+  SECTION("a failing test file case fails the run and is shown") {
+    dir.Write("intents/tests/t.yaml", R"(tests:
+  - {q: "Where is the delegation?", intent: joined}
+)");
+    Run bad = RunBot("test --failures " + Dirs(dir));
+    INFO(bad.out);
+    CHECK(bad.exit_code == 1);
+    CHECK_THAT(bad.out, Catch::Contains("FAIL") && Catch::Contains("Where is the delegation?") &&
+                            Catch::Contains("t.yaml:2"));
+    CHECK_THAT(bad.out, Catch::Contains("3 passed, 1 failed"));
+    CHECK_THAT(bad.out, Catch::Contains("unexercised") && Catch::Contains("\\baccession\\b"));
+  }
+}
+
+TEST_CASE("bot unmatched groups fallbacks and names the closest intent and fact",
+          "[unmatched_verb]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", kFacts);
+  dir.Write("intents/i.yaml", kIntents);
+  dir.Write("u.jsonl",
+            R"({"text":"Who heads the Belarus mission in Vienna?","session":"aa"}
+{"text":"who heads the belarus mission in vienna","session":"bb"}
+{"text":"Who heads the Belarus mission in Vienna??","session":"aa"}
+not json
+{"text":"What is the capital of Peru?"}
+)");
+  dir.Write("u.jsonl.1", R"({"text":"Belarus membership date?"})" "\n");
+  Run r = RunBot("unmatched --json " + Dirs(dir) + " " + dir.path() + "/u.jsonl");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out.substr(r.out.find('[')));
+  REQUIRE(j.size() == 3);
+  CHECK(j[0]["normalized"] == "who heads the belarus mission in vienna");
+  CHECK(j[0]["count"] == 3);
+  CHECK(j[0]["sessions"] == 2);
+  CHECK(j[0]["closest_fact"]["id"] == "f.vienna");
+  bool found = false;
+  for (const auto& g : j) {
+    if (g["normalized"] == "belarus membership date") {
+      found = true;
+      CHECK(g["closest_fact"]["id"] == "f.join");
+    }
+    if (g["normalized"] == "what is the capital of peru") CHECK(g["closest_intent"].is_null());
+  }
+  CHECK(found);
+}

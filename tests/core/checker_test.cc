@@ -1,0 +1,259 @@
+#include "bot/core/checker.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "bot/core/normalizer.h"
+#include "re2/re2.h"
+#include "tests/support/test_support.h"
+
+namespace {
+
+using bot::core::Check;
+using bot::core::CheckOptions;
+using bot::core::Diagnostic;
+using bot::core::PatternSamples;
+
+const char kFacts[] = R"(
+facts:
+  - id: f.join
+    text: Belarus joined on 30 January 1992.
+    source: doc#1
+    aliases: [accession]
+  - id: f.vienna
+    text: The delegation works in Vienna.
+    source: doc#2
+)";
+
+std::vector<Diagnostic> CheckYaml(const std::string& intents, CheckOptions options = {}) {
+  auto k = bot::testing::KnowledgeFromYaml(kFacts, intents);
+  std::vector<Diagnostic> out;
+  Check(*k, options, &out);
+  return out;
+}
+
+std::vector<Diagnostic> WithCode(const std::vector<Diagnostic>& all, const std::string& code) {
+  std::vector<Diagnostic> out;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(out),
+               [&](const Diagnostic& d) { return d.code == code; });
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("PatternSamples uses every alternation branch and fills gaps with a space",
+          "[checker]") {
+  auto samples = PatternSamples(R"(\b(when|what year)\b.*\bjoin\w*\b)", 8);
+  CHECK(Contains(samples, "when join"));
+  CHECK(Contains(samples, "what year join"));
+  auto optional = PatternSamples(R"(\bjoin\w* (the )?osce\b)", 8);
+  CHECK(Contains(optional, "join the osce"));
+  CHECK(Contains(optional, "join osce"));
+  auto classes = PatternSamples(R"(bec[oa]me)", 4);
+  CHECK(std::set<std::string>(classes.begin(), classes.end()) ==
+        std::set<std::string>{"become", "became"});
+  CHECK(PatternSamples(R"((?P<year>\d{4}))", 4) == std::vector<std::string>{"1111"});
+  CHECK(PatternSamples("(беларус|белорус).*обсе", 4).size() == 2);
+}
+
+TEST_CASE("PatternSamples gives up on syntax it does not model instead of guessing",
+          "[checker]") {
+  CHECK(PatternSamples(R"(\p{L}+)", 4).empty());
+  CHECK(PatternSamples(R"([[:alpha:]]+)", 4).empty());
+  CHECK(PatternSamples("(unclosed", 4).empty());
+}
+
+TEST_CASE("Every shipped pattern that the sampler models has a sample it matches",
+          "[checker]") {
+  auto k = bot::testing::ShippedKnowledge();
+  for (const auto& intent : k->intents().intents()) {
+    for (size_t p = 0; p < intent.patterns.size(); ++p) {
+      const std::string& text = intent.patterns[p].text;
+      auto samples = PatternSamples(text, 32);
+      if (samples.empty()) continue;
+      const RE2* re = k->matcher().pattern(k->first_pattern(k->intents().IndexOf(intent.id)) +
+                                           static_cast<int>(p));
+      REQUIRE(re != nullptr);
+      bool any = std::any_of(samples.begin(), samples.end(), [&](const std::string& s) {
+        return RE2::PartialMatch(bot::core::Normalize(s), *re);
+      });
+      CAPTURE(text, samples.front());
+      CHECK(any);
+    }
+  }
+}
+
+TEST_CASE("Check names the higher-ranked intent that takes an example", "[checker]") {
+  auto d = CheckYaml(R"(
+intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did Belarus join the delegation?']
+  - id: delegation
+    priority: 2
+    patterns: ['\bdelegation\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Where is the delegation?']
+)");
+  auto shadowed = WithCode(d, "example-shadowed");
+  REQUIRE(shadowed.size() == 1);
+  CHECK(shadowed[0].severity == Diagnostic::Severity::kError);
+  CHECK(shadowed[0].where.line == 6);
+  CHECK_THAT(shadowed[0].message, Catch::Contains("`delegation`") &&
+                                      Catch::Contains("\\bdelegation\\b") &&
+                                      Catch::Contains("intents.yaml:9"));
+}
+
+TEST_CASE("Check reports an example vetoed by its own exclude", "[checker]") {
+  auto d = CheckYaml(R"(
+intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b']
+    exclude: ['\bnato\b']
+    answer: {facts: [f.join, f.vienna]}
+    examples: ['When did Belarus join NATO?']
+)");
+  auto unmatched = WithCode(d, "example-unmatched");
+  REQUIRE(unmatched.size() == 1);
+  CHECK_THAT(unmatched[0].message, Catch::Contains("vetoed by its own exclude `\\bnato\\b`"));
+}
+
+TEST_CASE("Check finds an overlap only the patterns reveal and names the winner",
+          "[checker]") {
+  // No example is matched by both intents: the witness must come from the
+  // patterns' own structure.
+  const std::string intents = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  auto overlaps = WithCode(CheckYaml(intents), "overlap");
+  REQUIRE(overlaps.size() == 1);
+  const Diagnostic& o = overlaps[0];
+  CHECK(o.severity == Diagnostic::Severity::kWarning);
+  CHECK(o.where.line == 4);  // the losing intent's pattern
+  CHECK_THAT(o.message, Catch::Contains("both match \"when join the osce\"") &&
+                            Catch::Contains("`join.osce` wins"));
+  // The witness really is matched by both patterns.
+  RE2::Options opts;
+  opts.set_case_sensitive(false);
+  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
+  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+}
+
+TEST_CASE("Check does not call two intents overlapping when an exclude separates them",
+          "[checker]") {
+  auto d = CheckYaml(R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    exclude: ['\bosce\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)");
+  CHECK(WithCode(d, "overlap").empty());
+}
+
+TEST_CASE("Overlaps that priority settles are reported only on request", "[checker]") {
+  const std::string intents = R"(
+intents:
+  - id: when
+    priority: 1
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  CHECK(WithCode(CheckYaml(intents), "overlap").empty());
+  CheckOptions all;
+  all.all_overlaps = true;
+  auto overlaps = WithCode(CheckYaml(intents, all), "overlap");
+  REQUIRE(overlaps.size() == 1);
+  CHECK_THAT(overlaps[0].message, Catch::Contains("`when` wins by higher priority (1 > 0)"));
+}
+
+TEST_CASE("Unrelated keyword intents are not reported as overlapping", "[checker]") {
+  auto d = CheckYaml(R"(
+intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did Belarus join?']
+  - id: vienna
+    patterns: ['\bvienna\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Vienna?']
+)");
+  CHECK(d.empty());
+}
+
+TEST_CASE("ComputeCoverage counts examples, reachable facts and unexercised patterns",
+          "[checker]") {
+  auto k = bot::testing::KnowledgeFromYaml(kFacts, R"(
+intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b', '\baccession\b']
+    answer: {facts: [f.join]}
+    examples: ['When did Belarus join?']
+  - id: quiet
+    patterns: ['\bquiet\b']
+    answer: {text: 'Shh.'}
+)");
+  auto c = bot::core::ComputeCoverage(*k, {});
+  CHECK(c.intents == 2);
+  CHECK(c.intents_with_examples == 1);
+  CHECK(c.facts == 2);
+  CHECK(c.facts_reachable == 1);
+  CHECK(c.patterns == 3);
+  REQUIRE(c.unexercised.size() == 2);
+  CHECK(c.unexercised[0]->text == "\\baccession\\b");
+  // A test-file question exercises the pattern it matches.
+  auto with_test = bot::core::ComputeCoverage(*k, {{"Belarus accession", "joined"}});
+  CHECK(with_test.unexercised.size() == 1);
+}
+
+TEST_CASE("NearestIndex names the closest intent and fact of a question", "[checker]") {
+  auto k = bot::testing::KnowledgeFromYaml(kFacts, R"(
+intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did Belarus join?']
+  - id: delegation
+    patterns: ['\bdelegation\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Where does the delegation work?']
+)");
+  bot::core::NearestIndex index(*k);
+  auto n = index.Find(bot::core::Normalize("Which year was Belarus joining?"));
+  REQUIRE(n.intent >= 0);
+  CHECK(k->intents().intents()[n.intent].id == "joined");
+  auto f = index.Find(bot::core::Normalize("is the office in vienna?"));
+  REQUIRE(f.fact >= 0);
+  CHECK(k->facts().facts()[f.fact].id == "f.vienna");
+  CHECK(index.Find("zzz").intent == -1);
+}
+
+TEST_CASE("Stems folds common English endings and long Cyrillic words", "[checker]") {
+  CHECK(bot::core::Stems("joined joining joins") == std::vector<std::string>{"join"});
+  CHECK(bot::core::Stems("беларуси беларусь") == std::vector<std::string>{"белар"});
+}
