@@ -297,7 +297,10 @@ core::Result<LoadedConfig> LoadConfig(const std::string& path,
   std::vector<std::string> errors;
   if (!path.empty()) ApplyFile(path, &loaded, &errors);
 
-  for (const auto& [name, value] : env) {
+  for (const auto& entry : env) {
+    // Named copies: clang 14 cannot capture structured bindings in lambdas.
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     if (name.rfind("BOT_", 0) != 0) continue;
     auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
                               [&](const ConfigField& f) { return f.env == name; });
