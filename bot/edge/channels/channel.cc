@@ -1,0 +1,63 @@
+#include "bot/edge/channels/channel.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace bot::edge::channels {
+
+const char kGreetingText[] =
+    "Hello! I answer questions about Belarus in the OSCE. Ask me in your own words, "
+    "for example: When did Belarus join the OSCE?";
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::string(value) : std::string();
+  };
+}
+
+std::string ChannelConfig::Get(const std::string& name, const std::string& fallback) const {
+  std::string value = env ? env(name) : std::string();
+  return value.empty() ? fallback : value;
+}
+
+std::optional<SendVerdict> ClassifyCommon(const ApiResponse& response) {
+  using Kind = SendVerdict::Kind;
+  if (!response.transport_ok) return SendVerdict{Kind::kRetry, std::nullopt, "no response"};
+  int s = response.status;
+  if (s >= 200 && s < 300) return std::nullopt;
+  if (s == 429) {
+    SendVerdict v{Kind::kRetry, std::nullopt, "http 429"};
+    auto it = response.headers.find("Retry-After");
+    if (it != response.headers.end()) {
+      int64_t seconds = 0;
+      const std::string& t = it->second;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), seconds);
+      if (ec == std::errc() && end == t.data() + t.size() && seconds >= 0) {
+        v.retry_after = std::chrono::seconds(seconds);
+      }
+    }
+    return v;
+  }
+  if (s >= 500) return SendVerdict{Kind::kRetry, std::nullopt, "http " + std::to_string(s)};
+  return SendVerdict{Kind::kGiveUp, std::nullopt, "http " + std::to_string(s)};
+}
+
+void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix) {
+  size_t scheme = url.find("://");
+  size_t host_start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t slash = url.find('/', host_start);
+  *base = url.substr(0, slash);
+  *prefix = slash == std::string::npos ? "" : url.substr(slash);
+  while (!prefix->empty() && prefix->back() == '/') prefix->pop_back();
+}
+
+std::string TruncateUtf8(const std::string& text, size_t n) {
+  if (text.size() <= n) return text;
+  size_t end = n;
+  // Step back over continuation bytes to the start of the cut sequence.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace bot::edge::channels

@@ -1,0 +1,219 @@
+#include "bot/edge/channels/channels.h"
+
+#include "bot/core/answerer.h"
+#include "bot/edge/channels/text_split.h"
+#include "bot/edge/json_codec.h"
+#include "bot/edge/log.h"
+
+namespace bot::edge::channels {
+namespace {
+
+void NotFound(httplib::Response& res) {
+  SendJson(res, 404, Dump(ErrorJson("no such endpoint")));
+}
+
+}  // namespace
+
+ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfig config,
+                       ChannelOptions options)
+    : holder_(holder),
+      config_(std::move(config)),
+      options_(std::move(options)),
+      dedup_(options_.dedup_capacity, options_.dedup_ttl),
+      sender_(options_.retry),
+      queue_(options_.workers, options_.queue_capacity) {
+  if (!config_.env) config_.env = ProcessEnv();
+  if (!config_.now_s) {
+    config_.now_s = [] {
+      return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+    };
+  }
+  for (const RegistryEntry& entry : Registry()) {
+    std::unique_ptr<Channel> channel = entry.factory(config_);
+    AddRoutes(server, entry.name, channel.get());
+    if (!channel) continue;
+    Log(LogLevel::kInfo, {{"event", "channel_on"},
+                          {"channel", entry.name},
+                          {"mode", channel->webhook_enabled() ? "webhook" : "polling"}});
+    channels_.push_back(std::move(channel));
+  }
+  for (auto& channel : channels_) {
+    Channel* c = channel.get();
+    if (c->PollCall()) pollers_.emplace_back([this, c] { Poll(c); });
+  }
+}
+
+ChannelHub::~ChannelHub() { Stop(); }
+
+std::vector<std::string> ChannelHub::enabled() const {
+  std::vector<std::string> names;
+  for (const auto& c : channels_) names.push_back(c->name());
+  return names;
+}
+
+void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel* channel) {
+  const std::string path = "/webhooks/" + name;
+  if (channel == nullptr || !channel->webhook_enabled()) {
+    auto off = [](const httplib::Request&, httplib::Response& res) { NotFound(res); };
+    server->Route("POST", path, off);
+    server->Route("GET", path, off);
+    return;
+  }
+  auto handle = [this, channel](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.size() > options_.max_body_bytes) {
+      SendJson(res, 413, Dump(ErrorJson("request body too large")));
+      return;
+    }
+    WebhookResult result;
+    try {
+      result = channel->HandleWebhook(req);
+    } catch (const nlohmann::json::exception&) {
+      // A verified sender's JSON of an unexpected shape: its fault, not ours.
+      SendJson(res, 400, Dump(ErrorJson("malformed event")));
+      return;
+    }
+    for (const Event& event : result.events) {
+      if (!Dispatch(channel, event)) {
+        // Full: let the platform redeliver later rather than lose it.
+        result.status = 503;
+        result.body.clear();
+        result.welcome = false;
+      }
+    }
+    if (result.welcome) {
+      Event greet;
+      greet.greeting = true;
+      core::Reply reply = ReplyFor(greet, channel->name());
+      result.body = channel->WelcomeBody(reply.text, reply.suggestions);
+      result.content_type = "application/json";
+    }
+    res.status = result.status;
+    res.set_content(result.body, result.content_type);
+  };
+  // Meta batches can be large: the webhook's own limit, not the API's.
+  server->Route("POST", path, handle, options_.max_body_bytes);
+  if (channel->takes_get()) server->Route("GET", path, handle, options_.max_body_bytes);
+}
+
+bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
+  const std::string key = channel->name() + ":" + event.id;
+  if (!event.id.empty() && !dedup_.FirstSeen(key)) return true;  // a redelivery
+  bool queued = queue_.Submit(channel->name() + ":" + event.chat,
+                              [this, channel, event] { Answer(channel, event); });
+  if (!queued) {
+    if (!event.id.empty()) dedup_.Forget(key);
+    Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
+  }
+  return queued;
+}
+
+core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel) const {
+  auto knowledge = holder_->Get();
+  core::Reply reply;
+  if (!knowledge) {
+    reply.text = kGreetingText;
+    return reply;
+  }
+  core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
+                          channel};
+  reply = core::Answer(*knowledge, question);
+  // The knowledge may have no "help" intent: greet with the fixed text and
+  // keep the suggestions as buttons.
+  if (event.greeting && reply.fallback) reply.text = kGreetingText;
+  return reply;
+}
+
+void ChannelHub::Answer(Channel* channel, const Event& event) {
+  if (sender_.aborted()) return;
+  std::vector<std::string> parts, buttons;
+  if (event.greeting || !event.text.empty()) {
+    core::Reply reply = ReplyFor(event, channel->name());
+    parts = SplitMessage(reply.text, channel->max_text_units());
+    buttons = reply.suggestions;
+  }
+  std::chrono::milliseconds interval =
+      options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
+  for (const ApiCall& call : channel->RenderReply(event, parts, buttons)) {
+    // Later parts make no sense without the earlier ones.
+    if (!sender_.Send(*channel, event.chat, call, interval)) break;
+  }
+}
+
+void ChannelHub::Poll(Channel* channel) {
+  int failures = 0;
+  while (!stopping_) {
+    std::optional<ApiCall> call = channel->PollCall();
+    if (!call) return;
+    ApiResponse response;
+    {
+      // A long poll blocks for its whole timeout: keep the client where
+      // Stop() can shut its socket.
+      auto client = std::make_shared<httplib::Client>(call->base);
+      client->set_connection_timeout(options_.retry.connect_timeout);
+      client->set_read_timeout(call->read_timeout);
+      {
+        std::lock_guard<std::mutex> lock(poll_mutex_);
+        if (stopping_) return;
+        poll_clients_.push_back(client);
+      }
+      auto result = client->Post(call->path.c_str(), call->headers, call->body,
+                                 "application/json; charset=utf-8");
+      {
+        std::lock_guard<std::mutex> lock(poll_mutex_);
+        std::erase(poll_clients_, client);
+      }
+      if (result) {
+        response.transport_ok = true;
+        response.status = result->status;
+        response.body = result->body;
+      }
+    }
+    if (stopping_) return;
+    bool ok = response.transport_ok && response.status == 200;
+    for (const Event& event : channel->HandlePoll(response)) Dispatch(channel, event);
+    if (ok) {
+      failures = 0;
+      continue;
+    }
+    ++failures;
+    if (failures == 1) {
+      // 409 means a webhook is still set: `bot telegram delete-webhook`.
+      Log(LogLevel::kWarn, {{"event", "poll_failed"},
+                            {"channel", channel->name()},
+                            {"http_status", response.status}});
+    }
+    auto wait = std::min<int64_t>(30000, 500LL << std::min(failures, 6));
+    if (!sender_.SleepFor(std::chrono::milliseconds(wait))) return;
+  }
+}
+
+void ChannelHub::Stop() {
+  std::call_once(stopped_, [this] {
+    {
+      std::lock_guard<std::mutex> lock(poll_mutex_);
+      stopping_ = true;
+      for (auto& client : poll_clients_) client->stop();
+    }
+    bool drained = queue_.Drain(options_.drain_timeout);
+    sender_.Abort();  // wakes sleeping retries and the poller
+    queue_.Stop();
+    for (auto& t : pollers_) {
+      if (t.joinable()) t.join();
+    }
+    if (!drained) Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}});
+    SendStats s = sender_.stats();
+    Log(LogLevel::kInfo, {{"event", "channels_stopped"},
+                          {"sent", s.sent},
+                          {"retried", s.retried},
+                          {"failed", s.failed}});
+  });
+}
+
+std::unique_ptr<ChannelHub> StartChannels(HttpServer& server, KnowledgeHolder& holder,
+                                          ChannelConfig config, ChannelOptions options) {
+  return std::make_unique<ChannelHub>(&server, &holder, std::move(config), std::move(options));
+}
+
+}  // namespace bot::edge::channels

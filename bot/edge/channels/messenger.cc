@@ -1,0 +1,143 @@
+// Facebook Messenger Platform: Meta's handshake and signature, batched
+// entry[].messaging[] events, replies through the Send API, suggestions as
+// quick replies whose payload asks the question.
+#include <nlohmann/json.hpp>
+
+#include "bot/edge/channels/channel.h"
+#include "bot/edge/channels/meta.h"
+
+namespace bot::edge::channels {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kQuickReplyTitle = 20;   // characters
+constexpr size_t kQuickReplyPayload = 1000;
+constexpr size_t kMaxQuickReplies = 13;
+
+class MessengerChannel : public Channel {
+ public:
+  MessengerChannel(std::string app_secret, std::string verify_token, std::string page_token,
+                   const ChannelConfig& config)
+      : app_secret_(std::move(app_secret)),
+        verify_token_(std::move(verify_token)),
+        page_token_(std::move(page_token)) {
+    GraphBase(config, &base_, &prefix_);
+  }
+
+  std::string name() const override { return "messenger"; }
+  bool takes_get() const override { return true; }
+  size_t max_text_units() const override { return 2000; }
+  std::chrono::milliseconds chat_interval() const override {
+    return std::chrono::milliseconds(250);
+  }
+
+  WebhookResult HandleWebhook(const httplib::Request& req) override {
+    WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
+    if (out.status != 0) return out;
+    out.status = 200;
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      out.status = 400;
+      return out;
+    }
+    if (body.value("object", "") != "page" || !body.contains("entry") ||
+        !body["entry"].is_array()) {
+      return out;
+    }
+    for (const json& entry : body["entry"]) {
+      if (!entry.is_object() || !entry.contains("messaging") || !entry["messaging"].is_array()) {
+        continue;
+      }
+      for (const json& m : entry["messaging"]) {
+        if (auto event = Translate(m)) out.events.push_back(std::move(*event));
+      }
+    }
+    return out;
+  }
+
+  std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
+                                   const std::vector<std::string>& buttons) const override {
+    std::vector<ApiCall> calls;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      json message = {{"text", parts[i]}};
+      if (i + 1 == parts.size() && !buttons.empty()) {
+        json replies = json::array();
+        for (size_t b = 0; b < buttons.size() && b < kMaxQuickReplies; ++b) {
+          replies.push_back(
+              {{"content_type", "text"},
+               {"title", FirstCodePoints(buttons[b], kQuickReplyTitle)},
+               {"payload", TruncateUtf8(kAskPrefix + buttons[b], kQuickReplyPayload)}});
+        }
+        message["quick_replies"] = replies;
+      }
+      json body = {{"recipient", {{"id", to.chat}}},
+                   {"messaging_type", "RESPONSE"},
+                   {"message", message}};
+      ApiCall call;
+      call.base = base_;
+      call.path = prefix_ + "/me/messages";
+      // A header, not ?access_token=, keeps the token out of URLs.
+      call.headers = {{"Authorization", "Bearer " + page_token_}};
+      call.body = body.dump();
+      call.label = "me/messages";
+      calls.push_back(std::move(call));
+    }
+    return calls;
+  }
+
+  SendVerdict Classify(const ApiResponse& response) const override {
+    return ClassifyGraph(response);
+  }
+
+ private:
+  static std::optional<Event> Translate(const json& m) {
+    if (!m.is_object() || !m.contains("sender") || !m["sender"].is_object()) return std::nullopt;
+    Event event;
+    event.chat = m["sender"].value("id", "");
+    if (event.chat.empty()) return std::nullopt;
+    if (m.contains("message") && m["message"].is_object()) {
+      const json& msg = m["message"];
+      if (msg.value("is_echo", false)) return std::nullopt;  // our own sends
+      event.id = msg.value("mid", "");
+      if (msg.contains("quick_reply") && msg["quick_reply"].is_object()) {
+        std::string payload = msg["quick_reply"].value("payload", "");
+        if (payload.rfind(kAskPrefix, 0) != 0) return std::nullopt;  // not our button
+        event.text = payload.substr(sizeof(kAskPrefix) - 1);
+      } else if (msg.contains("text") && msg["text"].is_string()) {
+        event.text = msg["text"].get<std::string>();
+      }
+      if (event.text.empty()) return std::nullopt;  // attachments, stickers
+      return event;
+    }
+    if (m.contains("postback") && m["postback"].is_object()) {
+      const json& pb = m["postback"];
+      std::string payload = pb.value("payload", "");
+      event.id = pb.value("mid", "");
+      if (payload.rfind(kAskPrefix, 0) == 0) {
+        event.text = payload.substr(sizeof(kAskPrefix) - 1);
+        return event;
+      }
+      if (payload == "GET_STARTED") {
+        event.greeting = true;
+        return event;
+      }
+    }
+    return std::nullopt;  // delivery, read, reactions, other postbacks
+  }
+
+  std::string app_secret_, verify_token_, page_token_;
+  std::string base_, prefix_;
+};
+
+}  // namespace
+
+std::unique_ptr<Channel> NewMessengerChannel(const ChannelConfig& config) {
+  std::string secret = config.Get("BOT_MESSENGER_APP_SECRET");
+  std::string verify = config.Get("BOT_MESSENGER_VERIFY_TOKEN");
+  std::string page = config.Get("BOT_MESSENGER_PAGE_TOKEN");
+  if (secret.empty() || verify.empty() || page.empty()) return nullptr;
+  return std::make_unique<MessengerChannel>(secret, verify, page, config);
+}
+
+}  // namespace bot::edge::channels

@@ -1,0 +1,73 @@
+#include "bot/edge/channels/meta.h"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/edge/channels/signature.h"
+
+namespace bot::edge::channels {
+
+WebhookResult MetaPreamble(const httplib::Request& req, const std::string& verify_token,
+                           const std::string& app_secret) {
+  WebhookResult out;
+  if (req.method == "GET") {
+    std::string challenge = req.get_param_value("hub.challenge");
+    bool ok = req.get_param_value("hub.mode") == "subscribe" &&
+              VerifySharedSecret(verify_token, req.get_param_value("hub.verify_token")) &&
+              !challenge.empty() && challenge.size() <= 256;
+    out.status = ok ? 200 : 403;
+    if (ok) out.body = challenge;
+    return out;
+  }
+  if (!VerifyHmacHeader(app_secret, req.body, req.get_header_value("X-Hub-Signature-256"),
+                        "sha256=")) {
+    out.status = 401;
+    return out;
+  }
+  out.status = 0;
+  return out;
+}
+
+SendVerdict ClassifyGraph(const ApiResponse& response) {
+  using Kind = SendVerdict::Kind;
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  const nlohmann::json* error =
+      body.is_object() && body.contains("error") && body["error"].is_object() ? &body["error"]
+                                                                              : nullptr;
+  if (error) {
+    int code = (*error).value("code", 0);
+    bool transient = (*error).value("is_transient", false);
+    std::string text = "graph error " + std::to_string(code);
+    // 4, 17, 32, 613: rate limits; 80007, 130429, 131056: WhatsApp throughput
+    // and pair-rate limits; 1, 2: temporary/unknown server trouble.
+    switch (code) {
+      case 1: case 2: case 4: case 17: case 32: case 613:
+      case 80007: case 130429: case 131056:
+        transient = true;
+    }
+    if (transient) return {Kind::kRetry, std::nullopt, text};
+    if (response.status >= 500) return {Kind::kRetry, std::nullopt, text};
+    return {Kind::kGiveUp, std::nullopt, text};
+  }
+  if (auto common = ClassifyCommon(response)) return *common;
+  if (!body.is_object()) return {Kind::kGiveUp, std::nullopt, "not JSON"};
+  return {};
+}
+
+void GraphBase(const ChannelConfig& config, std::string* base, std::string* prefix) {
+  SplitBaseUrl(config.Get("BOT_GRAPH_API", "https://graph.facebook.com"), base, prefix);
+  std::string version = config.Get("BOT_GRAPH_API_VERSION", "v21.0");
+  if (!version.empty() && version[0] != 'v') version = "v" + version;
+  *prefix += "/" + version;
+}
+
+std::string FirstCodePoints(const std::string& text, size_t n) {
+  size_t i = 0, count = 0;
+  while (i < text.size() && count < n) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    ++count;
+  }
+  return text.substr(0, std::min(i, text.size()));
+}
+
+}  // namespace bot::edge::channels

@@ -1,0 +1,198 @@
+#include "bot/edge/channels/send_queue.h"
+
+#include <algorithm>
+#include <random>
+
+#include "bot/edge/log.h"
+
+namespace bot::edge::channels {
+
+ChatQueue::ChatQueue(size_t workers, size_t capacity) : capacity_(capacity) {
+  for (size_t i = 0; i < std::max<size_t>(1, workers); ++i) {
+    workers_.emplace_back([this] { Worker(); });
+  }
+}
+
+ChatQueue::~ChatQueue() { Stop(); }
+
+bool ChatQueue::Submit(const std::string& chat, Task task) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || queued_ >= capacity_) return false;
+  auto& tasks = chats_[chat];
+  bool was_empty = tasks.empty();
+  tasks.push_back(std::move(task));
+  ++queued_;
+  // A chat is "ready" only while it has tasks and none running; a running
+  // chat is re-queued by its worker when the task ends.
+  if (was_empty) {
+    ready_.push_back(chat);
+    work_.notify_one();
+  }
+  return true;
+}
+
+void ChatQueue::Worker() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    work_.wait(lock, [this] { return stop_ || !ready_.empty(); });
+    if (ready_.empty()) {
+      if (stop_) return;
+      continue;
+    }
+    std::string chat = std::move(ready_.front());
+    ready_.pop_front();
+    Task task = std::move(chats_[chat].front());
+    ++running_;
+    lock.unlock();
+    task();
+    lock.lock();
+    --running_;
+    --queued_;
+    auto it = chats_.find(chat);
+    it->second.pop_front();
+    if (it->second.empty()) {
+      chats_.erase(it);
+    } else {
+      ready_.push_back(chat);
+      work_.notify_one();
+    }
+    if (queued_ == 0) idle_.notify_all();
+  }
+}
+
+bool ChatQueue::Drain(std::chrono::milliseconds drain) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  closed_ = true;
+  return idle_.wait_for(lock, drain, [this] { return queued_ == 0; });
+}
+
+void ChatQueue::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    stop_ = true;
+  }
+  work_.notify_all();
+  // Workers keep taking ready tasks until none is left, then exit.
+  for (auto& t : workers_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+size_t ChatQueue::pending() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_;
+}
+
+Sender::Sender(RetryPolicy policy, Perform perform) : policy_(policy), perform_(std::move(perform)) {
+  if (!perform_) {
+    perform_ = [this](const ApiCall& call) { return PerformOnce(call, policy_.read_timeout); };
+  }
+}
+
+ApiResponse Sender::PerformOnce(const ApiCall& call, std::chrono::milliseconds read_timeout) const {
+  ApiResponse out;
+  httplib::Client client(call.base);
+  client.set_connection_timeout(policy_.connect_timeout);
+  client.set_read_timeout(read_timeout);
+  client.set_write_timeout(policy_.connect_timeout);
+  auto result = client.Post(call.path.c_str(), call.headers, call.body,
+                            "application/json; charset=utf-8");
+  if (!result) return out;
+  out.transport_ok = true;
+  out.status = result->status;
+  out.body = result->body;
+  out.headers = result->headers;
+  return out;
+}
+
+void Sender::Abort() {
+  aborted_ = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_.notify_all();
+}
+
+bool Sender::SleepFor(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return !wake_.wait_for(lock, d, [this] { return aborted_.load(); });
+}
+
+std::chrono::milliseconds Sender::Backoff(int retry) const {
+  // Exponential with "equal jitter": half fixed, half random, so retries of
+  // many chats do not arrive together.
+  int64_t base = policy_.base_backoff.count();
+  int64_t cap = policy_.max_backoff.count();
+  int64_t exp = base;
+  for (int i = 1; i < retry && exp < cap; ++i) exp *= 2;
+  exp = std::min(exp, cap);
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(0, exp / 2));
+  return std::chrono::milliseconds(exp - exp / 2 + jitter(rng));
+}
+
+bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall& call,
+                  std::chrono::milliseconds interval) {
+  using Clock = std::chrono::steady_clock;
+  const std::string key = channel.name() + ":" + chat;
+  // Per-chat throttle. Calls of one chat are serialised by ChatQueue, so the
+  // earliest time cannot move under us.
+  Clock::time_point earliest;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = next_send_.find(key);
+    earliest = it == next_send_.end() ? Clock::time_point() : it->second;
+  }
+  auto now = Clock::now();
+  if (earliest > now &&
+      !SleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now))) {
+    return false;
+  }
+  SendVerdict verdict;
+  ApiResponse response;
+  int attempt = 0;
+  while (true) {
+    ++attempt;
+    response = perform_(call);
+    verdict = response.transport_ok
+                  ? channel.Classify(response)
+                  : SendVerdict{SendVerdict::Kind::kRetry, std::nullopt, "no response"};
+    if (verdict.kind != SendVerdict::Kind::kRetry || attempt >= policy_.max_attempts) break;
+    std::chrono::milliseconds wait = verdict.retry_after ? *verdict.retry_after : Backoff(attempt);
+    if (wait > policy_.max_retry_after) break;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.retried;
+    }
+    if (!SleepFor(wait)) break;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  Clock::time_point after = Clock::now();
+  // Forget chats whose interval has passed so the map stays small.
+  if (next_send_.size() > 10000) {
+    for (auto it = next_send_.begin(); it != next_send_.end();) {
+      it = it->second <= after ? next_send_.erase(it) : std::next(it);
+    }
+  }
+  if (interval.count() > 0) next_send_[key] = after + interval;
+  if (verdict.kind == SendVerdict::Kind::kSent) {
+    ++stats_.sent;
+    return true;
+  }
+  ++stats_.failed;
+  // Never the URL or headers: they carry tokens.
+  Log(LogLevel::kWarn, {{"event", "send_failed"},
+                        {"channel", channel.name()},
+                        {"call", call.label},
+                        {"attempts", attempt},
+                        {"http_status", response.status},
+                        {"error", verdict.error},
+                        {"aborted", aborted_.load()}});
+  return false;
+}
+
+SendStats Sender::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+}  // namespace bot::edge::channels

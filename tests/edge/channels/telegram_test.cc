@@ -1,0 +1,270 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bot/edge/channels/channel.h"
+#include "bot/edge/channels/text_split.h"
+#include "tests/edge/channels/channel_harness.h"
+#include "tests/support/test_support.h"
+
+using bot::testing::ChannelHarness;
+using bot::testing::FakePlatform;
+using nlohmann::json;
+
+namespace {
+
+const std::map<std::string, std::string> kEnv = {
+    {"BOT_TELEGRAM_TOKEN", "123456:TEST-token"},
+    {"BOT_TELEGRAM_SECRET", bot::testing::kTelegramSecret}};
+
+httplib::Headers Signed() {
+  return {{"X-Telegram-Bot-Api-Secret-Token", bot::testing::kTelegramSecret}};
+}
+
+std::string TextUpdate(int64_t update_id, const std::string& text, int64_t chat = 7012345678) {
+  return json{{"update_id", update_id},
+              {"message",
+               {{"message_id", 4021},
+                {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Anna"}}},
+                {"chat", {{"id", chat}, {"type", "private"}}},
+                {"date", 1767225600},
+                {"text", text}}}}
+      .dump();
+}
+
+json Body(const FakePlatform::Request& r) { return json::parse(r.body); }
+
+}  // namespace
+
+TEST_CASE("Telegram answers a text message once, in plain text, through the token URL",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  auto res = h.Post("/webhooks/telegram", TextUpdate(804512337, "What are your opening hours?"),
+                    Signed());
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  auto sent = h.fake().Requests("/sendMessage");
+  CHECK(sent[0].path == "/bot123456:TEST-token/sendMessage");
+  json body = Body(sent[0]);
+  CHECK(body["chat_id"] == 7012345678);
+  CHECK(body["text"] == bot::testing::kOpeningAnswer);
+  CHECK_FALSE(body.contains("parse_mode"));
+  CHECK(body["reply_parameters"]["message_id"] == 4021);
+
+  SECTION("a redelivery of the same update_id is not answered again") {
+    auto again = h.Post("/webhooks/telegram",
+                        TextUpdate(804512337, "What are your opening hours?"), Signed());
+    REQUIRE(again);
+    CHECK(again->status == 200);
+    h.Finish();
+    CHECK(h.fake().Requests("/sendMessage").size() == 1);
+  }
+}
+
+TEST_CASE("Telegram rejects a missing or wrong secret token and sends nothing",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  auto missing = h.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"));
+  auto wrong = h.Post("/webhooks/telegram", TextUpdate(2, "What are your opening hours?"),
+                      {{"X-Telegram-Bot-Api-Secret-Token", "tg-secret_Example-124"}});
+  REQUIRE(missing);
+  REQUIRE(wrong);
+  CHECK(missing->status == 401);
+  CHECK(wrong->status == 401);
+  h.Finish();
+  CHECK(h.fake().Requests().empty());
+}
+
+TEST_CASE("Telegram answers malformed JSON from a verified sender with 400",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  auto res = h.Post("/webhooks/telegram", "{\"update_id\": 1, ", Signed());
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  auto odd = h.Post("/webhooks/telegram", R"({"update_id":5,"message":{"text":7,"chat":{"id":1}}})",
+                    Signed());
+  REQUIRE(odd);
+  CHECK(odd->status < 500);
+}
+
+TEST_CASE("Telegram ignores edits, media, stickers, joins and bots with 200 and no reply",
+          "[channels][telegram]") {
+  BOT_REQUIRE_SHARED();
+  ChannelHarness h(kEnv);
+  for (const char* name : {"telegram_edited.json", "telegram_photo_no_text.json",
+                           "telegram_sticker.json", "telegram_my_chat_member_blocked.json"}) {
+    CAPTURE(name);
+    auto res = h.Post("/webhooks/telegram", bot::testing::Payload(name), Signed());
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  json from_bot = json::parse(TextUpdate(77, "What are your opening hours?"));
+  from_bot["message"]["from"]["is_bot"] = true;
+  auto res = h.Post("/webhooks/telegram", from_bot.dump(), Signed());
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  h.Finish();
+  CHECK(h.fake().Requests().empty());
+}
+
+TEST_CASE("Telegram greets /start and answers a group command's question",
+          "[channels][telegram]") {
+  BOT_REQUIRE_SHARED();
+  ChannelHarness h(kEnv);
+  REQUIRE(h.Post("/webhooks/telegram", bot::testing::Payload("telegram_command_start.json"),
+                 Signed()));
+  REQUIRE(h.Post("/webhooks/telegram", bot::testing::Payload("telegram_group_text.json"),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+  h.Finish();
+  std::map<int64_t, std::string> by_chat;
+  for (const auto& r : h.fake().Requests("/sendMessage")) {
+    json b = Body(r);
+    by_chat[b["chat_id"].get<int64_t>()] = b["text"];
+  }
+  CHECK(by_chat[7012345678] == bot::edge::channels::kGreetingText);
+  CHECK(by_chat[-1001234567890] == bot::testing::kOpeningAnswer);
+}
+
+TEST_CASE("Telegram offers fallback suggestions as an inline keyboard that asks when tapped",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(10, "is it a participating state"),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  json sent = Body(h.fake().Requests("/sendMessage")[0]);
+  REQUIRE(sent.contains("reply_markup"));
+  json button = sent["reply_markup"]["inline_keyboard"][0][0];
+  CHECK(button["text"] == "When did Belarus join the OSCE?");
+  std::string data = button["callback_data"];
+  CHECK(data.size() <= 64);
+
+  json tap = {{"update_id", 11},
+              {"callback_query",
+               {{"id", "cbq-1"},
+                {"from", {{"id", 7012345678}, {"is_bot", false}}},
+                {"message", {{"message_id", 5}, {"chat", {{"id", 7012345678}}},
+                             {"reply_markup", sent["reply_markup"]}}},
+                {"data", data}}}};
+  REQUIRE(h.Post("/webhooks/telegram", tap.dump(), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+  REQUIRE(h.fake().WaitFor("/answerCallbackQuery", 1) == 1);
+  CHECK(Body(h.fake().Requests("/answerCallbackQuery")[0])["callback_query_id"] == "cbq-1");
+  std::string answer = Body(h.fake().Requests("/sendMessage")[1])["text"];
+  CHECK(answer.find("30 January 1992") != std::string::npos);
+}
+
+TEST_CASE("Telegram acknowledges a foreign callback query without answering it",
+          "[channels][telegram]") {
+  BOT_REQUIRE_SHARED();
+  ChannelHarness h(kEnv);
+  auto res = h.Post("/webhooks/telegram", bot::testing::Payload("telegram_callback_query.json"),
+                    Signed());
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(h.fake().WaitFor("/answerCallbackQuery", 1) == 1);
+  h.Finish();
+  CHECK(h.fake().Requests("/sendMessage").empty());
+}
+
+TEST_CASE("Telegram sending retries 5xx, stops on 400 and waits as 429 asks",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  SECTION("500 twice, then success: three tries, one message") {
+    h.fake().Script("/sendMessage", {{500, "{}"}, {502, "{}"}});
+    REQUIRE(h.Post("/webhooks/telegram", TextUpdate(20, "opening hours?"), Signed()));
+    CHECK(h.fake().WaitFor("/sendMessage", 3) == 3);
+    h.Finish();
+    CHECK(h.fake().Requests("/sendMessage").size() == 3);
+    CHECK(h.hub().stats().sent == 1);
+  }
+  SECTION("400 is not retried") {
+    h.fake().Script("/sendMessage",
+                    {{400, R"({"ok":false,"error_code":400,"description":"Bad Request"})"}});
+    REQUIRE(h.Post("/webhooks/telegram", TextUpdate(21, "opening hours?"), Signed()));
+    REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+    h.Finish();
+    CHECK(h.fake().Requests("/sendMessage").size() == 1);
+    CHECK(h.hub().stats().failed == 1);
+  }
+  SECTION("200 with ok:false is a failure, not a success") {
+    h.fake().Script("/sendMessage", {{200, R"({"ok":false,"description":"chat not found"})"}});
+    REQUIRE(h.Post("/webhooks/telegram", TextUpdate(22, "opening hours?"), Signed()));
+    REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+    h.Finish();
+    CHECK(h.hub().stats().failed == 1);
+    CHECK(h.hub().stats().sent == 0);
+  }
+  SECTION("429 retry_after 1 delays the retry by at least a second") {
+    h.fake().Script("/sendMessage",
+                    {{429, R"({"ok":false,"error_code":429,"parameters":{"retry_after":1}})"}});
+    REQUIRE(h.Post("/webhooks/telegram", TextUpdate(23, "opening hours?"), Signed()));
+    REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+    auto sent = h.fake().Requests("/sendMessage");
+    CHECK(sent[1].at - sent[0].at >= std::chrono::milliseconds(950));
+  }
+}
+
+TEST_CASE("Telegram splits a long answer at sentences within 4096 units, in order",
+          "[channels][telegram]") {
+  ChannelHarness h(kEnv);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(30, "tell me the long story"), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 3) >= 3);
+  h.Finish();
+  std::string joined;
+  for (const auto& r : h.fake().Requests("/sendMessage")) {
+    std::string part = Body(r)["text"];
+    CHECK(bot::edge::channels::Utf16Units(part) <= 4096);
+    CHECK(part.back() == '.');
+    joined += (joined.empty() ? "" : " ") + part;
+  }
+  CHECK(joined == bot::testing::LongAnswer());
+}
+
+TEST_CASE("Telegram is off (404) without its token, and polling turns the webhook off",
+          "[channels][telegram]") {
+  SECTION("no token") {
+    ChannelHarness h(std::map<std::string, std::string>{});
+    auto res = h.Post("/webhooks/telegram", TextUpdate(1, "hi"), Signed());
+    REQUIRE(res);
+    CHECK(res->status == 404);
+  }
+  SECTION("token but no secret in webhook mode") {
+    ChannelHarness h(std::map<std::string, std::string>{{"BOT_TELEGRAM_TOKEN", "1:x"}});
+    auto res = h.Post("/webhooks/telegram", TextUpdate(1, "hi"), Signed());
+    REQUIRE(res);
+    CHECK(res->status == 404);
+  }
+}
+
+TEST_CASE("Telegram long polling answers updates and advances the offset",
+          "[channels][telegram]") {
+  FakePlatform::Response updates{
+      200, json{{"ok", true},
+                {"result", json::array({json::parse(TextUpdate(900, "opening hours?"))})}}
+               .dump()};
+  FakePlatform::Response empty{200, R"({"ok":true,"result":[]})", {},
+                               std::chrono::milliseconds(50)};
+  // The script must be in place before the poller's first request, so build
+  // the harness around a pre-scripted default.
+  auto env = kEnv;
+  env["BOT_TELEGRAM_MODE"] = "polling";
+  env["BOT_TELEGRAM_POLL_TIMEOUT"] = "1";
+  ChannelHarness h(env);
+  h.fake().SetDefault("/getUpdates", empty);
+  h.fake().Script("/getUpdates", {updates});
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  CHECK(Body(h.fake().Requests("/sendMessage")[0])["text"] == bot::testing::kOpeningAnswer);
+  bool advanced = false;
+  for (int i = 0; i < 100 && !advanced; ++i) {
+    for (const auto& r : h.fake().Requests("/getUpdates")) {
+      if (Body(r)["offset"] == 901) advanced = true;
+    }
+    if (!advanced) h.fake().WaitFor("/getUpdates", h.fake().Requests("/getUpdates").size() + 1,
+                                    std::chrono::milliseconds(50));
+  }
+  CHECK(advanced);
+  auto res = h.Post("/webhooks/telegram", TextUpdate(1, "hi"), Signed());
+  REQUIRE(res);
+  CHECK(res->status == 404);
+}
