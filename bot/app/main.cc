@@ -26,6 +26,7 @@ const std::map<std::string, Verb>& Verbs() {
       {"unmatched", {bot::app::RunUnmatched, "group logged fallbacks; name the closest intent"}},
       {"config", {bot::app::RunConfig, "validate the service config; print it, secrets masked"}},
       {"bench", {bot::app::RunBench, "measure answers/s, latency, compile time and memory"}},
+      {"telegram", {bot::app::RunTelegram, "set, delete or show the Telegram webhook"}},
   };
   return *kVerbs;
 }

@@ -15,6 +15,7 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/edge/admin_routes.h"
+#include "bot/edge/channels/channels.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
@@ -176,6 +177,8 @@ int RunServe(const Args& args) {
   // /admin/* goes to the admin listener when there is one.
   edge::HttpServer& admin_target = admin ? *admin : server;
   edge::AddAdminRoutes(&admin_target, &holder, &reloader, config.Secret("BOT_ADMIN_TOKEN"));
+  // Messenger webhooks (/webhooks/*) for every platform whose secrets are set.
+  auto channels = edge::channels::StartChannels(server, holder);
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();
   if (!bound.ok()) {
@@ -231,6 +234,7 @@ int RunServe(const Args& args) {
   auto stopped = std::async(std::launch::async, [&] {
     server.Stop();
     listener.join();
+    channels->Stop();  // lets queued answers go out, then abandons the rest
     if (admin) {
       admin->Stop();
       admin_listener.join();

@@ -18,5 +18,6 @@ int RunTest(const Args& args);
 int RunUnmatched(const Args& args);
 int RunConfig(const Args& args);
 int RunBench(const Args& args);
+int RunTelegram(const Args& args);
 
 }  // namespace bot::app
