@@ -111,8 +111,9 @@ bool IsWordByte(unsigned char c) {
 
 // Word-level substitutions: contractions, then spelling variants of names so
 // patterns need only the canonical spelling.
-const std::unordered_map<std::string, std::string>& WordSubstitutions() {
-  static const auto* kMap = new std::unordered_map<std::string, std::string>{
+// Keys are views of string literals, so looking a word up needs no copy.
+const std::unordered_map<std::string_view, std::string_view>& WordSubstitutions() {
+  static const auto* kMap = new std::unordered_map<std::string_view, std::string_view>{
       {"what's", "what is"},     {"whats", "what is"},
       {"who's", "who is"},       {"where's", "where is"},
       {"when's", "when is"},     {"how's", "how is"},
@@ -172,18 +173,22 @@ void ReplacePhrases(std::string& s) {
   }
 }
 
-std::string SubstituteWord(std::string word) {
+// Appends the substitute of `word` (or the word itself) to `out`.
+void AppendSubstituted(std::string_view word, std::string& out) {
   const auto& map = WordSubstitutions();
   auto it = map.find(word);
-  if (it != map.end()) return it->second;
-  // Possessives and stray quotes carry no meaning for matching.
-  while (!word.empty() && word.front() == '\'') word.erase(0, 1);
-  if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0) {
-    word.resize(word.size() - 2);
+  if (it != map.end()) {
+    out += it->second;
+    return;
   }
-  while (!word.empty() && word.back() == '\'') word.pop_back();
+  // Possessives and stray quotes carry no meaning for matching.
+  while (!word.empty() && word.front() == '\'') word.remove_prefix(1);
+  if (word.size() > 2 && word.substr(word.size() - 2) == "'s") {
+    word.remove_suffix(2);
+  }
+  while (!word.empty() && word.back() == '\'') word.remove_suffix(1);
   it = map.find(word);
-  return it != map.end() ? it->second : word;
+  out += it != map.end() ? it->second : word;
 }
 
 }  // namespace
@@ -225,7 +230,6 @@ std::string Normalize(std::string_view text) {
     }
     AppendUtf8(cp, folded);
   }
-  ReplacePhrases(folded);
 
   // Pass 2: word substitutions.
   std::string out;
@@ -241,24 +245,21 @@ std::string Normalize(std::string_view text) {
            IsWordByte(static_cast<unsigned char>(folded[end]))) {
       ++end;
     }
-    std::string word = folded.substr(pos, end - pos);
-    bool plain = word.find('\'') == std::string::npos;
-    if (plain && word.size() > 3 && !WordSubstitutions().count(word)) {
-      out += word;  // fast path: most words need nothing
-    } else {
-      out += SubstituteWord(std::move(word));
-    }
+    AppendSubstituted(std::string_view(folded).substr(pos, end - pos), out);
     pos = end;
   }
-  // Dropped quotes can leave doubled or edge spaces.
-  std::string tidy;
-  tidy.reserve(out.size());
+  // Dropped quotes can leave doubled or edge spaces: squeeze them in place.
+  size_t kept = 0;
   for (char c : out) {
-    if (c == ' ' && (tidy.empty() || tidy.back() == ' ')) continue;
-    tidy += c;
+    if (c == ' ' && (kept == 0 || out[kept - 1] == ' ')) continue;
+    out[kept++] = c;
   }
-  while (!tidy.empty() && tidy.back() == ' ') tidy.pop_back();
-  return tidy;
+  while (kept > 0 && out[kept - 1] == ' ') --kept;
+  out.resize(kept);
+  // Phrases last: stripping quotes in the word pass can uncover one, and
+  // Normalize must be idempotent (found by fuzzing: "``white russia``").
+  ReplacePhrases(out);
+  return out;
 }
 
 }  // namespace bot::core

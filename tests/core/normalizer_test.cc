@@ -64,3 +64,13 @@ TEST_CASE("CountCodePoints counts characters, not bytes", "[normalizer]") {
   CHECK(bot::core::CountCodePoints("abc") == 3);
   CHECK(bot::core::CountCodePoints("\xD0\x91\xD0\x91") == 2);
 }
+
+TEST_CASE("Normalizer is idempotent, even when quotes hide a phrase", "[normalizer]") {
+  for (std::string input : {"``white russia``", "'o.s.c.e.'", "\"Belarus's\" co-operation",
+                            "it's  ' what's", "\xE2\x80\x98white russia\xE2\x80\x99"}) {
+    CAPTURE(input);
+    std::string once = Normalize(input);
+    CHECK(Normalize(once) == once);
+  }
+  CHECK(Normalize("``white russia``") == "belarus");
+}
