@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "re2/filtered_re2.h"
+#include "re2/set.h"
 #include "re2/re2.h"
 
 #include "bot/core/atom_scanner.h"
@@ -85,6 +86,7 @@ class Matcher {
   bool ScanIsExact(std::string_view text) const;
   void MatchSimple(std::string_view text, std::vector<int>* matches) const;
   void MatchFiltered(std::string_view text, std::vector<int>* matches) const;
+  void MatchComplex(std::string_view text, std::vector<int>* matches) const;
 
   std::vector<std::unique_ptr<RE2>> patterns_;  // by input index; null if bad
   std::vector<int> usable_;                     // input indices that compiled
@@ -98,7 +100,11 @@ class Matcher {
   std::vector<uint16_t> groups_;      // by input index; 0 if not simple
   size_t simple_count_ = 0;
 
-  // The rest, through FilteredRE2.
+  // The rest: when they are few, one RE2::Set scan decides them all at
+  // once (a single DFA pass); when many, a Set's DFA thrashes, so
+  // FilteredRE2 picks candidates to confirm. The filter is also the
+  // fallback if the Set's DFA runs out of memory on some text.
+  std::unique_ptr<RE2::Set> set_;
   std::unique_ptr<re2::FilteredRE2> filter_;
   std::unique_ptr<AtomScanner> atoms_;
   std::vector<int> filtered_to_input_;
