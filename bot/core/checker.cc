@@ -9,6 +9,7 @@
 
 #include "bot/core/answerer.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/utf8.h"
 
 namespace bot::core {
 namespace {
@@ -61,35 +62,12 @@ struct Node {
   int id = 0;             // decorrelates choices between nodes
 };
 
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    *out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    *out += static_cast<char>(0xC0 | (c >> 6));
-    *out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    *out += static_cast<char>(0xE0 | (c >> 12));
-    *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (c >> 18));
-    *out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-std::u32string DecodeUtf8(const std::string& s) {
+// The code points of `s`; malformed bytes are skipped.
+std::u32string CodePoints(const std::string& s) {
   std::u32string out;
   for (size_t i = 0; i < s.size();) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
-    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    for (int k = 1; k < len && i + k < s.size(); ++k) {
-      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    out += c;
-    i += len;
+    char32_t c = DecodeUtf8(s, &i);
+    if (c != kInvalidCodePoint) out += c;
   }
   return out;
 }
@@ -785,7 +763,7 @@ const char* const kSuffixes[] = {"ing", "ed", "es", "s"};
 }  // namespace
 
 std::vector<std::string> PatternSamples(const std::string& pattern, size_t limit) {
-  PatternParser parser(DecodeUtf8(pattern));
+  PatternParser parser(CodePoints(pattern));
   auto tree = parser.Parse();
   if (!tree) return {};
   std::vector<std::string> out;
@@ -878,7 +856,7 @@ std::vector<std::string> Stems(const std::string& normalized) {
     bool ascii = std::all_of(w.begin(), w.end(),
                              [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (!ascii) {
-      std::u32string cps = DecodeUtf8(w);
+      std::u32string cps = CodePoints(w);
       if (cps.size() > 5) cps.resize(5);
       w.clear();
       for (char32_t c : cps) AppendUtf8(c, &w);

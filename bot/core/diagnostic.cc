@@ -7,8 +7,14 @@ std::string FormatDiagnostic(const Diagnostic& d) {
   if (!d.where.file.empty()) {
     out += d.where.file;
     if (d.where.line > 0) {
-      out += ":" + std::to_string(d.where.line);
-      if (d.where.column > 0) out += ":" + std::to_string(d.where.column);
+      // Appended piecewise: `":" + std::to_string(n)` trips GCC 12's
+      // -Wrestrict false positive.
+      out += ':';
+      out += std::to_string(d.where.line);
+      if (d.where.column > 0) {
+        out += ':';
+        out += std::to_string(d.where.column);
+      }
     }
     out += ": ";
   }

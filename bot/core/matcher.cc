@@ -4,6 +4,7 @@
 #include <map>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/utf8.h"
 
 namespace bot::core {
 namespace {
@@ -307,33 +308,9 @@ class SimpleReader {
   size_t pos_ = 0;
 };
 
-// Decodes the code point at text[*i] (valid UTF-8) and advances *i.
-uint32_t NextCodePoint(std::string_view text, size_t* i) {
-  unsigned char lead = static_cast<unsigned char>(text[*i]);
-  size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  uint32_t cp = n == 1 ? lead : lead & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (text[*i + k] & 0x3F);
-  *i += n;
-  return cp;
-}
-
 std::string EncodeUtf8(uint32_t cp) {
   std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  AppendUtf8(cp, &out);
   return out;
 }
 
@@ -359,7 +336,7 @@ std::vector<uint32_t> FoldGuard(const std::vector<uint32_t>& chars) {
 
 void AddNonAscii(std::string_view s, std::vector<uint32_t>* chars) {
   for (size_t i = 0; i < s.size();) {
-    uint32_t cp = NextCodePoint(s, &i);
+    uint32_t cp = DecodeUtf8(s, &i);
     if (cp >= 0x80) chars->push_back(cp);
   }
 }
@@ -494,7 +471,7 @@ bool Matcher::ScanIsExact(std::string_view text) const {
   if (ascii) return true;
   if (!IsValidUtf8(text)) return false;
   for (size_t i = 0; i < text.size();) {
-    uint32_t cp = NextCodePoint(text, &i);
+    uint32_t cp = DecodeUtf8(text, &i);
     if (cp < 0x80) continue;
     if (cp == 0x212A || cp == 0x17F) return false;
     if (std::binary_search(fold_guard_.begin(), fold_guard_.end(), cp)) return false;

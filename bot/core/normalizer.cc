@@ -1,5 +1,7 @@
 #include "bot/core/normalizer.h"
 
+#include "bot/core/utf8.h"
+
 #include <array>
 #include <string>
 #include <unordered_map>
@@ -7,57 +9,6 @@
 
 namespace bot::core {
 namespace {
-
-constexpr char32_t kInvalid = 0xFFFFFFFF;
-
-// Decodes one code point at `i`, advancing it; kInvalid (and one byte) on a
-// malformed sequence.
-char32_t DecodeOne(std::string_view s, size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if (len == 0 || c > 0xF4 || i + len > s.size()) {
-    ++i;
-    return kInvalid;
-  }
-  char32_t cp = c & (0x3F >> (len - 1));
-  for (int k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      ++i;
-      return kInvalid;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr std::array<char32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return kInvalid;
-  }
-  i += len;
-  return cp;
-}
-
-void AppendUtf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Lower case for the scripts people write to this bot in; other code points
 // pass unchanged. Also folds Cyrillic yo to ye, as Russian writers do.
@@ -193,20 +144,6 @@ void AppendSubstituted(std::string_view word, std::string& out) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (DecodeOne(text, i) == kInvalid) return false;
-  }
-  return true;
-}
-
-size_t CountCodePoints(std::string_view text) {
-  size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string Normalize(std::string_view text) {
   // Pass 1: decode, lower-case, simplify punctuation, fold white space.
   std::string folded;
@@ -214,8 +151,8 @@ std::string Normalize(std::string_view text) {
   bool pending_space = false;
   size_t i = 0;
   while (i < text.size()) {
-    char32_t cp = DecodeOne(text, i);
-    if (cp == kInvalid) continue;
+    char32_t cp = DecodeUtf8(text, &i);
+    if (cp == kInvalidCodePoint) continue;
     cp = Simplify(ToLower(cp));
     if (cp == 0) continue;
     if (cp == ' ') {
@@ -228,7 +165,7 @@ std::string Normalize(std::string_view text) {
       folded += "...";
       continue;
     }
-    AppendUtf8(cp, folded);
+    AppendUtf8(cp, &folded);
   }
 
   // Pass 2: word substitutions.

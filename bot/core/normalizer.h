@@ -8,16 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "bot/core/utf8.h"  // IsValidUtf8, CountCodePoints: callers use both
+
 namespace bot::core {
 
 // Returns the normalised form of `text`. Invalid UTF-8 bytes are dropped
 // (the edges reject invalid UTF-8 before it gets here; this keeps core total).
 std::string Normalize(std::string_view text);
-
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
-bool IsValidUtf8(std::string_view text);
-
-// Number of Unicode code points in valid UTF-8 `text`.
-size_t CountCodePoints(std::string_view text);
 
 }  // namespace bot::core

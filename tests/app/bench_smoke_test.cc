@@ -1,31 +1,15 @@
 // `bot bench` runs end to end on small fixture knowledge and prints the
 // figures the README and scripts read. Not a timed test: only the shape.
-#include <sys/wait.h>
 
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;  // stdout only
-};
-
-Run RunBot(const std::string& args) {
-  std::string command = "'" BOT_BINARY "' " + args + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+bot::testing::BotRun RunBot(const std::string& args) {
+  return bot::testing::RunBot(args, bot::testing::Stderr::kDrop);
 }
 
 void WriteFixture(const bot::testing::TempDir& dir) {
@@ -55,7 +39,7 @@ TEST_CASE("bot bench --json prints throughput, latency, compile time and memory"
   auto r = RunBot("bench --seconds 0.2 --json --verify --intents '" + dir.path() +
                   "/intents' --facts '" + dir.path() + "/facts'");
   REQUIRE(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.out);
+  auto j = nlohmann::json::parse(r.output);
   for (const char* field : {"answers_per_sec", "p50_us", "p99_us", "compile_ms", "rss_mb"}) {
     INFO(field);
     REQUIRE(j.contains(field));
@@ -75,7 +59,7 @@ TEST_CASE("bot bench --patterns makes each line an intent", "[bench]") {
   auto r = RunBot("bench --seconds 0.2 --json --verify --patterns '" + dir.path() +
                   "/patterns.txt' --questions '" + dir.path() + "/questions.txt'");
   REQUIRE(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.out);
+  auto j = nlohmann::json::parse(r.output);
   CHECK(j["intents"] == 2);
   CHECK(j["questions"] == 3);
   CHECK(j["differences"] == 0);

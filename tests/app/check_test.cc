@@ -1,11 +1,7 @@
 // `bot check` on the deliberately broken files in tests/data/broken/: every
 // error and warning is reported at its exact file:line:column with its code,
 // nothing else is, and the exit codes follow the contract.
-#include <sys/wait.h>
-
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -15,22 +11,8 @@
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;  // stdout only
-};
-
-Run RunBot(const std::string& args) {
-  std::string command = "cd '" + bot::testing::SourceDir() + "' && '" BOT_BINARY "' " + args +
-                        " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+bot::testing::BotRun RunBot(const std::string& args) {
+  return bot::testing::RunBot(args, bot::testing::Stderr::kDrop);
 }
 
 std::string CheckArgs(const std::string& fixture) {
@@ -87,41 +69,41 @@ TEST_CASE("bot check reports each broken file at its exact file:line:column and 
            b + "warnings/intents/warnings.yaml:26:16 warning overlap"}},
   }));
   CAPTURE(fixture);
-  Run r = RunBot(CheckArgs(fixture));
-  INFO(r.out);
-  CHECK(Located(r.out) == expected);
+  auto r = RunBot(CheckArgs(fixture));
+  INFO(r.output);
+  CHECK(Located(r.output) == expected);
   CHECK(r.exit_code == (fixture == "warnings" ? 0 : 1));
 }
 
 TEST_CASE("bot check explains what is wrong and how to fix it", "[check]") {
   SECTION("a misspelt key gets a suggestion") {
-    CHECK_THAT(RunBot(CheckArgs("keys")).out,
+    CHECK_THAT(RunBot(CheckArgs("keys")).output,
                Catch::Contains("unknown key `paterns`; did you mean `patterns`?"));
   }
   SECTION("a shadowed example names the winning intent and its pattern") {
-    CHECK_THAT(RunBot(CheckArgs("examples")).out,
+    CHECK_THAT(RunBot(CheckArgs("examples")).output,
                Catch::Contains("is answered by higher-ranked intent `joined.nato` (pattern "
                                "`\\bnato\\b` at tests/data/broken/examples/intents/"
                                "examples.yaml:15; higher priority (1 > 0))"));
   }
   SECTION("an overlap gives a witness question and the winner") {
-    CHECK_THAT(RunBot(CheckArgs("warnings")).out,
+    CHECK_THAT(RunBot(CheckArgs("warnings")).output,
                Catch::Contains("intent `when` overlaps with `join.osce`") &&
                    Catch::Contains("both match \"when join the osce\"") &&
                    Catch::Contains("`join.osce` wins by more specific pattern (9 > 8"));
   }
   SECTION("RE2's own message is quoted for a bad pattern") {
-    CHECK_THAT(RunBot(CheckArgs("pattern")).out, Catch::Contains("missing )"));
+    CHECK_THAT(RunBot(CheckArgs("pattern")).output, Catch::Contains("missing )"));
   }
 }
 
 TEST_CASE("bot check --strict fails on warnings and --json gives the same problems",
           "[check]") {
   CHECK(RunBot(CheckArgs("warnings") + " --strict").exit_code == 1);
-  Run text = RunBot(CheckArgs("warnings"));
-  Run json = RunBot(CheckArgs("warnings") + " --json");
+  auto text = RunBot(CheckArgs("warnings"));
+  auto json = RunBot(CheckArgs("warnings") + " --json");
   CHECK(json.exit_code == 0);
-  auto parsed = nlohmann::json::parse(json.out);
+  auto parsed = nlohmann::json::parse(json.output);
   REQUIRE(parsed.is_array());
   std::multiset<std::string> from_json;
   for (const auto& d : parsed) {
@@ -130,12 +112,12 @@ TEST_CASE("bot check --strict fails on warnings and --json gives the same proble
                      d["severity"].get<std::string>() + " " + d["code"].get<std::string>());
     CHECK_FALSE(d["message"].get<std::string>().empty());
   }
-  CHECK(from_json == Located(text.out));
+  CHECK(from_json == Located(text.output));
 }
 
 TEST_CASE("bot check passes the shipped knowledge without errors", "[check]") {
-  Run r = RunBot("check");
-  INFO(r.out);
+  auto r = RunBot("check");
+  INFO(r.output);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, !Catch::Contains(": error: "));
+  CHECK_THAT(r.output, !Catch::Contains(": error: "));
 }

@@ -1,33 +1,10 @@
 // The `bot` program as a user runs it: exit codes and output.
-#include <sys/wait.h>
-
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
 
-namespace {
-
-struct Run {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-Run RunBot(const std::string& args) {
-  std::string command = "cd '" + bot::testing::SourceDir() + "' && '" BOT_BINARY "' " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-}  // namespace
+using bot::testing::RunBot;
 
 TEST_CASE("bot --help lists the verbs and exits 0", "[cli]") {
   auto r = RunBot("--help");

@@ -1,30 +1,13 @@
 // `bot test` and `bot unmatched` as an editor runs them.
-#include <sys/wait.h>
-
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;
-};
-
-Run RunBot(const std::string& args) {
-  std::string command = "'" BOT_BINARY "' " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+bot::testing::BotRun RunBot(const std::string& args) {
+  return bot::testing::RunBot(args, bot::testing::Stderr::kMerge);
 }
 
 const char kFacts[] = R"(facts:
@@ -72,24 +55,24 @@ TEST_CASE("bot test runs examples, counter-examples and test files and prints co
   - {q: "Belarus accession date", intent: joined}
   - {q: "What is the weather?", intent: fallback}
 )");
-  Run ok = RunBot("test " + Dirs(dir));
-  INFO(ok.out);
+  auto ok = RunBot("test " + Dirs(dir));
+  INFO(ok.output);
   CHECK(ok.exit_code == 0);
-  CHECK_THAT(ok.out, Catch::Contains("5 passed, 0 failed"));
-  CHECK_THAT(ok.out, Catch::Contains("coverage: intents with examples 2/2, facts reachable 2/3, "
+  CHECK_THAT(ok.output, Catch::Contains("5 passed, 0 failed"));
+  CHECK_THAT(ok.output, Catch::Contains("coverage: intents with examples 2/2, facts reachable 2/3, "
                                      "patterns never exercised by an example 0/3"));
 
   SECTION("a failing test file case fails the run and is shown") {
     dir.Write("intents/tests/t.yaml", R"(tests:
   - {q: "Where is the delegation?", intent: joined}
 )");
-    Run bad = RunBot("test --failures " + Dirs(dir));
-    INFO(bad.out);
+    auto bad = RunBot("test --failures " + Dirs(dir));
+    INFO(bad.output);
     CHECK(bad.exit_code == 1);
-    CHECK_THAT(bad.out, Catch::Contains("FAIL") && Catch::Contains("Where is the delegation?") &&
+    CHECK_THAT(bad.output, Catch::Contains("FAIL") && Catch::Contains("Where is the delegation?") &&
                             Catch::Contains("t.yaml:2"));
-    CHECK_THAT(bad.out, Catch::Contains("3 passed, 1 failed"));
-    CHECK_THAT(bad.out, Catch::Contains("unexercised") && Catch::Contains("\\baccession\\b"));
+    CHECK_THAT(bad.output, Catch::Contains("3 passed, 1 failed"));
+    CHECK_THAT(bad.output, Catch::Contains("unexercised") && Catch::Contains("\\baccession\\b"));
   }
 }
 
@@ -106,10 +89,10 @@ not json
 {"text":"What is the capital of Peru?"}
 )");
   dir.Write("u.jsonl.1", R"({"text":"Belarus membership date?"})" "\n");
-  Run r = RunBot("unmatched --json " + Dirs(dir) + " " + dir.path() + "/u.jsonl");
-  INFO(r.out);
+  auto r = RunBot("unmatched --json " + Dirs(dir) + " " + dir.path() + "/u.jsonl");
+  INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.out.substr(r.out.find('[')));
+  auto j = nlohmann::json::parse(r.output.substr(r.output.find('[')));
   REQUIRE(j.size() == 3);
   CHECK(j[0]["normalized"] == "who heads the belarus mission in vienna");
   CHECK(j[0]["count"] == 3);

@@ -1,5 +1,10 @@
 #include "tests/support/test_support.h"
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -41,6 +46,19 @@ std::shared_ptr<const core::Knowledge> ShippedKnowledge() {
   INFO((loaded.ok() ? std::string() : loaded.status().message()));
   REQUIRE(loaded.ok());
   return loaded.value();
+}
+
+BotRun RunBot(const std::string& args, Stderr stderr_mode) {
+  std::string command = "cd '" + SourceDir() + "' && '" BOT_BINARY "' " + args +
+                        (stderr_mode == Stderr::kMerge ? " 2>&1" : " 2>/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 TempDir::TempDir() {

@@ -25,6 +25,15 @@ std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& fact
 // The shipped knowledge in intents/ and facts/. REQUIRES: it loads.
 std::shared_ptr<const core::Knowledge> ShippedKnowledge();
 
+// The `bot` executable run as a user runs it, from the source directory.
+struct BotRun {
+  int exit_code;       // -1 if it did not exit normally
+  std::string output;  // stdout, plus stderr unless dropped
+};
+enum class Stderr { kMerge, kDrop };
+// `args` are shell words (quote them as a shell needs).
+BotRun RunBot(const std::string& args, Stderr stderr_mode = Stderr::kMerge);
+
 // A temporary directory removed when the object dies.
 class TempDir {
  public:

@@ -1,0 +1,27 @@
+// UTF-8 decoding and encoding shared by the normaliser and the matcher.
+// Pure functions; safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace bot::core {
+
+// Returned by DecodeUtf8 for a malformed sequence.
+constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
+
+// Decodes the code point at text[*i] and advances *i past it. On a malformed
+// sequence (overlong, surrogate, truncated, beyond U+10FFFF) returns
+// kInvalidCodePoint and advances one byte.
+char32_t DecodeUtf8(std::string_view text, size_t* i);
+
+// Appends `cp` encoded as UTF-8. REQUIRES: cp <= 0x10FFFF.
+void AppendUtf8(char32_t cp, std::string* out);
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view text);
+
+// Number of Unicode code points in valid UTF-8 `text`.
+size_t CountCodePoints(std::string_view text);
+
+}  // namespace bot::core
