@@ -132,12 +132,20 @@ void AppendSubstituted(std::string_view word, std::string& out) {
     out += it->second;
     return;
   }
-  // Possessives and stray quotes carry no meaning for matching.
-  while (!word.empty() && word.front() == '\'') word.remove_prefix(1);
-  if (word.size() > 2 && word.substr(word.size() - 2) == "'s") {
-    word.remove_suffix(2);
+  // Possessives and stray quotes carry no meaning for matching. Strip to a
+  // fixed point so the result never has more to strip (idempotence: found
+  // by fuzzing, "i`s`").
+  for (size_t before = 0; before != word.size();) {
+    before = word.size();
+    while (!word.empty() && word.front() == '\'') word.remove_prefix(1);
+    while (!word.empty() && word.back() == '\'') word.remove_suffix(1);
+    if (word.size() > 2 && word.substr(word.size() - 2) == "'s") word.remove_suffix(2);
+    it = map.find(word);
+    if (it != map.end()) {
+      out += it->second;
+      return;
+    }
   }
-  while (!word.empty() && word.back() == '\'') word.remove_suffix(1);
   it = map.find(word);
   out += it != map.end() ? it->second : word;
 }
