@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
-step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n== %s  [%ds]\n' "$*" $((SECONDS - started)); }
 
 step "install dependencies"
 ./deploy/install-deps.sh --test
