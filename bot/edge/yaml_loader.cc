@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "bot/edge/crypto.h"
+#include "bot/edge/log.h"
 
 namespace bot::edge {
 
@@ -207,13 +208,13 @@ std::string ReadFile(const std::string& path, bool* ok) {
   return buffer.str();
 }
 
-std::string NowIso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+// A file or directory that cannot be read: no line to point at.
+Diagnostic IoError(const std::string& path, std::string message) {
+  Diagnostic d;
+  d.where.file = path;
+  d.code = "io";
+  d.message = std::move(message);
+  return d;
 }
 
 }  // namespace
@@ -421,19 +422,17 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     std::string error;
     auto files = ListYamlFiles(dir, &error);
     if (!error.empty()) {
-      diagnostics->push_back({Diagnostic::Severity::kError, {dir, 0, 0}, "io", error});
+      diagnostics->push_back(IoError(dir, error));
       return;
     }
     if (files.empty()) {
-      diagnostics->push_back({Diagnostic::Severity::kError, {dir, 0, 0}, "io",
-                              "no .yaml files in " + dir});
+      diagnostics->push_back(IoError(dir, "no .yaml files in " + dir));
     }
     for (const auto& path : files) {
       bool ok = false;
       std::string text = ReadFile(path, &ok);
       if (!ok) {
-        diagnostics->push_back({Diagnostic::Severity::kError, {path, 0, 0}, "io",
-                                "cannot read " + path});
+        diagnostics->push_back(IoError(path, "cannot read " + path));
         continue;
       }
       version.files.push_back(path);
@@ -448,7 +447,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   read_dir(sources.facts_dir, true);
   read_dir(sources.intents_dir, false);
   version.content_hash = Sha256Hex(hash_input);
-  version.loaded_at = NowIso();
+  version.loaded_at = NowIso8601();
   auto knowledge = core::Knowledge::Build(std::move(facts), std::move(intents), diagnostics);
   version.load_ms = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - started)
