@@ -172,7 +172,14 @@ void ChannelHub::Poll(Channel* channel) {
     }
     if (stopping_) return;
     bool ok = response.transport_ok && response.status == 200;
-    for (const Event& event : channel->HandlePoll(response)) Dispatch(channel, event);
+    std::vector<Event> events;
+    try {
+      events = channel->HandlePoll(response);
+    } catch (const nlohmann::json::exception&) {
+      // An API answer of an unexpected shape must not end the poller.
+      ok = false;
+    }
+    for (const Event& event : events) Dispatch(channel, event);
     if (ok) {
       failures = 0;
       continue;

@@ -6,6 +6,19 @@
 #include "bot/edge/log.h"
 
 namespace bot::edge::channels {
+namespace {
+
+// A platform answer of an unexpected shape (a field of the wrong type) ends
+// this send, never the worker thread.
+SendVerdict ClassifySafely(const Channel& channel, const ApiResponse& response) {
+  try {
+    return channel.Classify(response);
+  } catch (const nlohmann::json::exception&) {
+    return {SendVerdict::Kind::kGiveUp, std::nullopt, "malformed API response"};
+  }
+}
+
+}  // namespace
 
 ChatQueue::ChatQueue(size_t workers, size_t capacity) : capacity_(capacity) {
   for (size_t i = 0; i < std::max<size_t>(1, workers); ++i) {
@@ -154,7 +167,7 @@ bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall
     ++attempt;
     response = perform_(call);
     verdict = response.transport_ok
-                  ? channel.Classify(response)
+                  ? ClassifySafely(channel, response)
                   : SendVerdict{SendVerdict::Kind::kRetry, std::nullopt, "no response"};
     if (verdict.kind != SendVerdict::Kind::kRetry || attempt >= policy_.max_attempts) break;
     std::chrono::milliseconds wait = verdict.retry_after ? *verdict.retry_after : Backoff(attempt);

@@ -268,3 +268,22 @@ TEST_CASE("Telegram long polling answers updates and advances the offset",
   REQUIRE(res);
   CHECK(res->status == 404);
 }
+
+TEST_CASE("Telegram gives up a send whose API answer has the wrong shape and keeps working",
+          "[channels][telegram]") {
+  // Regression: `"ok": "yes"` made the answer classifier throw a JSON type
+  // error on the send worker, which ended the process.
+  ChannelHarness h(kEnv);
+  h.fake().Script("/sendMessage", {{200, R"({"ok": "yes", "description": 5})"}});
+  auto first = h.Post("/webhooks/telegram", TextUpdate(11, "What are your opening hours?"), Signed());
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  auto second = h.Post("/webhooks/telegram", TextUpdate(12, "What are your opening hours?"), Signed());
+  REQUIRE(second);
+  CHECK(second->status == 200);
+  // Not retried (a malformed answer is final), and the next message is sent.
+  CHECK(h.fake().WaitFor("/sendMessage", 2) == 2);
+  h.Finish();
+  CHECK(h.fake().Requests("/sendMessage").size() == 2);
+}
