@@ -430,10 +430,10 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     m->slots_.insert(m->slots_.end(), s.begin(), s.end());
   }
   m->slot_begin_.push_back(static_cast<uint32_t>(m->slots_.size()));
-  // Measured: a Set over the ~40 non-simple shipped patterns costs a few
-  // hundred instructions a question, the filter several thousand; beyond a
-  // few hundred patterns the Set's DFA no longer fits its memory budget.
-  constexpr size_t kMaxSetPatterns = 256;
+  // Measured with `bot bench`: a Set over the 42 non-simple shipped patterns
+  // takes p50 from ~8 to ~5 us, but over the ~150 of patterns_1000 its DFA
+  // thrashes (154k answers/s with the filter, 29k with a Set).
+  constexpr size_t kMaxSetPatterns = 64;
   if (m->filter_ && m->filtered_to_input_.size() <= kMaxSetPatterns) {
     auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     bool added = true;
