@@ -178,7 +178,13 @@ int RunServe(const Args& args) {
   edge::HttpServer& admin_target = admin ? *admin : server;
   edge::AddAdminRoutes(&admin_target, &holder, &reloader, config.Secret("BOT_ADMIN_TOKEN"));
   // Messenger webhooks (/webhooks/*) for every platform whose secrets are set.
-  auto channels = edge::channels::StartChannels(server, holder);
+  edge::channels::ChannelOptions channel_options;
+  channel_options.max_body_bytes = static_cast<size_t>(config.webhook_max_body_bytes);
+  channel_options.rate_limit.per_minute = config.rate_limit_per_minute;
+  channel_options.rate_limit.burst = config.rate_limit_burst;
+  channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
+  channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
+  auto channels = edge::channels::StartChannels(server, holder, {}, channel_options);
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();
   if (!bound.ok()) {

@@ -20,6 +20,7 @@ ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfi
       config_(std::move(config)),
       options_(std::move(options)),
       dedup_(options_.dedup_capacity, options_.dedup_ttl),
+      limiter_(options_.rate_limit),
       sender_(options_.retry),
       queue_(options_.workers, options_.queue_capacity) {
   if (!config_.env) config_.env = ProcessEnv();
@@ -97,11 +98,25 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
   if (channel->takes_get()) server->Route("GET", path, handle, options_.max_body_bytes);
 }
 
+const char kSlowDownText[] =
+    "You are sending messages faster than I can answer. Please slow down; I will "
+    "answer again in a minute.";
+
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
   if (!event.id.empty() && !dedup_.FirstSeen(key)) return true;  // a redelivery
-  bool queued = queue_.Submit(channel->name() + ":" + event.chat,
-                              [this, channel, event] { Answer(channel, event); });
+  const std::string chat = channel->name() + ":" + event.chat;
+  std::function<void()> work = [this, channel, event] { Answer(channel, event); };
+  switch (limiter_.Check(chat)) {
+    case RateLimiter::Decision::kAllow:
+      break;
+    case RateLimiter::Decision::kSlowDown:
+      work = [this, channel, event] { Deliver(channel, event, {kSlowDownText}, {}); };
+      break;
+    case RateLimiter::Decision::kDrop:
+      return true;  // flooding: acknowledged, not answered
+  }
+  bool queued = queue_.Submit(chat, std::move(work));
   if (!queued) {
     if (!event.id.empty()) dedup_.Forget(key);
     Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
@@ -133,6 +148,12 @@ void ChannelHub::Answer(Channel* channel, const Event& event) {
     parts = SplitMessage(reply.text, channel->max_text_units());
     buttons = reply.suggestions;
   }
+  Deliver(channel, event, parts, buttons);
+}
+
+void ChannelHub::Deliver(Channel* channel, const Event& event,
+                         const std::vector<std::string>& parts,
+                         const std::vector<std::string>& buttons) {
   std::chrono::milliseconds interval =
       options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
   for (const ApiCall& call : channel->RenderReply(event, parts, buttons)) {

@@ -21,6 +21,7 @@
 #include "bot/edge/channels/send_queue.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
+#include "bot/edge/rate_limiter.h"
 
 namespace bot::edge::channels {
 
@@ -42,7 +43,12 @@ struct ChannelOptions {
   // Overrides every platform's per-chat interval (tests use 0).
   std::optional<std::chrono::milliseconds> chat_interval;
   std::chrono::milliseconds drain_timeout{5000};  // Stop() waits this for queued work
+  // Per user: a flooding user gets one "please slow down", then silence.
+  RateLimitOptions rate_limit;
 };
+
+// What a user who floats past the rate limit is told, once.
+extern const char kSlowDownText[];
 
 class ChannelHub {
  public:
@@ -67,6 +73,9 @@ class ChannelHub {
   // Dedupes and queues; false when the queue is full.
   bool Dispatch(Channel* channel, const Event& event);
   void Answer(Channel* channel, const Event& event);
+  // Renders `parts` (and buttons) for `event`'s chat and sends them in order.
+  void Deliver(Channel* channel, const Event& event, const std::vector<std::string>& parts,
+               const std::vector<std::string>& buttons);
   core::Reply ReplyFor(const Event& event, const std::string& channel) const;
   void Poll(Channel* channel);
 
@@ -75,6 +84,7 @@ class ChannelHub {
   ChannelOptions options_;
   std::vector<std::unique_ptr<Channel>> channels_;
   DedupStore dedup_;
+  RateLimiter limiter_;
   Sender sender_;
   ChatQueue queue_;
   std::atomic<bool> stopping_{false};

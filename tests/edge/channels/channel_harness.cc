@@ -58,6 +58,7 @@ edge::channels::ChannelOptions FastChannelOptions() {
   options.retry.connect_timeout = std::chrono::milliseconds(1000);
   options.retry.read_timeout = std::chrono::milliseconds(2000);
   options.chat_interval = std::chrono::milliseconds(0);
+  options.rate_limit.burst = 1000;  // only the rate-limit test floods
   return options;
 }
 

@@ -287,3 +287,32 @@ TEST_CASE("Telegram gives up a send whose API answer has the wrong shape and kee
   h.Finish();
   CHECK(h.fake().Requests("/sendMessage").size() == 2);
 }
+
+TEST_CASE("A flooding user is asked once to slow down, then ignored; others are unaffected",
+          "[channels][telegram]") {
+  auto options = bot::testing::FastChannelOptions();
+  options.rate_limit.burst = 2;
+  options.rate_limit.per_minute = 0.001;  // no refill within the test
+  ChannelHarness h(kEnv, options);
+  for (int i = 0; i < 5; ++i) {
+    auto r = h.Post("/webhooks/telegram", TextUpdate(100 + i, "What are your opening hours?", 111),
+                    Signed());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  auto other = h.Post("/webhooks/telegram", TextUpdate(200, "What are your opening hours?", 222),
+                      Signed());
+  REQUIRE(other);
+  h.Finish();
+  std::vector<std::string> to_flooder, to_other;
+  for (const auto& r : h.fake().Requests("/sendMessage")) {
+    json body = Body(r);
+    (body["chat_id"] == 111 ? to_flooder : to_other).push_back(body["text"]);
+  }
+  REQUIRE(to_flooder.size() == 3);
+  CHECK(to_flooder[0] == bot::testing::kOpeningAnswer);
+  CHECK(to_flooder[1] == bot::testing::kOpeningAnswer);
+  CHECK(to_flooder[2] == bot::edge::channels::kSlowDownText);
+  REQUIRE(to_other.size() == 1);
+  CHECK(to_other[0] == bot::testing::kOpeningAnswer);
+}
