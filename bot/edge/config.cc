@@ -268,8 +268,6 @@ const std::vector<ConfigField>& ConfigFields() {
                "port for /admin/* and /metrics; 0 serves them on the public port"),
       StringField("data.intents_dir", &ServiceConfig::intents_dir, {}, "intents/*.yaml"),
       StringField("data.facts_dir", &ServiceConfig::facts_dir, {}, "facts/*.yaml"),
-      StringField("data.state_dir", &ServiceConfig::state_dir, {},
-                  "writable per-replica state (channel dedup store)"),
       StringField("log.level", &ServiceConfig::log_level, {"debug", "info", "warn", "error"},
                   "least severe level written"),
       BoolField("log.text", &ServiceConfig::log_text,

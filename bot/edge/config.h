@@ -34,7 +34,6 @@ struct ServiceConfig {
   // data
   std::string intents_dir = "intents";
   std::string facts_dir = "facts";
-  std::string state_dir = "state";  // per-replica state (dedup store)
   // log
   std::string log_level = "info";
   bool log_text = false;
