@@ -51,8 +51,12 @@ std::string NowIso8601() {
   return buf;
 }
 
+bool LogEnabled(LogLevel level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
+
 void Log(LogLevel level, nlohmann::json fields) {
-  if (static_cast<int>(level) < g_level.load(std::memory_order_relaxed)) return;
+  if (!LogEnabled(level)) return;
   nlohmann::json line = {{"time", NowIso8601()}, {"level", Name(level)}};
   line.update(fields);
   // Every line written while serving a request carries that request's id.

@@ -14,6 +14,9 @@ void SetLogLevel(LogLevel level);
 // Parses "debug|info|warn|error"; false when unknown.
 bool ParseLogLevel(const std::string& text, LogLevel* level);
 
+// Whether a line at `level` would be written; lets hot paths skip building it.
+bool LogEnabled(LogLevel level);
+
 // Adds "time" and "level" and writes the line if `level` is enabled.
 void Log(LogLevel level, nlohmann::json fields);
 

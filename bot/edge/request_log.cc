@@ -110,6 +110,11 @@ void EndRequest(const httplib::Request& req, const httplib::Response& res) {
   Metrics::Observe("bot_http_request_duration_seconds", {{"route", t_request.route}},
                    static_cast<double>(latency) / 1e6);
 
+  const LogLevel level = res.status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+  if (!LogEnabled(level)) {
+    t_active = false;
+    return;  // every request pays for this line: skip building it when unused
+  }
   nlohmann::json line = {{"event", "request"},       {"request_id", t_request.id},
                          {"method", t_request.method}, {"route", t_request.route},
                          {"status", res.status},      {"latency_us", latency}};
@@ -118,7 +123,7 @@ void EndRequest(const httplib::Request& req, const httplib::Response& res) {
   if (t_request.fallback) line["fallback"] = *t_request.fallback;
   if (!t_request.text.empty()) line["text"] = t_request.text;
   t_active = false;  // the id is already in `line`; Log must not add a stale one
-  Log(res.status >= 500 ? LogLevel::kError : LogLevel::kInfo, std::move(line));
+  Log(level, std::move(line));
 }
 
 }  // namespace bot::edge
