@@ -195,6 +195,11 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   } else {
     e.winner = 0;
     const Candidate& w = ranked[0];
+    e.reply = Render(k, w, e.normalized);
+  }
+  // Only Explain shows why; Answer is the hot path and skips the strings.
+  if (full && live > 0) {
+    const Candidate& w = ranked[0];
     const std::string& id = k.intents().intents()[w.intent].id;
     if (live == 1) {
       e.why = "`" + id + "` is the only intent that matched";
@@ -212,7 +217,6 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
         e.why = "`" + id + "` ties with `" + rid + "` and comes first in file order";
       }
     }
-    e.reply = Render(k, w, e.normalized);
   }
   if (full) e.candidates = std::move(ranked);
   return e;

@@ -73,6 +73,13 @@ AtomScanner::AtomScanner(const std::vector<std::string>& atoms)
   // Class 0 never continues a match.
   for (size_t s = 0; s < n; ++s) table_[s * classes_] = 0;
 
+  // Entries become row offsets flagged with kHasOutput; states beyond what
+  // the flag leaves room for cannot occur (RE2 atoms are few and short).
+  for (uint32_t& next : table_) {
+    const bool has_output = !out[next].empty();
+    next = next * classes_ | (has_output ? kHasOutput : 0);
+  }
+
   output_begin_.reserve(n + 1);
   for (size_t s = 0; s < n; ++s) {
     output_begin_.push_back(static_cast<uint32_t>(outputs_.size()));

@@ -28,11 +28,15 @@ class AtomScanner {
   void ForEachHit(std::string_view text, OnHit&& on_hit) const {
     const uint32_t* table = table_.data();
     const uint32_t stride = classes_;
-    uint32_t state = 0;
+    uint32_t row = 0;  // the current state's first table entry
     for (size_t i = 0; i < text.size(); ++i) {
-      state = table[state * stride + byte_class_[static_cast<unsigned char>(text[i])]];
-      const uint32_t begin = output_begin_[state], end = output_begin_[state + 1];
-      for (uint32_t o = begin; o < end; ++o) on_hit(outputs_[o], i + 1);
+      const uint32_t next = table[row + byte_class_[static_cast<unsigned char>(text[i])]];
+      row = next & ~kHasOutput;
+      if (next & kHasOutput) {
+        const uint32_t state = row / stride;
+        const uint32_t begin = output_begin_[state], end = output_begin_[state + 1];
+        for (uint32_t o = begin; o < end; ++o) on_hit(outputs_[o], i + 1);
+      }
     }
   }
 
@@ -42,9 +46,13 @@ class AtomScanner {
   size_t MemoryBytes() const;
 
  private:
+  // A table entry is the next state's row offset (state * classes_), with
+  // this bit set when some atom ends there: the scan loop then reads only
+  // the table until a hit.
+  static constexpr uint32_t kHasOutput = 0x80000000u;
   uint32_t classes_ = 1;           // byte class 0: bytes in no atom
   uint8_t byte_class_[256] = {};
-  std::vector<uint32_t> table_;    // state * classes_ + class -> state
+  std::vector<uint32_t> table_;    // state * classes_ + class -> entry
   std::vector<uint32_t> output_begin_;  // per state, into outputs_ (+1 sentinel)
   std::vector<int> outputs_;       // atoms ending at each state, suffixes too
   std::vector<uint32_t> lengths_;

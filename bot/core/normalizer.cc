@@ -2,7 +2,9 @@
 
 #include "bot/core/utf8.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -110,7 +112,7 @@ bool IsBoundary(const std::string& s, size_t pos) {
 
 void ReplacePhrases(std::string& s) {
   for (const auto& p : kPhrases) {
-    std::string from = p.from;
+    const std::string_view from = p.from;
     size_t pos = 0;
     while ((pos = s.find(from, pos)) != std::string::npos) {
       bool left = pos == 0 || !IsWordByte(static_cast<unsigned char>(s[pos - 1]));
@@ -124,30 +126,47 @@ void ReplacePhrases(std::string& s) {
   }
 }
 
-// Appends the substitute of `word` (or the word itself) to `out`.
-void AppendSubstituted(std::string_view word, std::string& out) {
+// The substitute of `word`, or nullptr. Most words are no key: a length and
+// first-letter check rejects them before any hashing.
+const std::string_view* FindSubstitute(std::string_view word) {
+  struct Index {
+    size_t min_length = SIZE_MAX, max_length = 0;
+    std::array<bool, 256> first{};
+  };
+  static const Index kIndex = [] {
+    Index index;
+    for (const auto& [key, value] : WordSubstitutions()) {
+      index.min_length = std::min(index.min_length, key.size());
+      index.max_length = std::max(index.max_length, key.size());
+      index.first[static_cast<unsigned char>(key[0])] = true;
+    }
+    return index;
+  }();
+  if (word.size() < kIndex.min_length || word.size() > kIndex.max_length ||
+      !kIndex.first[static_cast<unsigned char>(word[0])]) {
+    return nullptr;
+  }
   const auto& map = WordSubstitutions();
   auto it = map.find(word);
-  if (it != map.end()) {
-    out += it->second;
-    return;
-  }
+  return it == map.end() ? nullptr : &it->second;
+}
+
+// Appends the substitute of `word` (or the word itself) to `out`.
+void AppendSubstituted(std::string_view word, std::string& out) {
   // Possessives and stray quotes carry no meaning for matching. Strip to a
   // fixed point so the result never has more to strip (idempotence: found
-  // by fuzzing, "i`s`").
-  for (size_t before = 0; before != word.size();) {
+  // by fuzzing, "i`s`"); a key may match at any step ("it's" before "it").
+  for (size_t before = SIZE_MAX; before != word.size();) {
+    if (const std::string_view* substitute = FindSubstitute(word)) {
+      out += *substitute;
+      return;
+    }
     before = word.size();
     while (!word.empty() && word.front() == '\'') word.remove_prefix(1);
     while (!word.empty() && word.back() == '\'') word.remove_suffix(1);
     if (word.size() > 2 && word.substr(word.size() - 2) == "'s") word.remove_suffix(2);
-    it = map.find(word);
-    if (it != map.end()) {
-      out += it->second;
-      return;
-    }
   }
-  it = map.find(word);
-  out += it != map.end() ? it->second : word;
+  out += word;
 }
 
 }  // namespace
@@ -159,6 +178,15 @@ std::string Normalize(std::string_view text) {
   bool pending_space = false;
   size_t i = 0;
   while (i < text.size()) {
+    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    // Printable ASCII but the backtick (a quote to Simplify): the common case.
+    if (byte >= 0x21 && byte < 0x7F && byte != '`') {
+      if (pending_space) folded += ' ';
+      pending_space = false;
+      folded += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
+      ++i;
+      continue;
+    }
     char32_t cp = DecodeUtf8(text, &i);
     if (cp == kInvalidCodePoint) continue;
     cp = Simplify(ToLower(cp));
