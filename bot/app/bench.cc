@@ -310,6 +310,7 @@ int RunBench(const Args& args) {
         {"patterns", matcher.size()},
         {"simple_patterns", matcher.simple_count()},
         {"atoms", matcher.atom_count()},
+        {"scan_table_kb", matcher.scan_table_bytes() / 1024},
         {"questions", questions.size()},
         {"threads", n_threads},
         {"seconds", elapsed_s},

@@ -578,6 +578,10 @@ void Matcher::MatchNaive(std::string_view text, std::vector<int>* matches) const
   }
 }
 
+size_t Matcher::scan_table_bytes() const {
+  return (literals_ ? literals_->MemoryBytes() : 0) + (atoms_ ? atoms_->MemoryBytes() : 0);
+}
+
 const RE2* Matcher::pattern(int i) const {
   if (i < 0 || static_cast<size_t>(i) >= patterns_.size()) return nullptr;
   return patterns_[i].get();

@@ -66,6 +66,8 @@ class Matcher {
   size_t atom_count() const { return atom_count_; }
   // Patterns decided by the literal scan alone, without RE2.
   size_t simple_count() const { return simple_count_; }
+  // Bytes of the scanners' tables: what each question walks through.
+  size_t scan_table_bytes() const;
 
  private:
   // What an occurrence of a scanned literal must satisfy: word boundaries

@@ -67,10 +67,13 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
   // Access log + X-Request-Id, and per-route body limits checked from
   // Content-Length before httplib reads the body.
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    BeginRequest(req, res, allowed_.count(req.path) ? req.path : "unmatched");
-    auto limit = body_limits_.find(req.method + " " + req.path);
-    if (limit != body_limits_.end() && req.has_header("Content-Length")) {
-      const std::string& length = req.get_header_value("Content-Length");
+    auto route = routes_.find(req.path);
+    BeginRequest(req, res, route != routes_.end() ? req.path : "unmatched");
+    if (route == routes_.end()) return httplib::Server::HandlerResponse::Unhandled;
+    auto limit = route->second.find(req.method);
+    if (limit == route->second.end()) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string length = req.get_header_value("Content-Length");
+    if (!length.empty()) {
       if (length.size() > 18 || std::strtoull(length.c_str(), nullptr, 10) > limit->second) {
         SendJson(res, 413, Dump(ErrorJson("request body too large")));
         return httplib::Server::HandlerResponse::Handled;
@@ -89,9 +92,8 @@ httplib::Server& HttpServer::http() { return *server_; }
 
 void HttpServer::Route(const std::string& method, const std::string& path, Handler handler,
                        size_t max_body_bytes) {
-  allowed_[path].insert(method);
   size_t limit = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
-  body_limits_[method + " " + path] = limit;
+  routes_[path][method] = limit;
   // httplib's own cap (for chunked bodies) is the largest route limit.
   if (limit > options_.max_body_bytes) server_->set_payload_max_length(limit);
   if (limit != options_.max_body_bytes) {
@@ -156,7 +158,7 @@ void HttpServer::AddApiRoutes() {
         core::Reply reply = core::Answer(*knowledge, q);
         NoteAnswer(reply, "http");
         if (answer_observer_) answer_observer_(q, reply);
-        SendJson(res, 200, Dump(ReplyToJson(reply)));
+        SendJson(res, 200, ReplyJson(reply));
       }
     };
   };
@@ -173,9 +175,11 @@ void HttpServer::AddApiRoutes() {
 }
 
 void HttpServer::AddMethodNotAllowed() {
-  for (const auto& [path, methods] : allowed_) {
+  // Sorted, so the Allow header does not depend on hash order.
+  std::map<std::string, std::map<std::string, size_t>> sorted(routes_.begin(), routes_.end());
+  for (const auto& [path, methods] : sorted) {
     std::string allow;
-    for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
+    for (const auto& [m, limit] : methods) allow += (allow.empty() ? "" : ", ") + m;
     auto reject = [allow](const httplib::Request&, httplib::Response& res) {
       res.set_header("Allow", allow);
       SendJson(res, 405, Dump(ErrorJson("method not allowed; use " + allow)));

@@ -11,9 +11,9 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "bot/core/message.h"
 #include "bot/core/status.h"
@@ -81,8 +81,8 @@ class HttpServer {
   KnowledgeHolder* knowledge_;
   HttpOptions options_;
   std::unique_ptr<Server> server_;
-  std::map<std::string, std::set<std::string>> allowed_;  // path -> methods
-  std::map<std::string, size_t> body_limits_;              // "METHOD path" -> bytes
+  // path -> method -> body limit in bytes; looked up once per request.
+  std::unordered_map<std::string, std::map<std::string, size_t>> routes_;
   std::atomic<bool> draining_{false};
   AnswerObserver answer_observer_;
   std::thread thread_;

@@ -52,6 +52,89 @@ json ReplyToJson(const core::Reply& reply) {
 
 namespace {
 
+// Appends `s` as a JSON string the way Dump() writes it.
+void AppendJsonString(const std::string& s, std::string* out) {
+  if (!core::IsValidUtf8(s)) {  // Dump's replacement rules, not ours
+    *out += Dump(json(s));
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  *out += '"';
+  for (char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          *out += "\\u00";
+          *out += kHex[byte >> 4];
+          *out += kHex[byte & 15];
+        } else {
+          *out += c;
+        }
+    }
+  }
+  *out += '"';
+}
+
+void AppendJsonStrings(const std::vector<std::string>& items, std::string* out) {
+  *out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) *out += ',';
+    AppendJsonString(items[i], out);
+  }
+  *out += ']';
+}
+
+}  // namespace
+
+std::string ReplyJson(const core::Reply& reply) {
+  // Keys in the order nlohmann's sorted objects give.
+  std::string out;
+  out.reserve(reply.text.size() + 128 * (reply.facts.size() + 1));
+  out += "{\"answer\":";
+  AppendJsonString(reply.text, &out);
+  out += ",\"captures\":{";
+  bool first = true;
+  for (const auto& [name, value] : reply.captures) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(name, &out);
+    out += ':';
+    AppendJsonString(value, &out);
+  }
+  out += "},\"facts\":[";
+  for (size_t i = 0; i < reply.facts.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"id\":";
+    AppendJsonString(reply.facts[i].id, &out);
+    out += ",\"source\":";
+    AppendJsonString(reply.facts[i].source, &out);
+    out += '}';
+  }
+  out += reply.fallback ? "],\"fallback\":true" : "],\"fallback\":false";
+  out += ",\"intent\":";
+  if (reply.intent) {
+    AppendJsonString(*reply.intent, &out);
+  } else {
+    out += "null";
+  }
+  if (!reply.suggestions.empty()) {
+    out += ",\"suggestions\":";
+    AppendJsonStrings(reply.suggestions, &out);
+  }
+  out += '}';
+  return out;
+}
+
+namespace {
+
 json Where(const core::SourceLocation& where) {
   return where.file + ":" + std::to_string(where.line);
 }

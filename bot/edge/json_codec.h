@@ -28,6 +28,10 @@ struct AskRequest {
 core::Result<AskRequest> ParseAskRequest(std::string_view body);
 
 nlohmann::json ReplyToJson(const core::Reply& reply);
+// Dump(ReplyToJson(reply)), byte for byte, written directly: the answer of
+// every /api/v1/ask request, where building the tree cost more than the
+// answer itself.
+std::string ReplyJson(const core::Reply& reply);
 nlohmann::json ExplanationToJson(const core::Knowledge& knowledge,
                                  const core::Explanation& explanation);
 nlohmann::json FactsToJson(const core::Knowledge& knowledge);

@@ -18,6 +18,12 @@ bool IsValidLabelName(const std::string& name) {
   return true;
 }
 
+// Whether a family of type `family` takes an update meant for `update`: a
+// counter's Add applies to a gauge too (gauges go up), never the reverse.
+bool Accepts(Metrics::Type family, Metrics::Type update) {
+  return family == update || (update == Metrics::Type::kCounter && family == Metrics::Type::kGauge);
+}
+
 std::string FormatNumber(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
@@ -144,6 +150,13 @@ void Metrics::Describe(const std::string& name, Type type, const std::string& he
 }
 
 Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels& labels) {
+  // Every request passes here: an existing series is found without copying
+  // or re-validating (names were checked when the series was made).
+  auto known = families_.find(name);
+  if (known != families_.end() && Accepts(known->second.type, type)) {
+    auto sit = known->second.series.find(labels);
+    if (sit != known->second.series.end()) return &sit->second;
+  }
   if (!IsValidMetricName(name)) return nullptr;
   for (const auto& [k, v] : labels) {
     if (!IsValidLabelName(k) || (type == Type::kHistogram && k == "le")) return nullptr;
@@ -154,10 +167,7 @@ Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels&
     family.type = type;
     if (type == Type::kHistogram) family.bounds = kLatencyBuckets;
   }
-  // A counter accepts Add on a gauge too (gauges go up), never the reverse.
-  bool compatible = family.type == type ||
-                    (type == Type::kCounter && family.type == Type::kGauge);
-  if (!compatible) return nullptr;
+  if (!Accepts(family.type, type)) return nullptr;
 
   Labels key;
   for (const auto& [k, v] : labels) key[k] = Truncate(v, kMaxLabelValueBytes);

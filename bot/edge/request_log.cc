@@ -1,7 +1,7 @@
 #include "bot/edge/request_log.h"
 
 #include <atomic>
-#include <cstdio>
+#include <cstdint>
 #include <mutex>
 #include <random>
 
@@ -65,9 +65,10 @@ bool LogTextEnabled() { return g_log_text.load(std::memory_order_relaxed); }
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (uint64_t bits = rng(), i = 16; i-- > 0; bits >>= 4) id[i] = kHex[bits & 15];
+  return id;
 }
 
 std::string RequestIdFrom(const std::string& header) {
