@@ -106,17 +106,17 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
   if (!event.id.empty() && !dedup_.FirstSeen(key)) return true;  // a redelivery
   const std::string chat = channel->name() + ":" + event.chat;
-  std::function<void()> work = [this, channel, event] { Answer(channel, event); };
+  std::optional<std::string> fixed_text;
   switch (limiter_.Check(chat)) {
     case RateLimiter::Decision::kAllow:
       break;
     case RateLimiter::Decision::kSlowDown:
-      work = [this, channel, event] { Deliver(channel, event, {kSlowDownText}, {}); };
+      fixed_text = kSlowDownText;
       break;
     case RateLimiter::Decision::kDrop:
       return true;  // flooding: acknowledged, not answered
   }
-  bool queued = queue_.Submit(chat, std::move(work));
+  bool queued = queue_.SubmitResumable(chat, Delivery(channel, event, std::move(fixed_text)));
   if (!queued) {
     if (!event.id.empty()) dedup_.Forget(key);
     Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
@@ -140,26 +140,48 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   return reply;
 }
 
-void ChannelHub::Answer(Channel* channel, const Event& event) {
-  if (sender_.aborted()) return;
-  std::vector<std::string> parts, buttons;
-  if (event.greeting || !event.text.empty()) {
-    core::Reply reply = ReplyFor(event, channel->name());
-    parts = SplitMessage(reply.text, channel->max_text_units());
-    buttons = reply.suggestions;
-  }
-  Deliver(channel, event, parts, buttons);
-}
-
-void ChannelHub::Deliver(Channel* channel, const Event& event,
-                         const std::vector<std::string>& parts,
-                         const std::vector<std::string>& buttons) {
-  std::chrono::milliseconds interval =
-      options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
-  for (const ApiCall& call : channel->RenderReply(event, parts, buttons)) {
-    // Later parts make no sense without the earlier ones.
-    if (!sender_.Send(*channel, event.chat, call, interval)) break;
-  }
+ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
+                                          std::optional<std::string> fixed_text) {
+  struct State {
+    bool rendered = false;
+    std::vector<ApiCall> calls;
+    size_t next = 0;   // the call being sent
+    int attempts = 0;  // tries of calls[next]
+  };
+  auto state = std::make_shared<State>();
+  return [this, channel, event, fixed_text = std::move(fixed_text),
+          state]() -> std::optional<SteadyTime> {
+    if (!state->rendered) {
+      if (sender_.aborted()) return std::nullopt;
+      state->rendered = true;
+      std::vector<std::string> parts, buttons;
+      if (fixed_text) {
+        parts = {*fixed_text};
+      } else if (event.greeting || !event.text.empty()) {
+        core::Reply reply = ReplyFor(event, channel->name());
+        parts = SplitMessage(reply.text, channel->max_text_units());
+        buttons = reply.suggestions;
+      }
+      state->calls = channel->RenderReply(event, parts, buttons);
+    }
+    const std::chrono::milliseconds interval =
+        options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
+    while (state->next < state->calls.size()) {
+      SteadyTime retry_at;
+      switch (sender_.TrySend(*channel, event.chat, state->calls[state->next], interval,
+                              &state->attempts, &retry_at)) {
+        case Sender::Progress::kSent:
+          ++state->next;
+          state->attempts = 0;
+          break;
+        case Sender::Progress::kFailed:
+          return std::nullopt;  // later parts make no sense without this one
+        case Sender::Progress::kLater:
+          return retry_at;
+      }
+    }
+    return std::nullopt;
+  };
 }
 
 void ChannelHub::Poll(Channel* channel) {

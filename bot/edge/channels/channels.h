@@ -72,10 +72,11 @@ class ChannelHub {
   void AddRoutes(HttpServer* server, const std::string& name, Channel* channel);
   // Dedupes and queues; false when the queue is full.
   bool Dispatch(Channel* channel, const Event& event);
-  void Answer(Channel* channel, const Event& event);
-  // Renders `parts` (and buttons) for `event`'s chat and sends them in order.
-  void Deliver(Channel* channel, const Event& event, const std::vector<std::string>& parts,
-               const std::vector<std::string>& buttons);
+  // The queued work for `event`: answers it (or, with `fixed_text`, sends
+  // that instead), then sends the parts in order, one try per step, so
+  // retries wait in the queue instead of holding a worker.
+  ChatQueue::Resumable Delivery(Channel* channel, const Event& event,
+                                std::optional<std::string> fixed_text);
   core::Reply ReplyFor(const Event& event, const std::string& channel) const;
   void Poll(Channel* channel);
 

@@ -29,14 +29,21 @@ ChatQueue::ChatQueue(size_t workers, size_t capacity) : capacity_(capacity) {
 ChatQueue::~ChatQueue() { Stop(); }
 
 bool ChatQueue::Submit(const std::string& chat, Task task) {
+  return SubmitResumable(chat, [task = std::move(task)]() -> std::optional<SteadyTime> {
+    task();
+    return std::nullopt;
+  });
+}
+
+bool ChatQueue::SubmitResumable(const std::string& chat, Resumable task) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_ || queued_ >= capacity_) return false;
   auto& tasks = chats_[chat];
   bool was_empty = tasks.empty();
   tasks.push_back(std::move(task));
   ++queued_;
-  // A chat is "ready" only while it has tasks and none running; a running
-  // chat is re-queued by its worker when the task ends.
+  // A chat is "ready" only while it has tasks and none running or waiting;
+  // otherwise its worker re-queues it when the current task ends.
   if (was_empty) {
     ready_.push_back(chat);
     work_.notify_one();
@@ -44,24 +51,43 @@ bool ChatQueue::Submit(const std::string& chat, Task task) {
   return true;
 }
 
+void ChatQueue::PromoteDue(SteadyTime now) {
+  while (!waiting_.empty() && (stop_ || waiting_.begin()->first <= now)) {
+    ready_.push_back(std::move(waiting_.begin()->second));
+    waiting_.erase(waiting_.begin());
+  }
+}
+
 void ChatQueue::Worker() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    work_.wait(lock, [this] { return stop_ || !ready_.empty(); });
+    PromoteDue(std::chrono::steady_clock::now());
     if (ready_.empty()) {
-      if (stop_) return;
+      if (stop_ && waiting_.empty()) return;
+      if (waiting_.empty()) {
+        work_.wait(lock);
+      } else {
+        work_.wait_until(lock, waiting_.begin()->first);
+      }
       continue;
     }
     std::string chat = std::move(ready_.front());
     ready_.pop_front();
-    Task task = std::move(chats_[chat].front());
+    auto it = chats_.find(chat);
+    Resumable task = std::move(it->second.front());
     ++running_;
     lock.unlock();
-    task();
+    std::optional<SteadyTime> resume_at = task();
     lock.lock();
     --running_;
+    it = chats_.find(chat);  // other chats may have rehashed the map
+    if (resume_at && !stop_) {
+      it->second.front() = std::move(task);
+      waiting_.emplace(*resume_at, std::move(chat));
+      work_.notify_one();  // a sleeping worker may need an earlier wake-up
+      continue;
+    }
     --queued_;
-    auto it = chats_.find(chat);
     it->second.pop_front();
     if (it->second.empty()) {
       chats_.erase(it);
@@ -143,40 +169,40 @@ std::chrono::milliseconds Sender::Backoff(int retry) const {
   return std::chrono::milliseconds(exp - exp / 2 + jitter(rng));
 }
 
-bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall& call,
-                  std::chrono::milliseconds interval) {
+Sender::Progress Sender::TrySend(const Channel& channel, const std::string& chat,
+                                 const ApiCall& call, std::chrono::milliseconds interval,
+                                 int* attempts, SteadyTime* retry_at) {
   using Clock = std::chrono::steady_clock;
   const std::string key = channel.name() + ":" + chat;
-  // Per-chat throttle. Calls of one chat are serialised by ChatQueue, so the
-  // earliest time cannot move under us.
-  Clock::time_point earliest;
-  {
+  if (aborted_ && *attempts == 0) return Progress::kFailed;  // never started
+  if (*attempts == 0) {
+    // Per-chat throttle. Calls of one chat are serialised by ChatQueue, so
+    // the earliest time cannot move under us.
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = next_send_.find(key);
-    earliest = it == next_send_.end() ? Clock::time_point() : it->second;
+    if (it != next_send_.end() && it->second > Clock::now()) {
+      *retry_at = it->second;
+      return Progress::kLater;
+    }
   }
-  auto now = Clock::now();
-  if (earliest > now &&
-      !SleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now))) {
-    return false;
-  }
-  SendVerdict verdict;
+  SendVerdict verdict{SendVerdict::Kind::kRetry, std::nullopt, "aborted"};
   ApiResponse response;
-  int attempt = 0;
-  while (true) {
-    ++attempt;
+  if (!aborted_) {
+    ++*attempts;
     response = perform_(call);
     verdict = response.transport_ok
                   ? ClassifySafely(channel, response)
                   : SendVerdict{SendVerdict::Kind::kRetry, std::nullopt, "no response"};
-    if (verdict.kind != SendVerdict::Kind::kRetry || attempt >= policy_.max_attempts) break;
-    std::chrono::milliseconds wait = verdict.retry_after ? *verdict.retry_after : Backoff(attempt);
-    if (wait > policy_.max_retry_after) break;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++stats_.retried;
+    if (verdict.kind == SendVerdict::Kind::kRetry && *attempts < policy_.max_attempts) {
+      std::chrono::milliseconds wait =
+          verdict.retry_after ? *verdict.retry_after : Backoff(*attempts);
+      if (wait <= policy_.max_retry_after) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++stats_.retried;
+        *retry_at = Clock::now() + wait;
+        return Progress::kLater;
+      }
     }
-    if (!SleepFor(wait)) break;
   }
   std::lock_guard<std::mutex> lock(mutex_);
   Clock::time_point after = Clock::now();
@@ -189,18 +215,36 @@ bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall
   if (interval.count() > 0) next_send_[key] = after + interval;
   if (verdict.kind == SendVerdict::Kind::kSent) {
     ++stats_.sent;
-    return true;
+    return Progress::kSent;
   }
   ++stats_.failed;
   // Never the URL or headers: they carry tokens.
   Log(LogLevel::kWarn, {{"event", "send_failed"},
                         {"channel", channel.name()},
                         {"call", call.label},
-                        {"attempts", attempt},
+                        {"attempts", *attempts},
                         {"http_status", response.status},
                         {"error", verdict.error},
                         {"aborted", aborted_.load()}});
-  return false;
+  return Progress::kFailed;
+}
+
+bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall& call,
+                  std::chrono::milliseconds interval) {
+  int attempts = 0;
+  SteadyTime retry_at;
+  while (true) {
+    switch (TrySend(channel, chat, call, interval, &attempts, &retry_at)) {
+      case Progress::kSent:
+        return true;
+      case Progress::kFailed:
+        return false;
+      case Progress::kLater:
+        SleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(
+            retry_at - std::chrono::steady_clock::now()));
+        break;  // aborted: the next TrySend gives up
+    }
+  }
 }
 
 SendStats Sender::stats() const {

@@ -2,6 +2,9 @@
 // ChatQueue: a bounded executor that runs tasks of one chat in order, one at
 // a time, and tasks of different chats in parallel on a few workers, so the
 // parts of an answer arrive in order and a slow chat never blocks the rest.
+// A task may ask to be resumed later (a retry after backoff): its chat waits,
+// but no worker does, so a platform failing half its sends slows only the
+// chats it fails, not every chat.
 // Sender: performs an ApiCall until the platform says it is sent: retries
 // transport failures and 5xx with exponential backoff and jitter, waits as
 // long as a 429 (or Viber status 12) asks, never retries other 4xx, gives up
@@ -17,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -35,9 +39,14 @@ struct RetryPolicy {
   std::chrono::milliseconds read_timeout{15000};
 };
 
+using SteadyTime = std::chrono::steady_clock::time_point;
+
 class ChatQueue {
  public:
   using Task = std::function<void()>;
+  // Runs one step; returns when to run the next one, or nothing when done.
+  // The chat's later tasks wait until the resumable one is done.
+  using Resumable = std::function<std::optional<SteadyTime>()>;
 
   // `capacity` bounds the tasks waiting over all chats.
   ChatQueue(size_t workers, size_t capacity);
@@ -48,22 +57,28 @@ class ChatQueue {
   // Queues `task` after the earlier tasks of `chat`. False when the queue is
   // full or closed (the caller answers 503 so the platform redelivers).
   bool Submit(const std::string& chat, Task task);
+  bool SubmitResumable(const std::string& chat, Resumable task);
   // Stops taking tasks and waits up to `drain` for the queued ones to run.
   // Returns true when everything ran.
   bool Drain(std::chrono::milliseconds drain);
-  // Closes, then joins the workers after the remaining tasks run.
+  // Closes, then joins the workers after the remaining tasks run: waiting
+  // tasks run at once, and a task asking to be resumed is dropped.
   void Stop();
   size_t pending() const;
 
  private:
   void Worker();
+  // Moves chats whose resume time has come (all of them once stopping) to
+  // ready_. REQUIRES: mutex_ held.
+  void PromoteDue(SteadyTime now);
 
   const size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable work_;
   std::condition_variable idle_;
-  std::unordered_map<std::string, std::deque<Task>> chats_;
+  std::unordered_map<std::string, std::deque<Resumable>> chats_;
   std::deque<std::string> ready_;  // chats with work and no running task
+  std::multimap<SteadyTime, std::string> waiting_;  // chats to resume, by time
   size_t queued_ = 0;
   size_t running_ = 0;
   bool closed_ = false;
@@ -86,9 +101,15 @@ class Sender {
   Sender(const Sender&) = delete;
   Sender& operator=(const Sender&) = delete;
 
-  // Sends `call` for `chat` of `channel`, waiting first until `interval` has
-  // passed since the chat's previous send. Returns true when sent; false
-  // after giving up (logged once, counted) or when aborted.
+  enum class Progress { kSent, kFailed, kLater };
+  // One step of sending `call` for `chat` of `channel`, never waiting: kLater
+  // with `*retry_at` set when the chat's `interval` since its previous send
+  // has not passed or a retry is due later (then call again with the same
+  // `*attempts`, which counts the tries); kSent; or kFailed after giving up
+  // (logged once, counted) or when aborted.
+  Progress TrySend(const Channel& channel, const std::string& chat, const ApiCall& call,
+                   std::chrono::milliseconds interval, int* attempts, SteadyTime* retry_at);
+  // TrySend until done, sleeping in between. True when sent.
   bool Send(const Channel& channel, const std::string& chat, const ApiCall& call,
             std::chrono::milliseconds interval);
   // One HTTP exchange without retries (used by the poller too).

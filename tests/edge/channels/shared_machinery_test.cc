@@ -192,3 +192,98 @@ TEST_CASE("Sender keeps the per-chat interval and gives up after bounded tries",
   CHECK(sender.stats().failed == 1);
   CHECK(sender.stats().retried == 3);
 }
+
+TEST_CASE("ChatQueue: a task waiting to be resumed holds its chat but no worker",
+          "[channels][queue]") {
+  using Clock = std::chrono::steady_clock;
+  std::mutex m;
+  std::vector<std::string> order;
+  auto note = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(m);
+    order.push_back(what);
+  };
+  ChatQueue queue(1, 10);  // one worker: a sleeping retry would block "b"
+  int steps = 0;
+  const auto start = Clock::now();
+  REQUIRE(queue.SubmitResumable("a", [&]() -> std::optional<SteadyTime> {
+    note("a" + std::to_string(++steps));
+    if (steps < 3) return Clock::now() + std::chrono::milliseconds(150);
+    return std::nullopt;
+  }));
+  REQUIRE(queue.Submit("a", [&] { note("a-next"); }));
+  REQUIRE(queue.Submit("b", [&] { note("b"); }));
+  REQUIRE(queue.Drain(std::chrono::seconds(5)));
+  CHECK(Clock::now() - start >= std::chrono::milliseconds(300));
+  // "b" ran while "a" waited; "a"'s next task only after its first finished.
+  CHECK(order == std::vector<std::string>{"a1", "b", "a2", "a3", "a-next"});
+}
+
+TEST_CASE("ChatQueue: Stop runs waiting tasks at once and drops their resumption",
+          "[channels][queue]") {
+  using Clock = std::chrono::steady_clock;
+  std::atomic<int> runs{0};
+  const auto start = Clock::now();
+  {
+    ChatQueue queue(1, 10);
+    REQUIRE(queue.SubmitResumable("a", [&]() -> std::optional<SteadyTime> {
+      ++runs;
+      return Clock::now() + std::chrono::hours(1);
+    }));
+    while (runs == 0) std::this_thread::yield();
+    queue.Stop();
+  }
+  CHECK(runs == 2);
+  CHECK(Clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("Sender::TrySend never waits: it says when to try again", "[channels][sender]") {
+  using Clock = std::chrono::steady_clock;
+  RetryPolicy policy;
+  policy.max_attempts = 3;
+  policy.base_backoff = std::chrono::milliseconds(1000);
+  std::vector<int> statuses = {500, 500, 200};
+  size_t calls = 0;
+  Sender sender(policy, [&](const ApiCall&) {
+    ApiResponse r;
+    r.transport_ok = true;
+    r.status = statuses[calls++ % statuses.size()];
+    return r;
+  });
+  StubChannel channel;
+  ApiCall call;
+  int attempts = 0;
+  SteadyTime retry_at;
+  const auto before = Clock::now();
+  CHECK(sender.TrySend(channel, "c", call, {}, &attempts, &retry_at) == Sender::Progress::kLater);
+  CHECK(Clock::now() - before < std::chrono::milliseconds(500));  // returned at once
+  CHECK(retry_at - before >= std::chrono::milliseconds(500));     // backoff >= half the base
+  CHECK(attempts == 1);
+  CHECK(sender.TrySend(channel, "c", call, {}, &attempts, &retry_at) == Sender::Progress::kLater);
+  CHECK(sender.TrySend(channel, "c", call, {}, &attempts, &retry_at) == Sender::Progress::kSent);
+  CHECK(attempts == 3);
+
+  // The chat interval is a wait too, before the first try.
+  attempts = 0;
+  CHECK(sender.TrySend(channel, "d", call, std::chrono::seconds(10), &attempts, &retry_at) ==
+        Sender::Progress::kLater);  // 500 from the cycle above
+  calls = 2;                        // next answer: 200
+  CHECK(sender.TrySend(channel, "d", call, std::chrono::seconds(10), &attempts, &retry_at) ==
+        Sender::Progress::kSent);
+  int fresh = 0;
+  CHECK(sender.TrySend(channel, "d", call, std::chrono::seconds(10), &fresh, &retry_at) ==
+        Sender::Progress::kLater);
+  CHECK(fresh == 0);  // throttled: not a try
+  CHECK(retry_at - Clock::now() > std::chrono::seconds(5));
+
+  // Giving up after max_attempts.
+  statuses = {500};
+  calls = 0;
+  attempts = 0;
+  Sender::Progress p = Sender::Progress::kLater;
+  for (int i = 0; i < 3 && p == Sender::Progress::kLater; ++i) {
+    p = sender.TrySend(channel, "e", call, {}, &attempts, &retry_at);
+  }
+  CHECK(p == Sender::Progress::kFailed);
+  CHECK(attempts == 3);
+  CHECK(sender.stats().failed == 1);
+}
