@@ -4,12 +4,29 @@
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/log.h"
+#include "bot/edge/metrics.h"
 
 namespace bot::edge::channels {
 namespace {
 
 void NotFound(httplib::Response& res) {
   SendJson(res, 404, Dump(ErrorJson("no such endpoint")));
+}
+
+void DescribeChannelMetrics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto& m = Metrics::Global();
+    m.Describe("bot_channel_events_total", Metrics::Type::kCounter,
+               "Messenger events by channel and result: accepted, ignored (nothing to "
+               "answer), deduplicated, rate_limited, slowed_down, queue_full.");
+    m.Describe("bot_channel_send_queue_depth", Metrics::Type::kGauge,
+               "Answers queued or waiting for a retry, all channels together.");
+  });
+}
+
+void CountEvent(const std::string& channel, const char* result) {
+  Metrics::Inc("bot_channel_events_total", {{"channel", channel}, {"result", result}});
 }
 
 }  // namespace
@@ -22,7 +39,10 @@ ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfi
       dedup_(options_.dedup_capacity, options_.dedup_ttl),
       limiter_(options_.rate_limit),
       sender_(options_.retry),
-      queue_(options_.workers, options_.queue_capacity) {
+      queue_(options_.workers, options_.queue_capacity, [](size_t depth) {
+        Metrics::Set("bot_channel_send_queue_depth", {}, static_cast<double>(depth));
+      }) {
+  DescribeChannelMetrics();
   if (!config_.env) config_.env = ProcessEnv();
   if (!config_.now_s) {
     config_.now_s = [] {
@@ -75,6 +95,9 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
       SendJson(res, 400, Dump(ErrorJson("malformed event")));
       return;
     }
+    if (result.events.empty() && result.status == 200 && !result.welcome) {
+      CountEvent(channel->name(), "ignored");
+    }
     for (const Event& event : result.events) {
       if (!Dispatch(channel, event)) {
         // Full: let the platform redeliver later rather than lose it.
@@ -104,7 +127,10 @@ const char kSlowDownText[] =
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
-  if (!event.id.empty() && !dedup_.FirstSeen(key)) return true;  // a redelivery
+  if (!event.id.empty() && !dedup_.FirstSeen(key)) {  // a redelivery
+    CountEvent(channel->name(), "deduplicated");
+    return true;
+  }
   const std::string chat = channel->name() + ":" + event.chat;
   std::optional<std::string> fixed_text;
   switch (limiter_.Check(chat)) {
@@ -114,14 +140,19 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       fixed_text = kSlowDownText;
       break;
     case RateLimiter::Decision::kDrop:
+      CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
+  const bool slowed = fixed_text.has_value();
   bool queued = queue_.SubmitResumable(chat, Delivery(channel, event, std::move(fixed_text)));
   if (!queued) {
     if (!event.id.empty()) dedup_.Forget(key);
+    CountEvent(channel->name(), "queue_full");
     Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
+    return false;
   }
-  return queued;
+  CountEvent(channel->name(), slowed ? "slowed_down" : "accepted");
+  return true;
 }
 
 core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel) const {

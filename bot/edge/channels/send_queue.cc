@@ -4,12 +4,23 @@
 #include <random>
 
 #include "bot/edge/log.h"
+#include "bot/edge/metrics.h"
 
 namespace bot::edge::channels {
 namespace {
 
 // A platform answer of an unexpected shape (a field of the wrong type) ends
 // this send, never the worker thread.
+void CountSend(const Channel& channel, const char* result) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Metrics::Global().Describe("bot_channel_sends_total", Metrics::Type::kCounter,
+                               "Platform API calls by channel and result: sent, retried "
+                               "(a try that will be repeated), failed (given up).");
+  });
+  Metrics::Inc("bot_channel_sends_total", {{"channel", channel.name()}, {"result", result}});
+}
+
 SendVerdict ClassifySafely(const Channel& channel, const ApiResponse& response) {
   try {
     return channel.Classify(response);
@@ -20,7 +31,9 @@ SendVerdict ClassifySafely(const Channel& channel, const ApiResponse& response) 
 
 }  // namespace
 
-ChatQueue::ChatQueue(size_t workers, size_t capacity) : capacity_(capacity) {
+ChatQueue::ChatQueue(size_t workers, size_t capacity, std::function<void(size_t)> on_depth)
+    : capacity_(capacity), on_depth_(std::move(on_depth)) {
+  if (on_depth_) on_depth_(0);
   for (size_t i = 0; i < std::max<size_t>(1, workers); ++i) {
     workers_.emplace_back([this] { Worker(); });
   }
@@ -42,6 +55,7 @@ bool ChatQueue::SubmitResumable(const std::string& chat, Resumable task) {
   bool was_empty = tasks.empty();
   tasks.push_back(std::move(task));
   ++queued_;
+  if (on_depth_) on_depth_(queued_);
   // A chat is "ready" only while it has tasks and none running or waiting;
   // otherwise its worker re-queues it when the current task ends.
   if (was_empty) {
@@ -88,6 +102,7 @@ void ChatQueue::Worker() {
       continue;
     }
     --queued_;
+    if (on_depth_) on_depth_(queued_);
     it->second.pop_front();
     if (it->second.empty()) {
       chats_.erase(it);
@@ -197,6 +212,7 @@ Sender::Progress Sender::TrySend(const Channel& channel, const std::string& chat
       std::chrono::milliseconds wait =
           verdict.retry_after ? *verdict.retry_after : Backoff(*attempts);
       if (wait <= policy_.max_retry_after) {
+        CountSend(channel, "retried");
         std::lock_guard<std::mutex> lock(mutex_);
         ++stats_.retried;
         *retry_at = Clock::now() + wait;
@@ -215,9 +231,11 @@ Sender::Progress Sender::TrySend(const Channel& channel, const std::string& chat
   if (interval.count() > 0) next_send_[key] = after + interval;
   if (verdict.kind == SendVerdict::Kind::kSent) {
     ++stats_.sent;
+    CountSend(channel, "sent");
     return Progress::kSent;
   }
   ++stats_.failed;
+  CountSend(channel, "failed");
   // Never the URL or headers: they carry tokens.
   Log(LogLevel::kWarn, {{"event", "send_failed"},
                         {"channel", channel.name()},

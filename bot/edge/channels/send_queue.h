@@ -48,8 +48,10 @@ class ChatQueue {
   // The chat's later tasks wait until the resumable one is done.
   using Resumable = std::function<std::optional<SteadyTime>()>;
 
-  // `capacity` bounds the tasks waiting over all chats.
-  ChatQueue(size_t workers, size_t capacity);
+  // `capacity` bounds the tasks waiting over all chats. `on_depth`, if set,
+  // is told the number of unfinished tasks whenever it changes (under the
+  // queue's lock: it must not call back into the queue).
+  ChatQueue(size_t workers, size_t capacity, std::function<void(size_t)> on_depth = nullptr);
   ~ChatQueue();
   ChatQueue(const ChatQueue&) = delete;
   ChatQueue& operator=(const ChatQueue&) = delete;
@@ -73,6 +75,7 @@ class ChatQueue {
   void PromoteDue(SteadyTime now);
 
   const size_t capacity_;
+  const std::function<void(size_t)> on_depth_;
   mutable std::mutex mutex_;
   std::condition_variable work_;
   std::condition_variable idle_;

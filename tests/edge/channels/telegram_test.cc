@@ -3,6 +3,7 @@
 
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/text_split.h"
+#include "bot/edge/metrics.h"
 #include "tests/edge/channels/channel_harness.h"
 #include "tests/support/test_support.h"
 
@@ -315,4 +316,41 @@ TEST_CASE("A flooding user is asked once to slow down, then ignored; others are 
   CHECK(to_flooder[2] == bot::edge::channels::kSlowDownText);
   REQUIRE(to_other.size() == 1);
   CHECK(to_other[0] == bot::testing::kOpeningAnswer);
+}
+
+TEST_CASE("Telegram answers other chats while one chat's failed send waits for its retry",
+          "[channels][telegram]") {
+  using bot::edge::Metrics;
+  auto value = [](const char* name, const char* result) {
+    return Metrics::Global().Value(name, {{"channel", "telegram"}, {"result", result}});
+  };
+  const double accepted = value("bot_channel_events_total", "accepted");
+  const double sent = value("bot_channel_sends_total", "sent");
+  const double retried = value("bot_channel_sends_total", "retried");
+
+  auto options = bot::testing::FastChannelOptions();
+  options.workers = 1;  // a retry that slept in the worker would stall chat B
+  options.retry.base_backoff = std::chrono::milliseconds(1500);
+  options.retry.max_backoff = std::chrono::milliseconds(1500);
+  ChannelHarness h(kEnv, options);
+  h.fake().Script("/sendMessage", {{500, "{}"}});  // chat A's first try fails
+
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9101, "What are your opening hours?", 111),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9102, "What are your opening hours?", 222),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+  // B was answered before A's retry was due (at least 750 ms after A's try).
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(750));
+  CHECK(Body(h.fake().Requests("/sendMessage")[1])["chat_id"] == 222);
+
+  REQUIRE(h.fake().WaitFor("/sendMessage", 3) == 3);  // A's retry
+  CHECK(Body(h.fake().Requests("/sendMessage")[2])["chat_id"] == 111);
+  h.Finish();
+  CHECK(value("bot_channel_events_total", "accepted") - accepted == 2);
+  CHECK(value("bot_channel_sends_total", "sent") - sent == 2);
+  CHECK(value("bot_channel_sends_total", "retried") - retried == 1);
+  CHECK(Metrics::Global().Value("bot_channel_send_queue_depth") == 0);
 }
