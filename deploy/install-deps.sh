@@ -7,9 +7,10 @@ set -euo pipefail
 runtime=(libre2-9 libyaml-cpp0.7 libssl3 libcpp-httplib0.11 ca-certificates)
 build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-dev
        libyaml-cpp-dev libssl-dev catch2)
-# Tools the test suite uses beyond the build: wrk for the HTTP smoke bench,
-# curl for examples, python3 for YAML checks of the deploy recipes.
-test=(curl python3 python3-yaml)
+# Tools the test suite uses beyond the build: wrk for the load test and the
+# HTTP bench, curl for examples and scripts, python3 for the fake platform of
+# the load test and the YAML checks of the deploy recipes.
+test=(curl python3 python3-yaml wrk)
 
 case "${1:---test}" in
   --runtime) wanted=("${runtime[@]}") ;;

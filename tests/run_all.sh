@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the unit and
 # integration suite (Release), the development question set, `bot check` on
-# the shipped knowledge, and the whole suite again under ASan+UBSan.
+# the shipped knowledge, a short load run with faults, and the whole suite
+# again under ASan+UBSan.
 # This is the README's test command and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,9 @@ if [ -f ../shared/eval/questions.jsonl ]; then
 else
   echo "NOTICE: ../shared is absent; the development question set was not scored"
 fi
+
+step "load with faults (reloads, idle connections, a platform failing half its sends)"
+tests/load/run.sh build/bin/bot 5 64
 
 step "build (ASan+UBSan)"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DBOT_SANITIZE=ON >/dev/null
