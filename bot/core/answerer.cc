@@ -49,9 +49,9 @@ void AddFact(const Fact& fact, Reply* reply) {
   reply->facts.push_back({fact.id, fact.source});
 }
 
-void AppendSentence(const std::string& sentence, std::string* text) {
+void AppendSentence(const Fact& fact, std::string* text) {
   if (!text->empty()) *text += ' ';
-  *text += sentence;
+  fact.AppendRendered(text);
 }
 
 Reply Fallback(const Knowledge& k, const std::string& normalized,
@@ -100,7 +100,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
     }
     reply.text = "In " + std::to_string(year) + ":";
     for (const Fact* f : facts) {
-      AppendSentence(f->Rendered(), &reply.text);
+      AppendSentence(*f, &reply.text);
       AddFact(*f, &reply);
     }
     return reply;
@@ -108,7 +108,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
   if (!a.facts.empty()) {
     for (const LocatedText& id : a.facts) {
       if (const Fact* f = k.facts().Find(id.text)) {
-        AppendSentence(f->Rendered(), &reply.text);
+        AppendSentence(*f, &reply.text);
         AddFact(*f, &reply);
       }
     }
@@ -126,7 +126,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
       }
       case TemplatePart::Kind::kFact:
         if (const Fact* f = k.facts().Find(p.value)) {
-          reply.text += f->Rendered();
+          f->AppendRendered(&reply.text);
           AddFact(*f, &reply);
         }
         break;
@@ -144,10 +144,12 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     return e;
   }
   std::vector<int> matched;
+  matched.reserve(16);  // one allocation, not a growth series
   k.matcher().Match(e.normalized, &matched);
 
   // One candidate per intent: its most specific matching pattern.
   std::vector<Candidate> ranked;
+  ranked.reserve(matched.size());
   for (int flat : matched) {
     const CompiledPattern& cp = k.patterns()[flat];
     const Intent& intent = k.intents().intents()[cp.intent];

@@ -38,12 +38,22 @@ bool Fact::CoversYear(int y) const {
 }
 
 std::string Fact::Rendered() const {
-  if (!as_of) return text;
-  std::string body = text;
-  if (IsCommonSentenceStart(body)) {
-    body[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(body[0])));
+  std::string out;
+  AppendRendered(&out);
+  return out;
+}
+
+void Fact::AppendRendered(std::string* out) const {
+  if (!as_of) {
+    *out += text;
+    return;
   }
-  return "As of " + std::to_string(*as_of) + ", " + body;
+  *out += "As of " + std::to_string(*as_of) + ", ";
+  const size_t body = out->size();
+  *out += text;
+  if (IsCommonSentenceStart(text)) {
+    (*out)[body] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
 }
 
 FactBase FactBase::Build(std::vector<Fact> facts,

@@ -29,6 +29,8 @@ struct Fact {
   bool CoversYear(int y) const;
   // The text as the bot says it: "As of 2018, ..." for `as_of` facts.
   std::string Rendered() const;
+  // Appends Rendered() to `out` without a temporary (the answer hot path).
+  void AppendRendered(std::string* out) const;
 };
 
 class FactBase {

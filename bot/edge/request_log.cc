@@ -51,8 +51,12 @@ void NoteQuestion(const std::string& text) {
 
 void NoteAnswer(const core::Reply& reply, const std::string& channel) {
   DescribeHttpMetrics();
-  std::string intent = reply.intent.value_or("fallback");
-  Metrics::Inc("bot_answers_total", {{"channel", channel}, {"intent", intent}});
+  // Reused per thread: assigning into existing nodes allocates nothing, and
+  // this runs for every answer.
+  thread_local Labels answer_labels{{"channel", ""}, {"intent", ""}};
+  answer_labels["channel"] = channel;
+  answer_labels["intent"] = reply.intent ? *reply.intent : "fallback";
+  Metrics::Inc("bot_answers_total", answer_labels);
   if (reply.fallback) Metrics::Inc("bot_fallbacks_total", {{"channel", channel}});
   if (!t_active) return;
   t_request.channel = channel;
@@ -105,10 +109,15 @@ void EndRequest(const httplib::Request& req, const httplib::Response& res) {
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::steady_clock::now() - t_request.start)
                      .count();
-  std::string status = std::to_string(res.status);
-  Metrics::Inc("bot_http_requests_total",
-               {{"route", t_request.route}, {"method", t_request.method}, {"code", status}});
-  Metrics::Observe("bot_http_request_duration_seconds", {{"route", t_request.route}},
+  // Reused per thread, as in NoteAnswer: every request passes here.
+  thread_local Labels request_labels{{"route", ""}, {"method", ""}, {"code", ""}};
+  thread_local Labels latency_labels{{"route", ""}};
+  request_labels["route"] = t_request.route;
+  request_labels["method"] = t_request.method;
+  request_labels["code"] = std::to_string(res.status);
+  latency_labels["route"] = t_request.route;
+  Metrics::Inc("bot_http_requests_total", request_labels);
+  Metrics::Observe("bot_http_request_duration_seconds", latency_labels,
                    static_cast<double>(latency) / 1e6);
 
   const LogLevel level = res.status >= 500 ? LogLevel::kError : LogLevel::kInfo;
