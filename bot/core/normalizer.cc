@@ -57,6 +57,9 @@ char32_t Simplify(char32_t c) {
   return c;
 }
 
+// Printable ASCII that Simplify leaves alone (the backtick is a quote).
+bool IsPlainAscii(unsigned char c) { return c >= 0x21 && c < 0x7F && c != '`'; }
+
 bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' ||
          c >= 0x80;
@@ -178,13 +181,19 @@ std::string Normalize(std::string_view text) {
   bool pending_space = false;
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char byte = static_cast<unsigned char>(text[i]);
-    // Printable ASCII but the backtick (a quote to Simplify): the common case.
-    if (byte >= 0x21 && byte < 0x7F && byte != '`') {
+    // A run of printable ASCII but the backtick (a quote to Simplify), the
+    // common case, is copied at once and lower-cased in place.
+    size_t run = i;
+    while (run < text.size() && IsPlainAscii(static_cast<unsigned char>(text[run]))) ++run;
+    if (run > i) {
       if (pending_space) folded += ' ';
       pending_space = false;
-      folded += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
-      ++i;
+      const size_t from = folded.size();
+      folded.append(text, i, run - i);
+      for (size_t k = from; k < folded.size(); ++k) {
+        if (folded[k] >= 'A' && folded[k] <= 'Z') folded[k] = static_cast<char>(folded[k] + 32);
+      }
+      i = run;
       continue;
     }
     char32_t cp = DecodeUtf8(text, &i);

@@ -60,8 +60,13 @@ void AppendJsonString(const std::string& s, std::string* out) {
   }
   static constexpr char kHex[] = "0123456789abcdef";
   *out += '"';
-  for (char c : s) {
+  size_t plain = 0;  // start of the run of bytes that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s, plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': *out += "\\\""; break;
       case '\\': *out += "\\\\"; break;
@@ -71,15 +76,12 @@ void AppendJsonString(const std::string& s, std::string* out) {
       case '\r': *out += "\\r"; break;
       case '\t': *out += "\\t"; break;
       default:
-        if (byte < 0x20) {
-          *out += "\\u00";
-          *out += kHex[byte >> 4];
-          *out += kHex[byte & 15];
-        } else {
-          *out += c;
-        }
+        *out += "\\u00";
+        *out += kHex[byte >> 4];
+        *out += kHex[byte & 15];
     }
   }
+  out->append(s, plain, s.size() - plain);
   *out += '"';
 }
 
