@@ -159,8 +159,14 @@ int RunServe(const Args& args) {
       return kExitFailure;
     }
     unmatched = std::move(opened.value());
-    server.set_answer_observer([log = unmatched.get()](const core::Question& q,
-                                                       const core::Reply& r) { log->Record(q, r); });
+  }
+  // HTTP and messenger fallbacks alike go to the unmatched log.
+  std::function<void(const core::Question&, const core::Reply&)> on_answer;
+  if (unmatched) {
+    on_answer = [log = unmatched.get()](const core::Question& q, const core::Reply& r) {
+      log->Record(q, r);
+    };
+    server.set_answer_observer(on_answer);
   }
   // The admin listener: loopback only, no public API, /metrics (and the
   // /admin/* routes) instead of the public port.
@@ -184,6 +190,7 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.burst = config.rate_limit_burst;
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
+  channel_options.on_answer = on_answer;
   auto channels = edge::channels::StartChannels(server, holder, {}, channel_options);
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();

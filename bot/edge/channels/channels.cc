@@ -5,6 +5,7 @@
 #include "bot/edge/json_codec.h"
 #include "bot/edge/log.h"
 #include "bot/edge/metrics.h"
+#include "bot/edge/request_log.h"
 
 namespace bot::edge::channels {
 namespace {
@@ -165,6 +166,10 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
                           channel};
   reply = core::Answer(*knowledge, question);
+  if (!event.greeting) {
+    NoteAnswer(reply, channel);
+    if (options_.on_answer) options_.on_answer(question, reply);
+  }
   // The knowledge may have no "help" intent: greet with the fixed text and
   // keep the suggestions as buttons.
   if (event.greeting && reply.fallback) reply.text = kGreetingText;

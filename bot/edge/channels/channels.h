@@ -45,6 +45,9 @@ struct ChannelOptions {
   std::chrono::milliseconds drain_timeout{5000};  // Stop() waits this for queued work
   // Per user: a flooding user gets one "please slow down", then silence.
   RateLimitOptions rate_limit;
+  // Told every question answered (not greetings), from a worker thread; the
+  // same hook as HttpServer's, e.g. for the unmatched log.
+  std::function<void(const core::Question&, const core::Reply&)> on_answer;
 };
 
 // What a user who floats past the rate limit is told, once.

@@ -354,3 +354,24 @@ TEST_CASE("Telegram answers other chats while one chat's failed send waits for i
   CHECK(value("bot_channel_sends_total", "retried") - retried == 1);
   CHECK(Metrics::Global().Value("bot_channel_send_queue_depth") == 0);
 }
+
+TEST_CASE("Telegram questions reach the answer hook, as HTTP ones do (unmatched log)",
+          "[channels][telegram]") {
+  std::mutex m;
+  std::vector<std::pair<bot::core::Question, bot::core::Reply>> seen;
+  auto options = bot::testing::FastChannelOptions();
+  options.on_answer = [&](const bot::core::Question& q, const bot::core::Reply& r) {
+    std::lock_guard<std::mutex> lock(m);
+    seen.emplace_back(q, r);
+  };
+  ChannelHarness h(kEnv, options);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9201, "xyzzy plugh", 333), Signed()));
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9202, "/start", 333), Signed()));
+  h.Finish();
+  std::lock_guard<std::mutex> lock(m);
+  REQUIRE(seen.size() == 1);  // the greeting is not a question
+  CHECK(seen[0].first.text == "xyzzy plugh");
+  CHECK(seen[0].first.channel == "telegram");
+  CHECK(seen[0].first.session == "telegram:333");
+  CHECK(seen[0].second.fallback);
+}
