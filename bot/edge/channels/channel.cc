@@ -43,6 +43,17 @@ std::optional<SendVerdict> ClassifyCommon(const ApiResponse& response) {
   return SendVerdict{Kind::kGiveUp, std::nullopt, "http " + std::to_string(s)};
 }
 
+bool ParseJsonObject(const std::string& body, nlohmann::json* out) {
+  *out = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  return !out->is_discarded() && out->is_object();
+}
+
+WebhookResult BadRequest() {
+  WebhookResult out;
+  out.status = 400;
+  return out;
+}
+
 void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix) {
   size_t scheme = url.find("://");
   size_t host_start = scheme == std::string::npos ? 0 : scheme + 3;

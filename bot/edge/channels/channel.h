@@ -137,6 +137,12 @@ using ChannelFactory = std::unique_ptr<Channel> (*)(const ChannelConfig&);
 // response is 2xx and the adapter must look at the body.
 std::optional<SendVerdict> ClassifyCommon(const ApiResponse& response);
 
+// Parses a verified webhook body into `*out`: false unless it is a JSON
+// object (the adapter answers BadRequest(): the sender's fault, not ours).
+bool ParseJsonObject(const std::string& body, nlohmann::json* out);
+// The answer to a verified sender whose body is not what its platform sends.
+WebhookResult BadRequest();
+
 // Splits "https://host:port/prefix" into "https://host:port" and "/prefix"
 // (no trailing slash).
 void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix);

@@ -36,11 +36,8 @@ class MessengerChannel : public Channel {
     WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
     if (out.status != 0) return out;
     out.status = 200;
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      out.status = 400;
-      return out;
-    }
+    json body;
+    if (!ParseJsonObject(req.body, &body)) return BadRequest();
     if (body.value("object", "") != "page" || !body.contains("entry") ||
         !body["entry"].is_array()) {
       return out;

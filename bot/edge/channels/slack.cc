@@ -35,11 +35,8 @@ class SlackChannel : public Channel {
       out.status = 401;
       return out;
     }
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      out.status = 400;
-      return out;
-    }
+    json body;
+    if (!ParseJsonObject(req.body, &body)) return BadRequest();
     std::string type = body.value("type", "");
     if (type == "url_verification") {
       out.body = body.value("challenge", "");

@@ -40,11 +40,8 @@ class TelegramChannel : public Channel {
       out.status = 401;
       return out;
     }
-    json update = json::parse(req.body, nullptr, false);
-    if (update.is_discarded() || !update.is_object()) {
-      out.status = 400;
-      return out;
-    }
+    json update;
+    if (!ParseJsonObject(req.body, &update)) return BadRequest();
     if (auto event = Translate(update)) out.events.push_back(std::move(*event));
     return out;
   }

@@ -34,11 +34,8 @@ class ViberChannel : public Channel {
       out.status = 401;
       return out;
     }
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      out.status = 400;
-      return out;
-    }
+    json body;
+    if (!ParseJsonObject(req.body, &body)) return BadRequest();
     std::string kind = body.value("event", "");
     if (kind == "conversation_started") {
       out.welcome = true;

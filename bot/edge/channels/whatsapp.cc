@@ -40,11 +40,8 @@ class WhatsAppChannel : public Channel {
     WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
     if (out.status != 0) return out;
     out.status = 200;
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      out.status = 400;
-      return out;
-    }
+    json body;
+    if (!ParseJsonObject(req.body, &body)) return BadRequest();
     if (!body.contains("entry") || !body["entry"].is_array()) return out;
     for (const json& entry : body["entry"]) {
       if (!entry.is_object() || !entry.contains("changes") || !entry["changes"].is_array()) {
