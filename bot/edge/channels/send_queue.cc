@@ -81,7 +81,10 @@ void ChatQueue::Worker() {
       if (waiting_.empty()) {
         work_.wait(lock);
       } else {
-        work_.wait_until(lock, waiting_.begin()->first);
+        // A copy: another worker may erase the entry while this one waits
+        // (found by ASan: wait_until re-reads its deadline after waking).
+        const SteadyTime until = waiting_.begin()->first;
+        work_.wait_until(lock, until);
       }
       continue;
     }
@@ -136,6 +139,11 @@ void ChatQueue::Stop() {
 size_t ChatQueue::pending() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return queued_;
+}
+
+size_t ChatQueue::waiting() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiting_.size();
 }
 
 Sender::Sender(RetryPolicy policy, Perform perform) : policy_(policy), perform_(std::move(perform)) {

@@ -67,6 +67,8 @@ class ChatQueue {
   // tasks run at once, and a task asking to be resumed is dropped.
   void Stop();
   size_t pending() const;
+  // Tasks waiting for their time to be resumed (part of pending()).
+  size_t waiting() const;
 
  private:
   void Worker();
