@@ -9,8 +9,6 @@
 namespace bot::edge::channels {
 namespace {
 
-// A platform answer of an unexpected shape (a field of the wrong type) ends
-// this send, never the worker thread.
 void CountSend(const Channel& channel, const char* result) {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -21,6 +19,8 @@ void CountSend(const Channel& channel, const char* result) {
   Metrics::Inc("bot_channel_sends_total", {{"channel", channel.name()}, {"result", result}});
 }
 
+// A platform answer of an unexpected shape (a field of the wrong type) ends
+// this send, never the worker thread.
 SendVerdict ClassifySafely(const Channel& channel, const ApiResponse& response) {
   try {
     return channel.Classify(response);
