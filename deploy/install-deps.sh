@@ -9,8 +9,9 @@ build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-de
        libyaml-cpp-dev libssl-dev catch2)
 # Tools the test suite uses beyond the build: wrk for the load test and the
 # HTTP bench, curl for examples and scripts, python3 for the fake platform of
-# the load test and the YAML checks of the deploy recipes.
-test=(curl python3 python3-yaml wrk)
+# the load test and the YAML checks of the deploy recipes, clang (with its
+# sanitizer and libFuzzer runtimes) for the sanitizer and fuzz build.
+test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev)
 
 case "${1:---test}" in
   --runtime) wanted=("${runtime[@]}") ;;

@@ -5,17 +5,23 @@
 # tests/fuzz/crashes/<target>/ (ignored by git; move a reproducer to
 # tests/fuzz/regressions/<target>/ once triaged, they are seeds too); the exit
 # code is 1 if any target crashed.
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR]   (builds with clang if needed)
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR]   (builds with clang if needed;
+# BUILD_DIR is relative to the project root or absolute)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-30}"
 build="${2:-$root/build-fuzz}"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
 if ! command -v clang++ >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
 fi
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBOT_FUZZ=ON -DBOT_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 2
+# A build directory already set up with BOT_FUZZ=ON (run_all.sh's, which
+# has the tests too) is used as it is; otherwise a fuzz-only one is made.
+if ! grep -qs '^BOT_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBOT_FUZZ=ON -DBOT_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 2
+fi
 targets=$(cd "$root/tests/fuzz" && ls *_fuzz.cc | sed 's/\.cc$//')
 cmake --build "$build" -j2 --target $targets >/dev/null || exit 2
 
