@@ -5,6 +5,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -247,7 +248,11 @@ int RunServe(const Args& args) {
   auto stopped = std::async(std::launch::async, [&] {
     server.Stop();
     listener.join();
-    channels->Stop();  // lets queued answers go out, then abandons the rest
+    // Queued answers (and their retries) get what is left of the deadline,
+    // less a moment for the rest of the shutdown; then the rest is abandoned.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now() - std::chrono::milliseconds(500));
+    channels->Stop(std::max(left, std::chrono::milliseconds(0)));
     if (admin) {
       admin->Stop();
       admin_listener.join();

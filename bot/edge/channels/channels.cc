@@ -275,14 +275,16 @@ void ChannelHub::Poll(Channel* channel) {
   }
 }
 
-void ChannelHub::Stop() {
-  std::call_once(stopped_, [this] {
+void ChannelHub::Stop() { Stop(options_.drain_timeout); }
+
+void ChannelHub::Stop(std::chrono::milliseconds drain) {
+  std::call_once(stopped_, [this, drain] {
     {
       std::lock_guard<std::mutex> lock(poll_mutex_);
       stopping_ = true;
       for (auto& client : poll_clients_) client->stop();
     }
-    bool drained = queue_.Drain(options_.drain_timeout);
+    bool drained = queue_.Drain(drain);
     sender_.Abort();  // wakes sleeping retries and the poller
     queue_.Stop();
     for (auto& t : pollers_) {

@@ -63,9 +63,11 @@ class ChannelHub {
   ChannelHub(const ChannelHub&) = delete;
   ChannelHub& operator=(const ChannelHub&) = delete;
 
-  // Stops polling, lets queued answers finish (up to drain_timeout), then
-  // abandons the rest. Call after the HTTP server stopped.
+  // Stops polling, lets queued answers finish (up to `drain`, by default
+  // drain_timeout), then abandons the rest. Call after the HTTP server
+  // stopped. Only the first call acts.
   void Stop();
+  void Stop(std::chrono::milliseconds drain);
 
   // Names of the channels that are on.
   std::vector<std::string> enabled() const;
