@@ -15,42 +15,29 @@ constexpr size_t kQuickReplyTitle = 20;   // characters
 constexpr size_t kQuickReplyPayload = 1000;
 constexpr size_t kMaxQuickReplies = 13;
 
-class MessengerChannel : public Channel {
+class MessengerChannel : public GraphChannel {
  public:
-  MessengerChannel(std::string app_secret, std::string verify_token, std::string page_token,
-                   const ChannelConfig& config)
-      : app_secret_(std::move(app_secret)),
-        verify_token_(std::move(verify_token)),
-        page_token_(std::move(page_token)) {
-    GraphBase(config, &base_, &prefix_);
-  }
+  using GraphChannel::GraphChannel;
 
   std::string name() const override { return "messenger"; }
-  bool takes_get() const override { return true; }
   size_t max_text_units() const override { return 2000; }
   std::chrono::milliseconds chat_interval() const override {
     return std::chrono::milliseconds(250);
   }
 
-  WebhookResult HandleWebhook(const httplib::Request& req) override {
-    WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
-    if (out.status != 0) return out;
-    out.status = 200;
-    json body;
-    if (!ParseJsonObject(req.body, &body)) return BadRequest();
+  void ReadEvents(const json& body, std::vector<Event>* events) const override {
     if (body.value("object", "") != "page" || !body.contains("entry") ||
         !body["entry"].is_array()) {
-      return out;
+      return;
     }
     for (const json& entry : body["entry"]) {
       if (!entry.is_object() || !entry.contains("messaging") || !entry["messaging"].is_array()) {
         continue;
       }
       for (const json& m : entry["messaging"]) {
-        if (auto event = Translate(m)) out.events.push_back(std::move(*event));
+        if (auto event = Translate(m)) events->push_back(std::move(*event));
       }
     }
-    return out;
   }
 
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
@@ -71,20 +58,9 @@ class MessengerChannel : public Channel {
       json body = {{"recipient", {{"id", to.chat}}},
                    {"messaging_type", "RESPONSE"},
                    {"message", message}};
-      ApiCall call;
-      call.base = base_;
-      call.path = prefix_ + "/me/messages";
-      // A header, not ?access_token=, keeps the token out of URLs.
-      call.headers = {{"Authorization", "Bearer " + page_token_}};
-      call.body = body.dump();
-      call.label = "me/messages";
-      calls.push_back(std::move(call));
+      calls.push_back(GraphCall("/me/messages", body, "me/messages"));
     }
     return calls;
-  }
-
-  SendVerdict Classify(const ApiResponse& response) const override {
-    return ClassifyGraph(response);
   }
 
  private:
@@ -122,9 +98,6 @@ class MessengerChannel : public Channel {
     }
     return std::nullopt;  // delivery, read, reactions, other postbacks
   }
-
-  std::string app_secret_, verify_token_, page_token_;
-  std::string base_, prefix_;
 };
 
 }  // namespace

@@ -70,4 +70,34 @@ std::string FirstCodePoints(const std::string& text, size_t n) {
   return text.substr(0, std::min(i, text.size()));
 }
 
+GraphChannel::GraphChannel(std::string app_secret, std::string verify_token, std::string token,
+                           const ChannelConfig& config)
+    : app_secret_(std::move(app_secret)),
+      verify_token_(std::move(verify_token)),
+      token_(std::move(token)) {
+  GraphBase(config, &base_, &prefix_);
+}
+
+WebhookResult GraphChannel::HandleWebhook(const httplib::Request& req) {
+  WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
+  if (out.status != 0) return out;
+  out.status = 200;
+  nlohmann::json body;
+  if (!ParseJsonObject(req.body, &body)) return BadRequest();
+  ReadEvents(body, &out.events);
+  return out;
+}
+
+ApiCall GraphChannel::GraphCall(const std::string& path, const nlohmann::json& body,
+                                std::string label) const {
+  ApiCall call;
+  call.base = base_;
+  call.path = prefix_ + path;
+  // A header, not ?access_token=, keeps the token out of URLs.
+  call.headers = {{"Authorization", "Bearer " + token_}};
+  call.body = body.dump();
+  call.label = std::move(label);
+  return call;
+}
+
 }  // namespace bot::edge::channels

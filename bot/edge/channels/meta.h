@@ -1,11 +1,14 @@
 // What Messenger and WhatsApp Cloud (both Meta Graph API) share: the
 // hub.challenge handshake, the X-Hub-Signature-256 check, Graph error
-// classification and the Graph base URL. Stateless; thread-safe.
+// classification and the Graph base URL. Thread-safe; GraphChannel is
+// immutable after construction.
 #pragma once
 
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "bot/edge/channels/channel.h"
 
@@ -26,5 +29,32 @@ void GraphBase(const ChannelConfig& config, std::string* base, std::string* pref
 
 // The first `n` code points of `text` (quick reply and button titles).
 std::string FirstCodePoints(const std::string& text, size_t n);
+
+// The base of Messenger and WhatsApp: the handshake and signature, a
+// verified JSON object handed to ReadEvents, Graph API calls with the token
+// in a header, and Graph error classification.
+class GraphChannel : public Channel {
+ public:
+  GraphChannel(std::string app_secret, std::string verify_token, std::string token,
+               const ChannelConfig& config);
+
+  bool takes_get() const override { return true; }
+  WebhookResult HandleWebhook(const httplib::Request& req) final;
+  SendVerdict Classify(const ApiResponse& response) const override {
+    return ClassifyGraph(response);
+  }
+
+ protected:
+  // Appends the events of a verified webhook body (a JSON object); what it
+  // does not understand it skips.
+  virtual void ReadEvents(const nlohmann::json& body, std::vector<Event>* events) const = 0;
+  // A POST of `body` to the Graph API's `path` (after the version).
+  ApiCall GraphCall(const std::string& path, const nlohmann::json& body,
+                    std::string label) const;
+
+ private:
+  std::string app_secret_, verify_token_, token_;
+  std::string base_, prefix_;
+};
 
 }  // namespace bot::edge::channels

@@ -19,30 +19,18 @@ constexpr size_t kButtonId = 256;        // bytes
 constexpr size_t kInteractiveBody = 1024;  // characters
 constexpr char kPickText[] = "Tap a question:";
 
-class WhatsAppChannel : public Channel {
+class WhatsAppChannel : public GraphChannel {
  public:
-  WhatsAppChannel(std::string app_secret, std::string verify_token, std::string token,
-                  const ChannelConfig& config)
-      : app_secret_(std::move(app_secret)),
-        verify_token_(std::move(verify_token)),
-        token_(std::move(token)) {
-    GraphBase(config, &base_, &prefix_);
-  }
+  using GraphChannel::GraphChannel;
 
   std::string name() const override { return "whatsapp"; }
-  bool takes_get() const override { return true; }
   size_t max_text_units() const override { return 4096; }
   std::chrono::milliseconds chat_interval() const override {
     return std::chrono::milliseconds(1000);
   }
 
-  WebhookResult HandleWebhook(const httplib::Request& req) override {
-    WebhookResult out = MetaPreamble(req, verify_token_, app_secret_);
-    if (out.status != 0) return out;
-    out.status = 200;
-    json body;
-    if (!ParseJsonObject(req.body, &body)) return BadRequest();
-    if (!body.contains("entry") || !body["entry"].is_array()) return out;
+  void ReadEvents(const json& body, std::vector<Event>* events) const override {
+    if (!body.contains("entry") || !body["entry"].is_array()) return;
     for (const json& entry : body["entry"]) {
       if (!entry.is_object() || !entry.contains("changes") || !entry["changes"].is_array()) {
         continue;
@@ -61,11 +49,10 @@ class WhatsAppChannel : public Channel {
         }
         if (phone.empty()) continue;
         for (const json& m : value["messages"]) {
-          if (auto event = Translate(m, phone)) out.events.push_back(std::move(*event));
+          if (auto event = Translate(m, phone)) events->push_back(std::move(*event));
         }
       }
     }
-    return out;
   }
 
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
@@ -95,10 +82,6 @@ class WhatsAppChannel : public Channel {
     return calls;
   }
 
-  SendVerdict Classify(const ApiResponse& response) const override {
-    return ClassifyGraph(response);
-  }
-
  private:
   static json Envelope(const std::string& to) {
     return {{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}, {"to", to}};
@@ -118,13 +101,7 @@ class WhatsAppChannel : public Channel {
   }
 
   ApiCall Call(const std::string& phone, const json& body) const {
-    ApiCall call;
-    call.base = base_;
-    call.path = prefix_ + "/" + phone + "/messages";
-    call.headers = {{"Authorization", "Bearer " + token_}};
-    call.body = body.dump();
-    call.label = "messages";
-    return call;
+    return GraphCall("/" + phone + "/messages", body, "messages");
   }
 
   static std::optional<Event> Translate(const json& m, const std::string& phone) {
@@ -151,8 +128,6 @@ class WhatsAppChannel : public Channel {
     return event;
   }
 
-  std::string app_secret_, verify_token_, token_;
-  std::string base_, prefix_;
 };
 
 }  // namespace
