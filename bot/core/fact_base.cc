@@ -37,12 +37,6 @@ bool Fact::CoversYear(int y) const {
   return false;
 }
 
-std::string Fact::Rendered() const {
-  std::string out;
-  AppendRendered(&out);
-  return out;
-}
-
 void Fact::AppendRendered(std::string* out) const {
   if (!as_of) {
     *out += text;

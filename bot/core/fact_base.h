@@ -27,9 +27,8 @@ struct Fact {
 
   // True when the fact's date, year or period covers `y`.
   bool CoversYear(int y) const;
-  // The text as the bot says it: "As of 2018, ..." for `as_of` facts.
-  std::string Rendered() const;
-  // Appends Rendered() to `out` without a temporary (the answer hot path).
+  // Appends the text as the bot says it to `out`: "As of 2018, ..." for
+  // `as_of` facts.
   void AppendRendered(std::string* out) const;
 };
 

@@ -145,7 +145,7 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       return true;  // flooding: acknowledged, not answered
   }
   const bool slowed = fixed_text.has_value();
-  bool queued = queue_.SubmitResumable(chat, Delivery(channel, event, std::move(fixed_text)));
+  bool queued = queue_.Submit(chat, Delivery(channel, event, std::move(fixed_text)));
   if (!queued) {
     if (!event.id.empty()) dedup_.Forget(key);
     CountEvent(channel->name(), "queue_full");

@@ -41,14 +41,7 @@ ChatQueue::ChatQueue(size_t workers, size_t capacity, std::function<void(size_t)
 
 ChatQueue::~ChatQueue() { Stop(); }
 
-bool ChatQueue::Submit(const std::string& chat, Task task) {
-  return SubmitResumable(chat, [task = std::move(task)]() -> std::optional<SteadyTime> {
-    task();
-    return std::nullopt;
-  });
-}
-
-bool ChatQueue::SubmitResumable(const std::string& chat, Resumable task) {
+bool ChatQueue::Submit(const std::string& chat, Resumable task) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_ || queued_ >= capacity_) return false;
   auto& tasks = chats_[chat];
@@ -253,24 +246,6 @@ Sender::Progress Sender::TrySend(const Channel& channel, const std::string& chat
                         {"error", verdict.error},
                         {"aborted", aborted_.load()}});
   return Progress::kFailed;
-}
-
-bool Sender::Send(const Channel& channel, const std::string& chat, const ApiCall& call,
-                  std::chrono::milliseconds interval) {
-  int attempts = 0;
-  SteadyTime retry_at;
-  while (true) {
-    switch (TrySend(channel, chat, call, interval, &attempts, &retry_at)) {
-      case Progress::kSent:
-        return true;
-      case Progress::kFailed:
-        return false;
-      case Progress::kLater:
-        SleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(
-            retry_at - std::chrono::steady_clock::now()));
-        break;  // aborted: the next TrySend gives up
-    }
-  }
 }
 
 SendStats Sender::stats() const {

@@ -43,7 +43,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 class ChatQueue {
  public:
-  using Task = std::function<void()>;
   // Runs one step; returns when to run the next one, or nothing when done.
   // The chat's later tasks wait until the resumable one is done.
   using Resumable = std::function<std::optional<SteadyTime>()>;
@@ -58,8 +57,7 @@ class ChatQueue {
 
   // Queues `task` after the earlier tasks of `chat`. False when the queue is
   // full or closed (the caller answers 503 so the platform redelivers).
-  bool Submit(const std::string& chat, Task task);
-  bool SubmitResumable(const std::string& chat, Resumable task);
+  bool Submit(const std::string& chat, Resumable task);
   // Stops taking tasks and waits up to `drain` for the queued ones to run.
   // Returns true when everything ran.
   bool Drain(std::chrono::milliseconds drain);
@@ -114,9 +112,6 @@ class Sender {
   // (logged once, counted) or when aborted.
   Progress TrySend(const Channel& channel, const std::string& chat, const ApiCall& call,
                    std::chrono::milliseconds interval, int* attempts, SteadyTime* retry_at);
-  // TrySend until done, sleeping in between. True when sent.
-  bool Send(const Channel& channel, const std::string& chat, const ApiCall& call,
-            std::chrono::milliseconds interval);
   // One HTTP exchange without retries (used by the poller too).
   ApiResponse PerformOnce(const ApiCall& call,
                           std::chrono::milliseconds read_timeout) const;

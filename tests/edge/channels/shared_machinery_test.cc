@@ -119,6 +119,18 @@ TEST_CASE("Signature checks accept the shared vectors and reject near misses",
                                meta_neg["original_sha256"].get<std::string>(), "sha256="));
 }
 
+namespace {
+
+// A queue task that runs `f` once.
+ChatQueue::Resumable Once(std::function<void()> f) {
+  return [f = std::move(f)]() -> std::optional<SteadyTime> {
+    f();
+    return std::nullopt;
+  };
+}
+
+}  // namespace
+
 TEST_CASE("ChatQueue runs one chat's tasks in order and refuses work beyond its capacity",
           "[channels][queue]") {
   std::mutex m;
@@ -126,13 +138,13 @@ TEST_CASE("ChatQueue runs one chat's tasks in order and refuses work beyond its 
   {
     ChatQueue queue(4, 100);
     for (int i = 0; i < 50; ++i) {
-      REQUIRE(queue.Submit("chat", [&, i] {
+      REQUIRE(queue.Submit("chat", Once([&, i] {
         std::lock_guard<std::mutex> lock(m);
         order.push_back(i);
-      }));
+      })));
     }
     CHECK(queue.Drain(std::chrono::seconds(5)));
-    CHECK_FALSE(queue.Submit("chat", [] {}));  // closed
+    CHECK_FALSE(queue.Submit("chat", Once([] {})));  // closed
   }
   std::vector<int> expected(50);
   for (int i = 0; i < 50; ++i) expected[i] = i;
@@ -140,9 +152,9 @@ TEST_CASE("ChatQueue runs one chat's tasks in order and refuses work beyond its 
 
   std::atomic<bool> release{false};
   ChatQueue small(1, 2);
-  CHECK(small.Submit("a", [&] { while (!release) std::this_thread::yield(); }));
-  CHECK(small.Submit("b", [] {}));
-  CHECK_FALSE(small.Submit("c", [] {}));
+  CHECK(small.Submit("a", Once([&] { while (!release) std::this_thread::yield(); })));
+  CHECK(small.Submit("b", Once([] {})));
+  CHECK_FALSE(small.Submit("c", Once([] {})));
   release = true;
 }
 
@@ -166,6 +178,27 @@ class StubChannel : public Channel {
 
 }  // namespace
 
+namespace {
+
+// What ChatQueue does with TrySend, done by sleeping: true when sent.
+bool SendUntilDone(Sender& sender, const Channel& channel, const std::string& chat,
+                   const ApiCall& call, std::chrono::milliseconds interval) {
+  int attempts = 0;
+  SteadyTime retry_at;
+  while (true) {
+    switch (sender.TrySend(channel, chat, call, interval, &attempts, &retry_at)) {
+      case Sender::Progress::kSent:
+        return true;
+      case Sender::Progress::kFailed:
+        return false;
+      case Sender::Progress::kLater:
+        std::this_thread::sleep_until(retry_at);
+    }
+  }
+}
+
+}  // namespace
+
 TEST_CASE("Sender keeps the per-chat interval and gives up after bounded tries",
           "[channels][sender]") {
   RetryPolicy policy;
@@ -181,13 +214,13 @@ TEST_CASE("Sender keeps the per-chat interval and gives up after bounded tries",
   StubChannel channel;
   ApiCall call;
   call.label = "send";
-  CHECK(sender.Send(channel, "c1", call, std::chrono::milliseconds(200)));
-  CHECK(sender.Send(channel, "c1", call, std::chrono::milliseconds(200)));
-  CHECK(sender.Send(channel, "c2", call, std::chrono::milliseconds(200)));
+  CHECK(SendUntilDone(sender, channel, "c1", call, std::chrono::milliseconds(200)));
+  CHECK(SendUntilDone(sender, channel, "c1", call, std::chrono::milliseconds(200)));
+  CHECK(SendUntilDone(sender, channel, "c2", call, std::chrono::milliseconds(200)));
   REQUIRE(calls.size() == 3);
   CHECK(calls[1] - calls[0] >= std::chrono::milliseconds(190));  // same chat waited
   status = 503;
-  CHECK_FALSE(sender.Send(channel, "c3", call, {}));
+  CHECK_FALSE(SendUntilDone(sender, channel, "c3", call, {}));
   CHECK(calls.size() == 7);
   CHECK(sender.stats().failed == 1);
   CHECK(sender.stats().retried == 3);
@@ -205,13 +238,13 @@ TEST_CASE("ChatQueue: a task waiting to be resumed holds its chat but no worker"
   ChatQueue queue(1, 10);  // one worker: a sleeping retry would block "b"
   int steps = 0;
   const auto start = Clock::now();
-  REQUIRE(queue.SubmitResumable("a", [&]() -> std::optional<SteadyTime> {
+  REQUIRE(queue.Submit("a", [&]() -> std::optional<SteadyTime> {
     note("a" + std::to_string(++steps));
     if (steps < 3) return Clock::now() + std::chrono::milliseconds(150);
     return std::nullopt;
   }));
-  REQUIRE(queue.Submit("a", [&] { note("a-next"); }));
-  REQUIRE(queue.Submit("b", [&] { note("b"); }));
+  REQUIRE(queue.Submit("a", Once([&] { note("a-next"); })));
+  REQUIRE(queue.Submit("b", Once([&] { note("b"); })));
   REQUIRE(queue.Drain(std::chrono::seconds(5)));
   CHECK(Clock::now() - start >= std::chrono::milliseconds(300));
   // "b" ran while "a" waited; "a"'s next task only after its first finished.
@@ -225,7 +258,7 @@ TEST_CASE("ChatQueue: Stop runs waiting tasks at once and drops their resumption
   const auto start = Clock::now();
   {
     ChatQueue queue(1, 10);
-    REQUIRE(queue.SubmitResumable("a", [&]() -> std::optional<SteadyTime> {
+    REQUIRE(queue.Submit("a", [&]() -> std::optional<SteadyTime> {
       ++runs;
       return Clock::now() + std::chrono::hours(1);
     }));
