@@ -307,7 +307,8 @@ int RunBench(const Args& args) {
         {"source", source},
         {"engine", engine},
         {"intents", knowledge->intents().intents().size()},
-        {"patterns", matcher.size()},
+        {"patterns", matcher.size()},  // intent patterns and excludes
+        {"excludes", matcher.size() - knowledge->patterns().size()},
         {"simple_patterns", matcher.simple_count()},
         {"atoms", matcher.atom_count()},
         {"scan_table_kb", matcher.scan_table_bytes() / 1024},
@@ -328,10 +329,11 @@ int RunBench(const Args& args) {
     }
     std::cout << j.dump() << "\n";
   } else {
-    std::printf("knowledge:   %s (%zu intents, %zu patterns, %zu decided without RE2, "
-                "%zu literals)\n",
+    std::printf("knowledge:   %s (%zu intents, %zu patterns of which %zu excludes, %zu "
+                "decided without RE2, %zu literals)\n",
                 source.c_str(), knowledge->intents().intents().size(), matcher.size(),
-                matcher.simple_count(), matcher.atom_count());
+                matcher.size() - knowledge->patterns().size(), matcher.simple_count(),
+                matcher.atom_count());
     std::printf("compile:     %.1f ms\n", compile_ms);
     std::printf("engine:      %s\n", engine == "answer" ? "answer (normalise, match, rank, render)"
                                                         : ("match only, " + engine).c_str());

@@ -143,9 +143,9 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     e.reply = Fallback(k, "", kFallbackText);
     return e;
   }
-  std::vector<int> matched;
+  std::vector<int> matched, vetoes;
   matched.reserve(16);  // one allocation, not a growth series
-  k.matcher().Match(e.normalized, &matched);
+  k.Match(e.normalized, &matched, &vetoes);
 
   // One candidate per intent: its most specific matching pattern.
   std::vector<Candidate> ranked;
@@ -168,12 +168,11 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     c.pattern = cp.index_in_intent;
     c.priority = intent.priority;
     c.specificity = cp.specificity;
-    const auto& excludes = k.excludes(cp.intent);
-    for (size_t x = 0; x < excludes.size(); ++x) {
-      if (excludes[x] && RE2::PartialMatch(e.normalized, *excludes[x])) {
-        c.vetoed_by = static_cast<int>(x);
-        break;
-      }
+    // The first of this intent's excludes that matched, if any.
+    const int first = k.first_exclude(cp.intent);
+    auto veto = std::lower_bound(vetoes.begin(), vetoes.end(), first);
+    if (veto != vetoes.end() && *veto < k.first_exclude(cp.intent + 1)) {
+      c.vetoed_by = *veto - first;
     }
     ranked.push_back(std::move(c));
   }

@@ -660,7 +660,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   };
   std::vector<int> matches;
   auto offer_all = [&](const std::string& text, int source) {
-    k.matcher().Match(text, &matches);
+    k.Match(text, &matches);
     std::set<int> intents;
     for (int m : matches) intents.insert(flat[m].intent);
     for (int a : intents) {
@@ -826,7 +826,7 @@ Coverage ComputeCoverage(const Knowledge& k,
   std::vector<bool> exercised(flat.size(), false);
   std::vector<int> matches;
   auto exercise = [&](const std::string& question, int intent) {
-    k.matcher().Match(Normalize(question), &matches);
+    k.Match(Normalize(question), &matches);
     for (int m : matches) {
       if (flat[m].intent == intent) exercised[m] = true;
     }

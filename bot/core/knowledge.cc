@@ -74,9 +74,28 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
       texts.push_back(all[i].patterns[p].text);
     }
   }
+  // Excludes go into the same matcher, after the patterns.
+  const int exclude_base = static_cast<int>(texts.size());
+  std::vector<std::pair<int, int>> exclude_of;  // (intent, x) per exclude
+  for (size_t i = 0; i < all.size(); ++i) {
+    k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
+    for (size_t x = 0; x < all[i].exclude.size(); ++x) {
+      exclude_of.push_back({static_cast<int>(i), static_cast<int>(x)});
+      texts.push_back(all[i].exclude[x].text);
+    }
+  }
+  k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
   std::vector<PatternError> errors;
   k->matcher_ = Matcher::Compile(texts, &errors);
   for (const PatternError& e : errors) {
+    if (e.index >= exclude_base) {
+      const auto [intent, x] = exclude_of[e.index - exclude_base];
+      diagnostics->push_back({Diagnostic::Severity::kError, all[intent].exclude[x].where,
+                              "bad-pattern",
+                              "invalid exclude pattern in intent `" + all[intent].id +
+                                  "`: " + e.message});
+      continue;
+    }
     const CompiledPattern& cp = k->patterns_[e.index];
     const Intent& intent = all[cp.intent];
     SourceLocation where = intent.patterns[cp.index_in_intent].where;
@@ -93,21 +112,8 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
         {Diagnostic::Severity::kError, where, "bad-pattern", message});
   }
 
-  RE2::Options options = Matcher::PatternOptions();
-  k->excludes_.resize(all.size());
   k->templates_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
-    for (const LocatedText& x : all[i].exclude) {
-      auto re = std::make_unique<RE2>(x.text, options);
-      if (!re->ok()) {
-        diagnostics->push_back({Diagnostic::Severity::kError, x.where,
-                                "bad-pattern",
-                                "invalid exclude pattern in intent `" +
-                                    all[i].id + "`: " + re->error()});
-        re.reset();
-      }
-      k->excludes_[i].push_back(std::move(re));
-    }
     std::vector<std::string> captures = k->CaptureNames(static_cast<int>(i));
     auto defined = [&](const std::string& name) {
       return std::find(captures.begin(), captures.end(), name) != captures.end();
@@ -138,6 +144,19 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
   }
   k->BuildSuggestionIndex();
   return k;
+}
+
+void Knowledge::Match(std::string_view normalized, std::vector<int>* patterns,
+                      std::vector<int>* excludes) const {
+  matcher_->Match(normalized, patterns);
+  // Ascending, so the excludes are the tail.
+  const int base = static_cast<int>(patterns_.size());
+  auto tail = std::lower_bound(patterns->begin(), patterns->end(), base);
+  if (excludes) {
+    excludes->clear();
+    for (auto it = tail; it != patterns->end(); ++it) excludes->push_back(*it - base);
+  }
+  patterns->erase(tail, patterns->end());
 }
 
 std::vector<std::string> Knowledge::CaptureNames(int intent) const {

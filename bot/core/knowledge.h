@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,10 +56,17 @@ class Knowledge {
 
   // Flat index of the first pattern of intent `i` in patterns().
   int first_pattern(int intent) const { return first_pattern_[intent]; }
-  // Compiled `exclude` patterns of intent `i` (nullptr where RE2 failed).
-  const std::vector<std::unique_ptr<RE2>>& excludes(int intent) const {
-    return excludes_[intent];
-  }
+
+  // The matcher holds every intent pattern (indices of patterns()) and,
+  // after them, every `exclude` pattern, so one scan of a question decides
+  // both. Sets `patterns` to the indices into patterns() that match
+  // `normalized`, ascending, and, when given, `excludes` to the flat indices
+  // of the matching exclude patterns (see first_exclude), ascending.
+  void Match(std::string_view normalized, std::vector<int>* patterns,
+             std::vector<int>* excludes = nullptr) const;
+  // Flat index of the first exclude of intent `i`; its x-th exclude is
+  // first_exclude(i) + x, and intent i + 1's come right after.
+  int first_exclude(int intent) const { return first_exclude_[intent]; }
   // Parsed answer template of intent `i` (empty when it has none).
   const std::vector<TemplatePart>& answer_template(int intent) const {
     return templates_[intent];
@@ -80,7 +88,7 @@ class Knowledge {
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;
   std::vector<int> first_pattern_;
-  std::vector<std::vector<std::unique_ptr<RE2>>> excludes_;
+  std::vector<int> first_exclude_;  // per intent, + a sentinel
   std::vector<std::vector<TemplatePart>> templates_;
   // word -> (intent, weight); weights are inverse document frequencies.
   std::unordered_map<std::string, std::vector<std::pair<int, double>>> word_index_;

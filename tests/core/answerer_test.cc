@@ -90,6 +90,29 @@ TEST_CASE("Answerer prefers the higher-priority intent when two match", "[answer
   CHECK(e.why.find("higher priority") != std::string::npos);
 }
 
+TEST_CASE("Answerer names the exclude that vetoed an intent among several", "[answerer]") {
+  auto k = bot::testing::KnowledgeFromYaml(kFacts, R"(
+intents:
+  - id: first
+    patterns: ['\bjoin']
+    exclude: ['\bpoland\b']
+    answer: {facts: [membership.since]}
+  - id: second
+    patterns: ['\bjoin']
+    exclude: ['\bnato\b', '\bunesco\b', '\bosce\b']
+    answer: {facts: [membership.since]}
+)");
+  auto e = Explain(*k, Question{"did belarus join unesco or the osce"});
+  REQUIRE(e.candidates.size() == 2);
+  for (const auto& c : e.candidates) {
+    const std::string& id = k->intents().intents()[c.intent].id;
+    // first: not vetoed (poland absent); second: its first matching exclude.
+    CHECK(c.vetoed_by == (id == "first" ? -1 : 1));
+  }
+  REQUIRE(e.reply.intent);
+  CHECK(*e.reply.intent == "first");
+}
+
 TEST_CASE("Answerer does not use an intent vetoed by exclude", "[answerer]") {
   auto k = TestKnowledge();
   auto e = Explain(*k, Question{"When did Poland join the OSCE?"});

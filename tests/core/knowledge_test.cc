@@ -34,6 +34,48 @@ TEST_CASE("Knowledge reports a pattern RE2 rejects with its location and RE2's m
   CHECK(d[0].message.find("missing )") != std::string::npos);
 }
 
+TEST_CASE("Knowledge reports a bad exclude at its own line, not as a pattern", "[knowledge]") {
+  auto d = BuildDiagnostics(kOneFact,
+                            "intents:\n"
+                            "  - id: x\n"
+                            "    patterns: ['ok']\n"
+                            "    exclude: ['fine', 'bad[']\n"
+                            "    answer: {facts: [a.b]}\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "bad-pattern");
+  CHECK(d[0].where.line == 4);
+  CHECK(d[0].message.find("invalid exclude pattern in intent `x`") != std::string::npos);
+}
+
+TEST_CASE("Knowledge::Match reports patterns and excludes apart", "[knowledge]") {
+  std::vector<Diagnostic> d;
+  auto f = bot::edge::ParseFactsYaml(kOneFact, "facts.yaml", &d);
+  auto i = bot::edge::ParseIntentsYaml("intents:\n"
+                                       "  - id: x\n"
+                                       "    patterns: ['\\bjoin', '\\bnato\\b']\n"
+                                       "    exclude: ['\\bpoland\\b']\n"
+                                       "    answer: {facts: [a.b]}\n"
+                                       "  - id: y\n"
+                                       "    patterns: ['\\bosce\\b']\n"
+                                       "    exclude: ['\\bnato\\b', '\\bjoin']\n"
+                                       "    answer: {facts: [a.b]}\n",
+                                       "intents.yaml", &d);
+  auto k = bot::core::Knowledge::Build(std::move(f), std::move(i), &d);
+  REQUIRE(d.empty());
+  CHECK(k->first_exclude(0) == 0);
+  CHECK(k->first_exclude(1) == 1);
+  CHECK(k->first_exclude(2) == 3);
+  std::vector<int> patterns, excludes;
+  k->Match("when did poland join nato and the osce", &patterns, &excludes);
+  CHECK(patterns == std::vector<int>{0, 1, 2});
+  CHECK(excludes == std::vector<int>{0, 1, 2});
+  k->Match("osce and nato", &patterns, &excludes);
+  CHECK(patterns == std::vector<int>{1, 2});
+  CHECK(excludes == std::vector<int>{1});
+  k->Match("osce", &patterns);  // excludes not asked for
+  CHECK(patterns == std::vector<int>{2});
+}
+
 TEST_CASE("Knowledge rejects answers naming unknown facts or undefined captures", "[knowledge]") {
   auto d = BuildDiagnostics(kOneFact,
                             "intents:\n"
