@@ -26,7 +26,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: bot bench [--intents DIR --facts DIR | --patterns FILE]\n"
     "                 [--questions FILE] [--seconds N] [--threads N] [--json]\n"
-    "                 [--verify] [--engine answer|filtered|naive|set]\n"
+    "                 [--verify] [--engine answer|filtered|naive|set] [--answers N]\n"
     "Answers questions in-process for N seconds (default 3) on N threads\n"
     "(default 1) and prints answers/s, latency p50/p99 (microseconds), the\n"
     "knowledge's compile time and the resident memory.\n"
@@ -36,7 +36,10 @@ constexpr char kUsage[] =
     "                    what trying every pattern returns; exit 1 if not\n"
     "  --engine E        answer (default): the whole answer; filtered, naive,\n"
     "                    set: normalise and match only, with the bot's matcher,\n"
-    "                    a loop over every RE2, or one RE2::Set\n";
+    "                    a loop over every RE2, or one RE2::Set\n"
+    "  --answers N       stop each thread after N answers instead of after a\n"
+    "                    time: a fixed amount of work, e.g. to count\n"
+    "                    instructions under valgrind\n";
 
 constexpr size_t kVerifySample = 2000;
 
@@ -141,7 +144,8 @@ int RunBench(const Args& args) {
                          {"threads", true},
                          {"json", false},
                          {"verify", false},
-                         {"engine", true}}),
+                         {"engine", true},
+                         {"answers", true}}),
       &exit_code);
   if (!flags) return exit_code;
   auto seconds = ParseNumber(flags->Get("seconds", "3"));
@@ -153,6 +157,15 @@ int RunBench(const Args& args) {
   if (!threads || *threads < 1 || *threads > 256 || *threads != static_cast<int>(*threads)) {
     std::cerr << "bot bench: --threads takes a whole number from 1 to 256\n";
     return kExitUsage;
+  }
+  uint64_t answer_limit = 0;  // 0: run for --seconds
+  if (flags->Has("answers")) {
+    auto n = ParseNumber(flags->Get("answers"));
+    if (!n || *n < 1 || *n > 1e9 || *n != static_cast<double>(static_cast<uint64_t>(*n))) {
+      std::cerr << "bot bench: --answers takes a whole number from 1 to 1000000000\n";
+      return kExitUsage;
+    }
+    answer_limit = static_cast<uint64_t>(*n);
   }
   std::string engine = flags->Get("engine", "answer");
   if (engine != "answer" && engine != "filtered" && engine != "naive" && engine != "set") {
@@ -258,7 +271,11 @@ int RunBench(const Args& args) {
     Clock::time_point begin = Clock::now();
     Clock::time_point now = begin;
     // Always at least one answer, so --seconds 0 still measures something.
-    while (now - begin < budget || run.answers == 0) {
+    auto more = [&] {
+      if (answer_limit > 0) return run.answers < answer_limit;
+      return now - begin < budget || run.answers == 0;
+    };
+    while (more()) {
       const size_t q = i++ % questions.size();
       Clock::time_point t0 = now;
       if (engine == "answer") {

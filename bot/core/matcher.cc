@@ -341,13 +341,12 @@ void AddNonAscii(std::string_view s, std::vector<uint32_t>* chars) {
   }
 }
 
-// Per-thread state of simple patterns during one Match: how many groups are
-// satisfied and where the last one ended. Stamped with the call's epoch so
-// it never needs clearing.
+// Per-thread state of a simple pattern during one Match: how many groups
+// are satisfied and where the last one ended. Valid only while the
+// pattern's bit in Scratch::active is set.
 struct SimpleState {
-  uint32_t epoch;
   uint32_t next_group;
-  size_t end;
+  uint32_t end;
 };
 
 // An occurrence of a scanned literal that met its conditions.
@@ -359,7 +358,10 @@ struct Occurrence {
 
 struct Scratch {
   std::vector<SimpleState> states;
-  uint32_t epoch = 0;
+  // One bit per pattern: set once its first group is satisfied. Most slots
+  // a common word brings belong to patterns that have not started, and this
+  // bitset (a cache line or two) rules them out without touching `states`.
+  std::vector<uint64_t> active;
   std::vector<Occurrence> occurrences;
   std::vector<int> atoms;
   std::vector<int> ids;
@@ -493,13 +495,11 @@ void Matcher::Match(std::string_view text, std::vector<int>* matches) const {
 void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) const {
   Scratch& scratch = ThreadScratch();
   if (scratch.states.size() < patterns_.size()) {
-    scratch.states.resize(patterns_.size(), SimpleState{0, 0, 0});
+    scratch.states.resize(patterns_.size());
+    scratch.active.resize((patterns_.size() + 63) / 64);
   }
-  if (++scratch.epoch == 0) {
-    for (SimpleState& s : scratch.states) s.epoch = 0;
-    scratch.epoch = 1;
-  }
-  const uint32_t epoch = scratch.epoch;
+  uint64_t* active = scratch.active.data();
+  std::fill(active, active + (patterns_.size() + 63) / 64, 0);
   SimpleState* states = scratch.states.data();
   const Slot* slots = slots_.data();
   const uint32_t* slot_begin = slot_begin_.data();
@@ -535,8 +535,14 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
   for (const Occurrence& o : found) {
     for (uint32_t k = slot_begin[o.literal], e = slot_begin[o.literal + 1]; k < e; ++k) {
       const Slot& slot = slots[k];
+      uint64_t& word = active[slot.pattern >> 6];
+      const uint64_t bit = uint64_t{1} << (slot.pattern & 63);
+      if (!(word & bit)) {
+        if (slot.group != 0) continue;  // cannot start mid-pattern
+        word |= bit;
+        states[slot.pattern] = {0, 0};
+      }
       SimpleState& s = states[slot.pattern];
-      if (s.epoch != epoch) s = {epoch, 0, 0};
       // The earliest-ending occurrence of each group after the previous one
       // decides, so occurrences are taken in order of their end.
       if (s.next_group != slot.group || o.start < s.end) continue;
