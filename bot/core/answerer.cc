@@ -106,11 +106,13 @@ Reply Render(const Knowledge& k, const Candidate& c,
     return reply;
   }
   if (!a.facts.empty()) {
-    for (const LocatedText& id : a.facts) {
-      if (const Fact* f = k.facts().Find(id.text)) {
-        AppendSentence(*f, &reply.text);
-        AddFact(*f, &reply);
-      }
+    const auto& facts = k.answer_facts(c.intent);
+    size_t length = 0;
+    for (const Fact* f : facts) length += f->text.size() + 24;  // + space, "As of YYYY, "
+    reply.text.reserve(length);
+    for (const Fact* f : facts) {
+      AppendSentence(*f, &reply.text);
+      AddFact(*f, &reply);
     }
     return reply;
   }
@@ -144,7 +146,8 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     return e;
   }
   std::vector<int> matched, vetoes;
-  matched.reserve(16);  // one allocation, not a growth series
+  matched.reserve(16);  // one allocation each, not a growth series
+  vetoes.reserve(8);
   k.Match(e.normalized, &matched, &vetoes);
 
   // One candidate per intent: its most specific matching pattern.

@@ -113,7 +113,11 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
   }
 
   k->templates_.resize(all.size());
+  k->answer_facts_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
+    for (const LocatedText& id : all[i].answer.facts) {
+      if (const Fact* f = k->facts_.Find(id.text)) k->answer_facts_[i].push_back(f);
+    }
     std::vector<std::string> captures = k->CaptureNames(static_cast<int>(i));
     auto defined = [&](const std::string& name) {
       return std::find(captures.begin(), captures.end(), name) != captures.end();

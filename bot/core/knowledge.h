@@ -67,6 +67,11 @@ class Knowledge {
   // Flat index of the first exclude of intent `i`; its x-th exclude is
   // first_exclude(i) + x, and intent i + 1's come right after.
   int first_exclude(int intent) const { return first_exclude_[intent]; }
+  // The facts the answer of intent `i` lists (`facts:`), resolved, in order;
+  // ids that name no fact are left out (Build reports them).
+  const std::vector<const Fact*>& answer_facts(int intent) const {
+    return answer_facts_[intent];
+  }
   // Parsed answer template of intent `i` (empty when it has none).
   const std::vector<TemplatePart>& answer_template(int intent) const {
     return templates_[intent];
@@ -89,6 +94,7 @@ class Knowledge {
   std::vector<CompiledPattern> patterns_;
   std::vector<int> first_pattern_;
   std::vector<int> first_exclude_;  // per intent, + a sentinel
+  std::vector<std::vector<const Fact*>> answer_facts_;
   std::vector<std::vector<TemplatePart>> templates_;
   // word -> (intent, weight); weights are inverse document frequencies.
   std::unordered_map<std::string, std::vector<std::pair<int, double>>> word_index_;

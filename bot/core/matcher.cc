@@ -457,6 +457,10 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
   std::sort(chars.begin(), chars.end());
   chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
   m->fold_guard_ = FoldGuard(chars);
+  m->fold_guard_bits_.assign(kFoldGuardBits / 64, 0);
+  for (uint32_t cp : m->fold_guard_) {
+    if (cp < kFoldGuardBits) m->fold_guard_bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+  }
   return m;
 }
 
@@ -471,12 +475,15 @@ bool Matcher::ScanIsExact(std::string_view text) const {
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
   }
   if (ascii) return true;
-  if (!IsValidUtf8(text)) return false;
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = DecodeUtf8(text, &i);
     if (cp < 0x80) continue;
-    if (cp == 0x212A || cp == 0x17F) return false;
-    if (std::binary_search(fold_guard_.begin(), fold_guard_.end(), cp)) return false;
+    if (cp == kInvalidCodePoint || cp == 0x212A || cp == 0x17F) return false;
+    if (cp < kFoldGuardBits) {
+      if (fold_guard_bits_[cp >> 6] >> (cp & 63) & 1) return false;
+    } else if (std::binary_search(fold_guard_.begin(), fold_guard_.end(), cp)) {
+      return false;
+    }
   }
   return true;
 }
@@ -529,8 +536,14 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
     found.push_back({literal, static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
   });
   if (any_run_) {
-    std::stable_sort(found.begin(), found.end(),
-                     [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; });
+    // By end, stably. Only a run moves an end, so the order is nearly right:
+    // insertion sort, which also needs no buffer (std::stable_sort allocates).
+    for (size_t k = 1; k < found.size(); ++k) {
+      const Occurrence o = found[k];
+      size_t j = k;
+      for (; j > 0 && found[j - 1].end > o.end; --j) found[j] = found[j - 1];
+      found[j] = o;
+    }
   }
   for (const Occurrence& o : found) {
     for (uint32_t k = slot_begin[o.literal], e = slot_begin[o.literal + 1]; k < e; ++k) {

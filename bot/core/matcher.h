@@ -116,6 +116,10 @@ class Matcher {
   // character of a scanned literal or atom but that differ from it. A text
   // holding one is matched by the naive loop (rare: questions are lower-cased).
   std::vector<uint32_t> fold_guard_;
+  // The same for code points below kFoldGuardBits (Latin, Greek, Cyrillic:
+  // two-byte UTF-8), as a bitset: one test a character.
+  static constexpr uint32_t kFoldGuardBits = 0x800;
+  std::vector<uint64_t> fold_guard_bits_;
 };
 
 // How much literal text a pattern demands: characters that must appear in
