@@ -145,24 +145,19 @@ void ReplacePhrases(std::string& s) {
   }
 }
 
-// The substitute of `word`, or nullptr. Most words are no key: a length and
-// first-letter check rejects them before any hashing.
+// The substitute of `word`, or nullptr. Most words are no key: a check of
+// the first letter and length together rejects them before any hashing.
 const std::string_view* FindSubstitute(std::string_view word) {
-  struct Index {
-    size_t min_length = SIZE_MAX, max_length = 0;
-    std::array<bool, 256> first{};
-  };
-  static const Index kIndex = [] {
-    Index index;
+  // Per first byte, a bit per key length (lengths from 31 share bit 31).
+  static const std::array<uint32_t, 256> kLengths = [] {
+    std::array<uint32_t, 256> lengths{};
     for (const auto& [key, value] : WordSubstitutions()) {
-      index.min_length = std::min(index.min_length, key.size());
-      index.max_length = std::max(index.max_length, key.size());
-      index.first[static_cast<unsigned char>(key[0])] = true;
+      lengths[static_cast<unsigned char>(key[0])] |= uint32_t{1} << std::min<size_t>(key.size(), 31);
     }
-    return index;
+    return lengths;
   }();
-  if (word.size() < kIndex.min_length || word.size() > kIndex.max_length ||
-      !kIndex.first[static_cast<unsigned char>(word[0])]) {
+  if (word.empty() ||
+      !(kLengths[static_cast<unsigned char>(word[0])] >> std::min<size_t>(word.size(), 31) & 1)) {
     return nullptr;
   }
   const auto& map = WordSubstitutions();

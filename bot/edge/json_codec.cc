@@ -7,11 +7,14 @@ namespace bot::edge {
 using nlohmann::json;
 
 core::Result<AskRequest> ParseAskRequest(std::string_view body) {
-  if (!core::IsValidUtf8(body)) {
-    return core::Status::InvalidArgument("request body is not valid UTF-8");
-  }
+  // The parser rejects ill-formed UTF-8 (overlongs and surrogates too), so a
+  // body it accepts is valid; the check only picks the message.
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return core::Status::InvalidArgument("request body is not valid JSON");
+  if (j.is_discarded()) {
+    return core::Status::InvalidArgument(core::IsValidUtf8(body)
+                                             ? "request body is not valid JSON"
+                                             : "request body is not valid UTF-8");
+  }
   if (!j.is_object()) {
     return core::Status::InvalidArgument("request body must be a JSON object");
   }

@@ -58,6 +58,16 @@ TEST_CASE("IsValidUtf8 rejects overlongs, surrogates and truncation", "[normaliz
   CHECK_FALSE(bot::core::IsValidUtf8("\xED\xA0\x80"));      // surrogate
   CHECK_FALSE(bot::core::IsValidUtf8("\xE2\x82"));          // truncated
   CHECK_FALSE(bot::core::IsValidUtf8("\xF5\x80\x80\x80"));  // beyond U+10FFFF
+  // Long ASCII runs are skipped in blocks: a bad byte at any offset counts.
+  for (size_t at = 0; at < 20; ++at) {
+    std::string s(20, 'a');
+    CHECK(bot::core::IsValidUtf8(s));
+    s[at] = '\xFF';
+    CHECK_FALSE(bot::core::IsValidUtf8(s));
+    s[at] = '\xC3';  // a lead byte whose continuation is 'a' or missing
+    CHECK_FALSE(bot::core::IsValidUtf8(s));
+  }
+  CHECK(bot::core::IsValidUtf8(std::string(13, 'a') + "\xD0\x91" + std::string(9, 'b')));
 }
 
 TEST_CASE("CountCodePoints counts characters, not bytes", "[normalizer]") {

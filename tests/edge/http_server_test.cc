@@ -70,6 +70,11 @@ TEST_CASE("HTTP ask rejects bad input with 400 and a JSON error", "[http]") {
       {R"({"text": "   "})", "`text` is blank"},
       {R"({"text": "hi", "session": 5})", "`session` must be a string"},
       {std::string("{\"text\": \"caf\xC3\x28\"}"), "not valid UTF-8"},
+      // The parser alone decides a body it accepts is valid: these must fail.
+      {std::string("{\"text\": \"a\xC0\xAF\"}"), "not valid UTF-8"},      // overlong
+      {std::string("{\"text\": \"a\xED\xA0\x80\"}"), "not valid UTF-8"},  // surrogate
+      {std::string("{\"text\": \"a\xF5\x80\x80\x80\"}"), "not valid UTF-8"},
+      {std::string("{\"text\": \"ok\"} \xFF"), "not valid UTF-8"},  // outside the string
       {"{\"text\": \"" + std::string(1001, 'a') + "\"}", "longer than 1000"},
       {"", "not valid JSON"},
   }));
