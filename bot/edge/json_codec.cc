@@ -6,23 +6,94 @@ namespace bot::edge {
 
 using nlohmann::json;
 
+namespace {
+
+// Reads the two fields of an ask request as the parser meets them, instead
+// of building a tree whose allocations cost as much as the parse itself.
+// Like the tree, a repeated key keeps its last value.
+class AskRequestReader final : public nlohmann::json_sax<json> {
+ public:
+  enum class Kind { kMissing, kString, kNull, kOther };
+  struct Field {
+    Kind kind = Kind::kMissing;
+    std::string value;
+  };
+
+  bool top_is_object() const { return top_is_object_; }
+  Field& text() { return text_; }
+  Field& session() { return session_; }
+
+  bool null() override { return Value(Kind::kNull, nullptr); }
+  bool boolean(bool) override { return Value(Kind::kOther, nullptr); }
+  bool number_integer(number_integer_t) override { return Value(Kind::kOther, nullptr); }
+  bool number_unsigned(number_unsigned_t) override { return Value(Kind::kOther, nullptr); }
+  bool number_float(number_float_t, const string_t&) override {
+    return Value(Kind::kOther, nullptr);
+  }
+  bool string(string_t& s) override { return Value(Kind::kString, &s); }
+  bool binary(binary_t&) override { return Value(Kind::kOther, nullptr); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) top_is_object_ = true;
+    return Open();
+  }
+  bool start_array(std::size_t) override { return Open(); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+  bool key(string_t& k) override {
+    if (depth_ == 1) field_ = k == "text" ? &text_ : k == "session" ? &session_ : nullptr;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  // A value at depth 1 belongs to the key before it; deeper ones to nobody.
+  bool Value(Kind kind, string_t* s) {
+    if (depth_ == 1 && field_ != nullptr) {
+      field_->kind = kind;
+      if (s != nullptr) field_->value = std::move(*s);
+    }
+    return true;
+  }
+  bool Open() {
+    Value(Kind::kOther, nullptr);
+    ++depth_;
+    return true;
+  }
+  bool Close() {
+    --depth_;
+    return true;
+  }
+
+  size_t depth_ = 0;
+  bool top_is_object_ = false;
+  Field* field_ = nullptr;
+  Field text_, session_;
+};
+
+}  // namespace
+
 core::Result<AskRequest> ParseAskRequest(std::string_view body) {
+  AskRequestReader reader;
   // The parser rejects ill-formed UTF-8 (overlongs and surrogates too), so a
   // body it accepts is valid; the check only picks the message.
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
+  if (!json::sax_parse(body, &reader)) {
     return core::Status::InvalidArgument(core::IsValidUtf8(body)
                                              ? "request body is not valid JSON"
                                              : "request body is not valid UTF-8");
   }
-  if (!j.is_object()) {
+  if (!reader.top_is_object()) {
     return core::Status::InvalidArgument("request body must be a JSON object");
   }
-  auto text = j.find("text");
-  if (text == j.end()) return core::Status::InvalidArgument("missing field `text`");
-  if (!text->is_string()) return core::Status::InvalidArgument("`text` must be a string");
+  if (reader.text().kind == AskRequestReader::Kind::kMissing) {
+    return core::Status::InvalidArgument("missing field `text`");
+  }
+  if (reader.text().kind != AskRequestReader::Kind::kString) {
+    return core::Status::InvalidArgument("`text` must be a string");
+  }
   AskRequest request;
-  request.text = text->get<std::string>();
+  request.text = std::move(reader.text().value);
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return core::Status::InvalidArgument("`text` is blank");
   }
@@ -31,12 +102,15 @@ core::Result<AskRequest> ParseAskRequest(std::string_view body) {
                                          std::to_string(core::kMaxQuestionLength) +
                                          " characters");
   }
-  auto session = j.find("session");
-  if (session != j.end() && !session->is_null()) {
-    if (!session->is_string()) {
+  switch (reader.session().kind) {
+    case AskRequestReader::Kind::kMissing:
+    case AskRequestReader::Kind::kNull:
+      break;
+    case AskRequestReader::Kind::kString:
+      request.session = std::move(reader.session().value);
+      break;
+    case AskRequestReader::Kind::kOther:
       return core::Status::InvalidArgument("`session` must be a string");
-    }
-    request.session = session->get<std::string>();
   }
   return request;
 }

@@ -46,3 +46,45 @@ TEST_CASE("ReplyJson writes exactly what Dump(ReplyToJson) writes", "[json_codec
 }
 
 }  // namespace bot::edge
+
+TEST_CASE("ParseAskRequest reads text and session at the top level only", "[json_codec]") {
+  auto r = bot::edge::ParseAskRequest(
+      R"({"meta": {"text": 1, "session": [2]}, "text": "When?", "list": [{"text": 3}],)"
+      R"( "session": "s-1", "n": 1.5, "b": true, "z": null})");
+  REQUIRE(r.ok());
+  CHECK(r.value().text == "When?");
+  CHECK(r.value().session == "s-1");
+
+  auto nested_only = bot::edge::ParseAskRequest(R"({"q": {"text": "hi"}})");
+  REQUIRE_FALSE(nested_only.ok());
+  CHECK(nested_only.status().message() == "missing field `text`");
+}
+
+TEST_CASE("ParseAskRequest keeps the last of a repeated key, as a JSON tree does",
+          "[json_codec]") {
+  auto r = bot::edge::ParseAskRequest(R"({"text": 1, "text": "second", "session": "a",)"
+                                      R"( "session": null})");
+  REQUIRE(r.ok());
+  CHECK(r.value().text == "second");
+  CHECK(r.value().session.empty());
+
+  auto now_bad = bot::edge::ParseAskRequest(R"({"text": "first", "text": {"a": "b"}})");
+  REQUIRE_FALSE(now_bad.ok());
+  CHECK(now_bad.status().message() == "`text` must be a string");
+}
+
+TEST_CASE("ParseAskRequest rejects containers where strings belong", "[json_codec]") {
+  auto [body, message] = GENERATE(table<std::string, std::string>({
+      {R"({"text": ["hi"]})", "`text` must be a string"},
+      {R"({"text": {}})", "`text` must be a string"},
+      {R"({"text": "hi", "session": {}})", "`session` must be a string"},
+      {R"({"text": "hi", "session": false})", "`session` must be a string"},
+      {R"([{"text": "hi"}])", "request body must be a JSON object"},
+      {R"({"text": "hi"} {})", "request body is not valid JSON"},
+      {R"({"text": "hi")", "request body is not valid JSON"},
+  }));
+  CAPTURE(body);
+  auto r = bot::edge::ParseAskRequest(body);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == message);
+}
