@@ -1,5 +1,8 @@
 #include "bot/edge/json_codec.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "bot/core/normalizer.h"
 
 namespace bot::edge {
@@ -129,6 +132,15 @@ json ReplyToJson(const core::Reply& reply) {
 
 namespace {
 
+// Whether any of the eight bytes in `block` must be escaped in a JSON
+// string: a control character, '"' or '\\' (bytes from 0x80 never are).
+bool AnyNeedsEscape(uint64_t block) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+  const auto has_zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return (((block - kOnes * 0x20) & ~block & kHigh) | has_zero_byte(block ^ (kOnes * '"')) |
+          has_zero_byte(block ^ (kOnes * '\\'))) != 0;
+}
+
 // Appends `s` as a JSON string the way Dump() writes it.
 void AppendJsonString(const std::string& s, std::string* out) {
   if (!core::IsValidUtf8(s)) {  // Dump's replacement rules, not ours
@@ -139,6 +151,12 @@ void AppendJsonString(const std::string& s, std::string* out) {
   *out += '"';
   size_t plain = 0;  // start of the run of bytes that need no escape
   for (size_t i = 0; i < s.size(); ++i) {
+    uint64_t block;
+    while (i + 8 <= s.size() &&
+           (std::memcpy(&block, s.data() + i, 8), !AnyNeedsEscape(block))) {
+      i += 8;
+    }
+    if (i == s.size()) break;
     const char c = s[i];
     const auto byte = static_cast<unsigned char>(c);
     if (byte >= 0x20 && c != '"' && c != '\\') continue;

@@ -149,13 +149,17 @@ void Metrics::Describe(const std::string& name, Type type, const std::string& he
   }
 }
 
-Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels& labels) {
+Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels& labels,
+                               const Family** family_out) {
   // Every request passes here: an existing series is found without copying
   // or re-validating (names were checked when the series was made).
   auto known = families_.find(name);
   if (known != families_.end() && Accepts(known->second.type, type)) {
     auto sit = known->second.series.find(labels);
-    if (sit != known->second.series.end()) return &sit->second;
+    if (sit != known->second.series.end()) {
+      if (family_out) *family_out = &known->second;
+      return &sit->second;
+    }
   }
   if (!IsValidMetricName(name)) return nullptr;
   for (const auto& [k, v] : labels) {
@@ -179,6 +183,7 @@ Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels&
     sit = family.series.try_emplace(key).first;
     if (family.type == Type::kHistogram) sit->second.buckets.assign(family.bounds.size(), 0);
   }
+  if (family_out) *family_out = &family;
   return &sit->second;
 }
 
@@ -196,9 +201,10 @@ void Metrics::SetGauge(const std::string& name, const Labels& labels, double val
 void Metrics::Record(const std::string& name, const Labels& labels, double value) {
   if (std::isnan(value)) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  Series* s = Find(name, Type::kHistogram, labels);
+  const Family* family = nullptr;
+  Series* s = Find(name, Type::kHistogram, labels, &family);
   if (!s) return;
-  const auto& bounds = families_[name].bounds;
+  const auto& bounds = family->bounds;
   auto at = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
   if (static_cast<size_t>(at) < s->buckets.size()) s->buckets[at]++;
   s->count++;

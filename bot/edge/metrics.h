@@ -79,7 +79,10 @@ class Metrics {
     std::vector<double> bounds;
     std::map<Labels, Series> series;
   };
-  Series* Find(const std::string& name, Type type, const Labels& labels);
+  // The series of `labels` in family `name`, made if new (and its family in
+  // `*family_out` when given); nullptr when the name, labels or type are bad.
+  Series* Find(const std::string& name, Type type, const Labels& labels,
+               const Family** family_out = nullptr);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;

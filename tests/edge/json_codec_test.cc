@@ -39,6 +39,20 @@ TEST_CASE("ReplyJson writes exactly what Dump(ReplyToJson) writes", "[json_codec
 
   replies.push_back(core::Reply{});  // everything empty, no intent
 
+  // Plain runs are skipped eight bytes at a time: an escape at any offset,
+  // and the bytes either side of those that need one, must still come out
+  // as Dump writes them.
+  for (const std::string& c : {std::string("\""), std::string("\\"), std::string(1, '\0'),
+                               std::string("\x1f"), std::string(" "), std::string("!"),
+                               std::string("#"), std::string("["), std::string("]"),
+                               std::string("\x7f"), std::string("\xC3\xA9")}) {
+    for (size_t at = 0; at <= 20; ++at) {
+      core::Reply reply;
+      reply.text = std::string(at, 'a') + c + std::string(20 - at, 'b');
+      replies.push_back(reply);
+    }
+  }
+
   for (const core::Reply& reply : replies) {
     CAPTURE(reply.text);
     CHECK(ReplyJson(reply) == Dump(ReplyToJson(reply)));
