@@ -2,10 +2,12 @@
 
 #include <sys/socket.h>
 
+#include <charconv>
 #include <chrono>
-#include <cstdlib>
+#include <cstdint>
 
 #include "bot/core/answerer.h"
+#include "bot/edge/http_headers.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/metrics.h"
 #include "bot/edge/request_log.h"
@@ -72,9 +74,11 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
     if (route == routes_.end()) return httplib::Server::HandlerResponse::Unhandled;
     auto limit = route->second.find(req.method);
     if (limit == route->second.end()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string length = req.get_header_value("Content-Length");
+    const std::string_view length = HeaderValue(req.headers, "Content-Length");
     if (!length.empty()) {
-      if (length.size() > 18 || std::strtoull(length.c_str(), nullptr, 10) > limit->second) {
+      uint64_t bytes = 0;  // not a number: httplib answers that itself
+      std::from_chars(length.data(), length.data() + length.size(), bytes);
+      if (length.size() > 18 || bytes > limit->second) {
         SendJson(res, 413, Dump(ErrorJson("request body too large")));
         return httplib::Server::HandlerResponse::Handled;
       }

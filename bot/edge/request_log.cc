@@ -5,6 +5,7 @@
 #include <mutex>
 #include <random>
 
+#include "bot/edge/http_headers.h"
 #include "bot/edge/log.h"
 #include "bot/edge/metrics.h"
 
@@ -75,21 +76,21 @@ std::string NewRequestId() {
   return id;
 }
 
-std::string RequestIdFrom(const std::string& header) {
+std::string RequestIdFrom(std::string_view header) {
   if (header.empty() || header.size() > 128) return NewRequestId();
   for (char c : header) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == ':' || c == '-';
     if (!ok) return NewRequestId();
   }
-  return header;
+  return std::string(header);
 }
 
 void BeginRequest(const httplib::Request& req, httplib::Response& res, std::string route) {
   DescribeHttpMetrics();
   t_request = RequestInfo{};
   t_request.start = std::chrono::steady_clock::now();
-  t_request.id = RequestIdFrom(req.get_header_value("X-Request-Id"));
+  t_request.id = RequestIdFrom(HeaderValue(req.headers, "X-Request-Id"));
   t_request.method = MethodLabel(req.method);
   t_request.route = std::move(route);
   t_active = true;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bot/core/message.h"
 
@@ -48,7 +49,7 @@ bool LogTextEnabled();
 std::string NewRequestId();
 // `header` when it is a sane id (1-128 chars of [A-Za-z0-9._:-]), else a new
 // one: a client cannot inject log syntax or huge values.
-std::string RequestIdFrom(const std::string& header);
+std::string RequestIdFrom(std::string_view header);
 
 // Starts the context for `req` (its route label already chosen) and echoes
 // the id in the X-Request-Id response header.
