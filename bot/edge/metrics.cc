@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace bot::edge {
@@ -151,16 +152,25 @@ void Metrics::Describe(const std::string& name, Type type, const std::string& he
 
 Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels& labels,
                                const Family** family_out) {
-  // Every request passes here: an existing series is found without copying
-  // or re-validating (names were checked when the series was made).
-  auto known = families_.find(name);
-  if (known != families_.end() && Accepts(known->second.type, type)) {
-    auto sit = known->second.series.find(labels);
-    if (sit != known->second.series.end()) {
-      if (family_out) *family_out = &known->second;
-      return &sit->second;
-    }
+  // The index key: name, label names and values, each after its length, so
+  // no two different label sets flatten alike whatever bytes they hold.
+  thread_local std::string key;
+  key.clear();
+  const auto append_field = [](const std::string& field) {
+    const auto size = static_cast<uint32_t>(field.size());
+    key.append(reinterpret_cast<const char*>(&size), sizeof size).append(field);
+  };
+  append_field(name);
+  for (const auto& [k, v] : labels) {
+    append_field(k);
+    append_field(v);
   }
+  if (auto hit = index_.find(key); hit != index_.end()) {
+    if (!Accepts(hit->second.family->type, type)) return nullptr;
+    if (family_out) *family_out = hit->second.family;
+    return hit->second.series;
+  }
+
   if (!IsValidMetricName(name)) return nullptr;
   for (const auto& [k, v] : labels) {
     if (!IsValidLabelName(k) || (type == Type::kHistogram && k == "le")) return nullptr;
@@ -173,16 +183,17 @@ Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels&
   }
   if (!Accepts(family.type, type)) return nullptr;
 
-  Labels key;
-  for (const auto& [k, v] : labels) key[k] = Truncate(v, kMaxLabelValueBytes);
-  auto sit = family.series.find(key);
+  Labels stored;
+  for (const auto& [k, v] : labels) stored[k] = Truncate(v, kMaxLabelValueBytes);
+  auto sit = family.series.find(stored);
   if (sit == family.series.end()) {
     if (family.series.size() >= kMaxSeriesPerFamily) {
-      for (auto& [k, v] : key) v = "other";
+      for (auto& [k, v] : stored) v = "other";
     }
-    sit = family.series.try_emplace(key).first;
+    sit = family.series.try_emplace(stored).first;
     if (family.type == Type::kHistogram) sit->second.buckets.assign(family.bounds.size(), 0);
   }
+  if (index_.size() < kMaxIndexEntries) index_.emplace(key, Located{&family, &sit->second});
   if (family_out) *family_out = &family;
   return &sit->second;
 }
@@ -214,7 +225,9 @@ void Metrics::Record(const std::string& name, const Labels& labels, double value
 void Metrics::Clear(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = families_.find(name);
-  if (it != families_.end()) it->second.series.clear();
+  if (it == families_.end()) return;
+  std::erase_if(index_, [&](const auto& entry) { return entry.second.family == &it->second; });
+  it->second.series.clear();
 }
 
 void Metrics::AddCollector(std::function<void(Metrics&)> collect) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace bot::edge {
@@ -81,11 +82,21 @@ class Metrics {
   };
   // The series of `labels` in family `name`, made if new (and its family in
   // `*family_out` when given); nullptr when the name, labels or type are bad.
+  struct Located {
+    Family* family;
+    Series* series;
+  };
   Series* Find(const std::string& name, Type type, const Labels& labels,
                const Family** family_out = nullptr);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
+  // Name and labels flattened into one string -> the series they resolved to.
+  // Every request updates a few known series; one hash lookup here replaces
+  // walking a tree of families and a tree of label maps, whose nodes are
+  // cold by the next request. Bounded: past the cap, lookups take the trees.
+  std::unordered_map<std::string, Located> index_;
+  static constexpr size_t kMaxIndexEntries = 4096;
   std::vector<std::function<void(Metrics&)>> collectors_;
 };
 

@@ -68,6 +68,30 @@ TEST_CASE("Metrics ignores invalid names, negative increments and type clashes",
   CHECK(m.Render() == "# TYPE bot_ok_total counter\nbot_ok_total 1\n");
 }
 
+TEST_CASE("Metrics keeps label sets apart whatever bytes their values hold", "[metrics]") {
+  Metrics m;
+  // Joined with separators, these two would read alike.
+  m.Add("bot_x_total", {{"a", "x"}, {"b", "y"}});
+  m.Add("bot_x_total", {{"a", std::string("x\0b\0y", 5)}});
+  m.Add("bot_x_total", {{"a", std::string("x\0b\0y", 5)}});
+  CHECK(m.Value("bot_x_total", {{"a", "x"}, {"b", "y"}}) == 1);
+  CHECK(m.Value("bot_x_total", {{"a", std::string("x\0b\0y", 5)}}) == 2);
+  m.Add("bot_x", {{"a", "x"}});  // a name that is a prefix of another
+  CHECK(m.Value("bot_x", {{"a", "x"}}) == 1);
+}
+
+TEST_CASE("Metrics starts a cleared series afresh", "[metrics]") {
+  Metrics m;
+  m.Add("bot_y_total", {{"k", "v"}}, 5);
+  m.Record("bot_y_total", {{"k", "v"}}, 1);  // still a counter after the lookup
+  m.Clear("bot_y_total");
+  CHECK(m.Value("bot_y_total", {{"k", "v"}}) == 0);
+  m.Add("bot_y_total", {{"k", "v"}});
+  m.Add("bot_y_total", {{"k", "v"}});
+  CHECK(m.Value("bot_y_total", {{"k", "v"}}) == 2);
+  CHECK(m.Render() == "# TYPE bot_y_total counter\nbot_y_total{k=\"v\"} 2\n");
+}
+
 TEST_CASE("Metrics collectors publish gauges at render time", "[metrics]") {
   Metrics m;
   int depth = 3;
