@@ -8,7 +8,7 @@
 namespace bot::edge {
 namespace {
 
-bool IsValidLabelName(const std::string& name) {
+bool IsValidLabelName(std::string_view name) {
   if (name.empty() || name.rfind("__", 0) == 0) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
@@ -109,7 +109,7 @@ const std::vector<double> kLatencyBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0
                                              0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                              1,      2.5,     5,      10};
 
-bool IsValidMetricName(const std::string& name) {
+bool IsValidMetricName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
@@ -125,21 +125,21 @@ Metrics& Metrics::Global() {
   return *global;
 }
 
-void Metrics::Inc(const std::string& name, const Labels& labels, double by) {
+void Metrics::Inc(std::string_view name, const Labels& labels, double by) {
   Global().Add(name, labels, by);
 }
-void Metrics::Set(const std::string& name, const Labels& labels, double value) {
+void Metrics::Set(std::string_view name, const Labels& labels, double value) {
   Global().SetGauge(name, labels, value);
 }
-void Metrics::Observe(const std::string& name, const Labels& labels, double value) {
+void Metrics::Observe(std::string_view name, const Labels& labels, double value) {
   Global().Record(name, labels, value);
 }
 
-void Metrics::Describe(const std::string& name, Type type, const std::string& help,
+void Metrics::Describe(std::string_view name, Type type, const std::string& help,
                        std::vector<double> buckets) {
   if (!IsValidMetricName(name)) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  auto [it, inserted] = families_.try_emplace(name);
+  auto [it, inserted] = families_.try_emplace(std::string(name));
   it->second.help = help;
   if (!inserted) return;
   it->second.type = type;
@@ -150,13 +150,13 @@ void Metrics::Describe(const std::string& name, Type type, const std::string& he
   }
 }
 
-Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels& labels,
+Metrics::Series* Metrics::Find(std::string_view name, Type type, const Labels& labels,
                                const Family** family_out) {
   // The index key: name, label names and values, each after its length, so
   // no two different label sets flatten alike whatever bytes they hold.
   thread_local std::string key;
   key.clear();
-  const auto append_field = [](const std::string& field) {
+  const auto append_field = [](std::string_view field) {
     const auto size = static_cast<uint32_t>(field.size());
     key.append(reinterpret_cast<const char*>(&size), sizeof size).append(field);
   };
@@ -175,7 +175,7 @@ Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels&
   for (const auto& [k, v] : labels) {
     if (!IsValidLabelName(k) || (type == Type::kHistogram && k == "le")) return nullptr;
   }
-  auto [fit, created] = families_.try_emplace(name);
+  auto [fit, created] = families_.try_emplace(std::string(name));
   Family& family = fit->second;
   if (created) {
     family.type = type;
@@ -198,18 +198,18 @@ Metrics::Series* Metrics::Find(const std::string& name, Type type, const Labels&
   return &sit->second;
 }
 
-void Metrics::Add(const std::string& name, const Labels& labels, double by) {
+void Metrics::Add(std::string_view name, const Labels& labels, double by) {
   if (!(by >= 0)) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (Series* s = Find(name, Type::kCounter, labels)) s->value += by;
 }
 
-void Metrics::SetGauge(const std::string& name, const Labels& labels, double value) {
+void Metrics::SetGauge(std::string_view name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (Series* s = Find(name, Type::kGauge, labels)) s->value = value;
 }
 
-void Metrics::Record(const std::string& name, const Labels& labels, double value) {
+void Metrics::Record(std::string_view name, const Labels& labels, double value) {
   if (std::isnan(value)) return;
   std::lock_guard<std::mutex> lock(mutex_);
   const Family* family = nullptr;
@@ -222,7 +222,7 @@ void Metrics::Record(const std::string& name, const Labels& labels, double value
   s->value += value;
 }
 
-void Metrics::Clear(const std::string& name) {
+void Metrics::Clear(std::string_view name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = families_.find(name);
   if (it == families_.end()) return;
@@ -269,7 +269,7 @@ std::string Metrics::Render() {
   return out;
 }
 
-double Metrics::Value(const std::string& name, const Labels& labels) const {
+double Metrics::Value(std::string_view name, const Labels& labels) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto fit = families_.find(name);
   if (fit == families_.end()) return 0;

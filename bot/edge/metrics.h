@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -38,24 +39,24 @@ class Metrics {
   static Metrics& Global();
 
   // Shortcuts on Global().
-  static void Inc(const std::string& name, const Labels& labels = {}, double by = 1);
-  static void Set(const std::string& name, const Labels& labels, double value);
-  static void Observe(const std::string& name, const Labels& labels, double value);
+  static void Inc(std::string_view name, const Labels& labels = {}, double by = 1);
+  static void Set(std::string_view name, const Labels& labels, double value);
+  static void Observe(std::string_view name, const Labels& labels, double value);
 
   // Declares a family's type and help text (and buckets for a histogram).
   // Re-describing an existing family only updates the help text.
-  void Describe(const std::string& name, Type type, const std::string& help,
+  void Describe(std::string_view name, Type type, const std::string& help,
                 std::vector<double> buckets = {});
 
   // Adds `by` (>= 0) to a counter (or a gauge). Ignored for an invalid name,
   // an invalid label name, or a histogram family.
-  void Add(const std::string& name, const Labels& labels, double by = 1);
+  void Add(std::string_view name, const Labels& labels, double by = 1);
   // Sets a gauge.
-  void SetGauge(const std::string& name, const Labels& labels, double value);
+  void SetGauge(std::string_view name, const Labels& labels, double value);
   // Records one observation in a histogram.
-  void Record(const std::string& name, const Labels& labels, double value);
+  void Record(std::string_view name, const Labels& labels, double value);
   // Drops every series of a family (for "info" gauges whose labels change).
-  void Clear(const std::string& name);
+  void Clear(std::string_view name);
 
   // `collect` runs at the start of every Render(), outside the lock, so it
   // may call SetGauge/Clear (e.g. to publish a queue depth or a version).
@@ -66,7 +67,7 @@ class Metrics {
 
   // The current value of a counter/gauge series, or a histogram's count;
   // 0 when absent. For tests and diagnostics.
-  double Value(const std::string& name, const Labels& labels = {}) const;
+  double Value(std::string_view name, const Labels& labels = {}) const;
 
  private:
   struct Series {
@@ -86,11 +87,11 @@ class Metrics {
     Family* family;
     Series* series;
   };
-  Series* Find(const std::string& name, Type type, const Labels& labels,
+  Series* Find(std::string_view name, Type type, const Labels& labels,
                const Family** family_out = nullptr);
 
   mutable std::mutex mutex_;
-  std::map<std::string, Family> families_;
+  std::map<std::string, Family, std::less<>> families_;
   // Name and labels flattened into one string -> the series they resolved to.
   // Every request updates a few known series; one hash lookup here replaces
   // walking a tree of families and a tree of label maps, whose nodes are
@@ -101,6 +102,6 @@ class Metrics {
 };
 
 // Whether `name` is a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*).
-bool IsValidMetricName(const std::string& name);
+bool IsValidMetricName(std::string_view name);
 
 }  // namespace bot::edge
