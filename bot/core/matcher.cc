@@ -52,11 +52,33 @@ class SimpleReader {
  public:
   explicit SimpleReader(std::string_view p) : p_(p) {}
 
+  // A leading `^`: the first group must start the text.
+  bool starts_text() const { return starts_text_; }
+  // A trailing `$`, maybe after `[...]*`: the last group must be followed
+  // only by characters of `end_chars` (lower-case ASCII) up to the end.
+  bool ends_text() const { return ends_text_; }
+  const std::string& end_chars() const { return end_chars_; }
+
   bool Read(std::vector<SimpleGroup>* groups) {
     while (p_.substr(pos_, 4) == "(?i)") pos_ += 4;
+    if (pos_ < p_.size() && p_[pos_] == '^') {
+      ++pos_;
+      starts_text_ = true;
+      if (p_.substr(pos_, 2) == ".*") return false;  // `^.*x` is just `x`
+    }
     std::vector<std::vector<Language>> branches(1);
     Language current{""};
     while (true) {
+      if (pos_ < p_.size() && EndAnchor()) {
+        // The anchor binds the group being read; after `.*` (nothing read)
+        // it would bind nothing, and that is left to RE2.
+        if (current.size() == 1 && current[0].empty()) return false;
+        for (const std::string& s : current) {
+          if (s.find(kRun) != std::string::npos) return false;  // `x\w*$`
+        }
+        if (!Close(&current, &branches.back())) return false;
+        break;
+      }
       if (pos_ >= p_.size() || p_[pos_] == '|') {
         if (!Close(&current, &branches.back())) return false;
         if (pos_ >= p_.size()) break;
@@ -79,6 +101,7 @@ class SimpleReader {
     if (branches.size() == 1) {
       languages = std::move(branches[0]);
     } else {
+      if (starts_text_ || ends_text_) return false;  // `^a|b`: anchors one branch
       // `a|b` at the top: fine when each branch is one group.
       Language all;
       for (auto& b : branches) {
@@ -97,6 +120,26 @@ class SimpleReader {
   }
 
  private:
+  // At `$` or `[...]*$` that ends the pattern: consumes it.
+  bool EndAnchor() {
+    if (p_[pos_] == '$' && pos_ + 1 == p_.size()) {
+      ++pos_;
+      ends_text_ = true;
+      return true;
+    }
+    if (p_[pos_] != '[') return false;
+    const size_t at = pos_;
+    Language chars;
+    if (Class(&chars) && p_.substr(pos_) == "*$") {
+      pos_ = p_.size();
+      ends_text_ = true;
+      for (const std::string& c : chars) end_chars_ += c;
+      return true;
+    }
+    pos_ = at;
+    return false;
+  }
+
   // Ends a group: nothing (the empty string alone) adds no constraint.
   static bool Close(Language* current, std::vector<Language>* groups) {
     if (current->size() == 1 && (*current)[0].empty()) return true;
@@ -306,6 +349,9 @@ class SimpleReader {
 
   std::string_view p_;
   size_t pos_ = 0;
+  bool starts_text_ = false;
+  bool ends_text_ = false;
+  std::string end_chars_;
 };
 
 std::string EncodeUtf8(uint32_t cp) {
@@ -404,10 +450,26 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     m->patterns_[i] = std::move(re);
     m->usable_.push_back(static_cast<int>(i));
     std::vector<SimpleGroup> groups;
-    if (SimpleReader(patterns[i]).Read(&groups)) {
+    SimpleReader reader(patterns[i]);
+    if (reader.Read(&groups) && m->end_sets_.size() < 0x7fff) {
       m->groups_[i] = static_cast<uint16_t>(groups.size());
       ++m->simple_count_;
+      uint16_t end_set = 0;
+      if (reader.ends_text()) {
+        CharSet set{{0, 0}};
+        for (char c : reader.end_chars()) {
+          const auto u = static_cast<unsigned char>(c);
+          set.bits[u >> 6] |= uint64_t{1} << (u & 63);
+          // Case-insensitive: a letter's upper case may follow too.
+          if (c >= 'a' && c <= 'z') set.bits[(u - 32) >> 6] |= uint64_t{1} << ((u - 32) & 63);
+        }
+        m->end_sets_.push_back(set);
+        end_set = static_cast<uint16_t>(m->end_sets_.size());
+      }
       for (size_t g = 0; g < groups.size(); ++g) {
+        uint16_t anchor = 0;
+        if (g == 0 && reader.starts_text()) anchor |= kStartsText;
+        if (g + 1 == groups.size()) anchor |= end_set;
         for (const SimpleAlternative& a : groups[g]) {
           auto [it, added] = literal_ids.emplace(a.Key(), static_cast<int>(literals.size()));
           if (added) {
@@ -416,7 +478,7 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
             m->any_run_ |= a.run;
             slots.emplace_back();
           }
-          slots[it->second].push_back({static_cast<int>(i), static_cast<uint16_t>(g)});
+          slots[it->second].push_back({static_cast<int>(i), static_cast<uint16_t>(g), anchor});
         }
       }
       continue;
@@ -548,6 +610,7 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
   for (const Occurrence& o : found) {
     for (uint32_t k = slot_begin[o.literal], e = slot_begin[o.literal + 1]; k < e; ++k) {
       const Slot& slot = slots[k];
+      if (slot.anchor != 0 && !MeetsAnchor(slot.anchor, o.start, o.end, text)) continue;
       uint64_t& word = active[slot.pattern >> 6];
       const uint64_t bit = uint64_t{1} << (slot.pattern & 63);
       if (!(word & bit)) {
@@ -563,6 +626,22 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
       if (++s.next_group == groups[slot.pattern]) matches->push_back(slot.pattern);
     }
   }
+}
+
+// Whether an occurrence may stand for a group anchored by `anchor`: at
+// the start of the text, or followed only by the end set's characters. The
+// other groups still take their earliest-ending occurrence: only the last
+// group meets the end anchor, and an earlier end leaves it more room.
+bool Matcher::MeetsAnchor(uint16_t anchor, size_t start, size_t end,
+                          std::string_view text) const {
+  if ((anchor & kStartsText) && start != 0) return false;
+  if (const uint16_t end_set = anchor & ~kStartsText) {
+    const CharSet& allowed = end_sets_[end_set - 1];
+    for (size_t i = end; i < text.size(); ++i) {
+      if (!allowed.Has(static_cast<unsigned char>(text[i]))) return false;
+    }
+  }
+  return true;
 }
 
 void Matcher::MatchComplex(std::string_view text, std::vector<int>* matches) const {
@@ -727,6 +806,9 @@ class SpecificityReader {
 
   std::string_view p_;
   size_t pos_ = 0;
+  bool starts_text_ = false;
+  bool ends_text_ = false;
+  std::string end_chars_;
 };
 
 }  // namespace

@@ -78,15 +78,25 @@ class Matcher {
     bool run;
     std::string tail;
   };
-  // A literal satisfies group `group` of simple pattern `pattern`.
+  // A literal satisfies group `group` of simple pattern `pattern`. `anchor`
+  // is what that group must also meet: kStartsText, and/or (low bits) 1 +
+  // the index in end_sets_ of the characters that alone may follow it.
   struct Slot {
     int pattern;
     uint16_t group;
+    uint16_t anchor;
+  };
+  static constexpr uint16_t kStartsText = 0x8000;
+  // ASCII characters as a 128-bit set.
+  struct CharSet {
+    uint64_t bits[2];
+    bool Has(unsigned char c) const { return c < 128 && (bits[c >> 6] >> (c & 63) & 1); }
   };
 
   Matcher() = default;
   bool ScanIsExact(std::string_view text) const;
   void MatchSimple(std::string_view text, std::vector<int>* matches) const;
+  bool MeetsAnchor(uint16_t anchor, size_t start, size_t end, std::string_view text) const;
   void MatchFiltered(std::string_view text, std::vector<int>* matches) const;
   void MatchComplex(std::string_view text, std::vector<int>* matches) const;
 
@@ -99,6 +109,7 @@ class Matcher {
   bool any_run_ = false;
   std::vector<uint32_t> slot_begin_;  // per literal, into slots_ (+1 sentinel)
   std::vector<Slot> slots_;
+  std::vector<CharSet> end_sets_;     // see Slot::anchor
   std::vector<uint16_t> groups_;      // by input index; 0 if not simple
   size_t simple_count_ = 0;
 

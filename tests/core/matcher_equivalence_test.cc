@@ -74,17 +74,34 @@ TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fas
       R"(\bk\w*\b)",
       R"(^kas)",
       R"(\bk.s\b)",
+      // Anchors the scan decides: the first group at the start, the last
+      // followed only by the end characters.
+      R"(^(the )?osce[?.! ]*$)",
+      R"(\bkit\b.*\bkat[?!. ]*$)",
+      R"(^a.*\bb$)",
+      R"(k$)",
+      R"(^ba(na)?na\b)",
+      R"(^\bk\w*\b)",
+      R"(^(how many|z) .*minsk.*[a-c]*$)",
+      // Anchors it must leave to RE2 (or get right anyway).
+      R"(x.*$)",
+      R"(^.*kat)",
+      R"((kit|kat)\w*$)",
+      R"(^sk|as$)",
+      R"(^$)",
+      R"(kit[^a]*$)",
   };
   std::vector<PatternError> errors;
   auto m = Matcher::Compile(patterns, &errors);
   REQUIRE(errors.empty());
-  CHECK(m->simple_count() >= 8);
+  CHECK(m->simple_count() >= 15);
   // Pieces chosen to form and break the patterns' words and boundaries.
   const std::vector<std::string> pieces = {
       "how", " ", "many", "much", "delegate", "s", "join", "ed", "1998", "2003",
       "osce", "occe", "kit", "kat", "k", "a", "s", "-", "b", "c", "x", "y", "z",
       "ba", "na", "minsk", "mink", "обсе", "бел", "Бел", "K", "KAT", "MINSK", "_",
-      "\n", "\xE2\x84\xAA" /* Kelvin sign */, "\xC5\xBF" /* long s */, "?", "'"};
+      "\n", "\xE2\x84\xAA" /* Kelvin sign */, "\xC5\xBF" /* long s */, "?", "'", "!", ".",
+      "the ", "A", "B", "ЁЛКИ"};
   std::mt19937 rng(20240611);
   std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(0, 12);
@@ -100,4 +117,39 @@ TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fas
     nonempty += !fast.empty();
   }
   CHECK(nonempty > 1000);
+}
+
+TEST_CASE("Matcher equals the naive loop on every short text for anchored patterns",
+          "[matcher]") {
+  const std::vector<std::string> patterns = {
+      R"(^(the )?osce[?.! ]*$)", R"(\bkit\b.*\bkat[?! ]*$)", R"(^a.*\bb$)",
+      R"(kat$)",                 R"(^(kit|the) ?\b)",       R"(^osce\b.*\bx)",
+      R"(^x?a\w*\b)",
+  };
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile(patterns, &errors);
+  REQUIRE(errors.empty());
+  CHECK(m->simple_count() == patterns.size());
+  // Every sequence of up to five pieces: each anchor meets texts that hold
+  // its group at, near and away from the start and end.
+  const std::vector<std::string> pieces = {"kit", " ", "kat", "?", "x", "the ", "osce", "a", "b"};
+  std::vector<int> fast, naive;
+  size_t nonempty = 0;
+  std::vector<size_t> at;
+  for (size_t length = 0; length <= 5; ++length) {
+    at.assign(length, 0);
+    while (true) {
+      std::string text;
+      for (size_t i : at) text += pieces[i];
+      m->Match(text, &fast);
+      m->MatchNaive(text, &naive);
+      INFO(text);
+      REQUIRE(fast == naive);
+      nonempty += !fast.empty();
+      size_t k = 0;
+      while (k < length && ++at[k] == pieces.size()) at[k++] = 0;
+      if (k == length) break;
+    }
+  }
+  CHECK(nonempty > 5000);
 }
