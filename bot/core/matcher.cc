@@ -167,8 +167,14 @@ class SimpleReader {
       ++pos_;
       if (p_.substr(pos_, 2) == "?:") {
         pos_ += 2;
+      } else if (p_.substr(pos_, 3) == "?P<") {
+        // A named group matches what the group does; the name only matters
+        // to captures, which RE2 extracts once the pattern has matched.
+        const size_t close = p_.find('>', pos_);
+        if (close == std::string_view::npos) return false;
+        pos_ = close + 1;
       } else if (pos_ < p_.size() && p_[pos_] == '?') {
-        return false;  // flags, named groups
+        return false;  // flags
       }
       if (!Alternation(out)) return false;
       if (pos_ >= p_.size() || p_[pos_] != ')') return false;
@@ -387,6 +393,25 @@ void AddNonAscii(std::string_view s, std::vector<uint32_t>* chars) {
   }
 }
 
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Whether any of the filter's patterns may match a text of ASCII only. A
+// pattern's prefilter is a monotone formula over atoms it needs, so if it
+// fails with every ASCII atom present, no ASCII text passes it. RE2 builds
+// prefilters from the case-folded pattern, so a letter that folds onto
+// ASCII (the long s, the Kelvin sign) gives an ASCII atom (tested).
+bool MayMatchAscii(const re2::FilteredRE2& filter, const std::vector<std::string>& atoms) {
+  std::vector<int> ascii_atoms, potential;
+  for (size_t a = 0; a < atoms.size(); ++a) {
+    if (IsAscii(atoms[a])) ascii_atoms.push_back(static_cast<int>(a));
+  }
+  filter.AllPotentials(ascii_atoms, &potential);
+  return !potential.empty();
+}
+
 // Per-thread state of a simple pattern during one Match: how many groups
 // are satisfied and where the last one ended. Valid only while the
 // pattern's bit in Scratch::active is set.
@@ -507,7 +532,10 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     if (added && set->Compile()) m->set_ = std::move(set);
   }
   std::vector<std::string> atoms;
-  if (m->filter_) m->filter_->Compile(&atoms);
+  if (m->filter_) {
+    m->filter_->Compile(&atoms);
+    m->complex_on_ascii_ = MayMatchAscii(*m->filter_, atoms);
+  }
   m->atoms_ = std::make_unique<AtomScanner>(atoms);
   m->atom_count_ = literals.size() + atoms.size();
   std::vector<uint32_t> chars;
@@ -530,12 +558,13 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
 // UTF-8 (`.` needs it), and no character that RE2 folds to a different
 // character of a literal: the Kelvin sign and long s (to k and s), and the
 // fold guard (e.g. upper-case Cyrillic, as literals are lower-case).
-bool Matcher::ScanIsExact(std::string_view text) const {
+bool Matcher::ScanIsExact(std::string_view text, bool* ascii_out) const {
   bool ascii = true;
   for (char c : text) {
     if (c == '\n') return false;
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
   }
+  *ascii_out = ascii;
   if (ascii) return true;
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = DecodeUtf8(text, &i);
@@ -552,12 +581,15 @@ bool Matcher::ScanIsExact(std::string_view text) const {
 
 void Matcher::Match(std::string_view text, std::vector<int>* matches) const {
   matches->clear();
-  if (!ScanIsExact(text)) {
+  bool ascii = false;
+  if (!ScanIsExact(text, &ascii)) {
     MatchNaive(text, matches);
     return;
   }
   if (simple_count_ > 0) MatchSimple(text, matches);
-  if (filter_) MatchComplex(text, matches);
+  // Most questions are ASCII, and the patterns RE2 must decide are often
+  // all Cyrillic: then RE2 need not run.
+  if (filter_ && (complex_on_ascii_ || !ascii)) MatchComplex(text, matches);
   std::sort(matches->begin(), matches->end());
 }
 

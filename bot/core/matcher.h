@@ -66,6 +66,9 @@ class Matcher {
   size_t atom_count() const { return atom_count_; }
   // Patterns decided by the literal scan alone, without RE2.
   size_t simple_count() const { return simple_count_; }
+  // Whether a question of ASCII only still needs RE2 (some pattern outside
+  // the scan's shape can match ASCII text).
+  bool complex_on_ascii() const { return filter_ && complex_on_ascii_; }
   // Bytes of the scanners' tables: what each question walks through.
   size_t scan_table_bytes() const;
 
@@ -94,7 +97,8 @@ class Matcher {
   };
 
   Matcher() = default;
-  bool ScanIsExact(std::string_view text) const;
+  // Whether the scans decide `text` exactly; `*ascii` says if it is all ASCII.
+  bool ScanIsExact(std::string_view text, bool* ascii) const;
   void MatchSimple(std::string_view text, std::vector<int>* matches) const;
   bool MeetsAnchor(uint16_t anchor, size_t start, size_t end, std::string_view text) const;
   void MatchFiltered(std::string_view text, std::vector<int>* matches) const;
@@ -121,6 +125,8 @@ class Matcher {
   std::unique_ptr<re2::FilteredRE2> filter_;
   std::unique_ptr<AtomScanner> atoms_;
   std::vector<int> filtered_to_input_;
+  // False when none of these patterns can match a text of ASCII only.
+  bool complex_on_ascii_ = true;
   size_t atom_count_ = 0;
 
   // Non-ASCII characters that RE2 would match case-insensitively to a

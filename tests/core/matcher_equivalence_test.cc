@@ -83,6 +83,7 @@ TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fas
       R"(^ba(na)?na\b)",
       R"(^\bk\w*\b)",
       R"(^(how many|z) .*minsk.*[a-c]*$)",
+      R"(\b(?P<year>(19|20)\d\d)\b)",
       // Anchors it must leave to RE2 (or get right anyway).
       R"(x.*$)",
       R"(^.*kat)",
@@ -94,7 +95,7 @@ TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fas
   std::vector<PatternError> errors;
   auto m = Matcher::Compile(patterns, &errors);
   REQUIRE(errors.empty());
-  CHECK(m->simple_count() >= 15);
+  CHECK(m->simple_count() >= 16);
   // Pieces chosen to form and break the patterns' words and boundaries.
   const std::vector<std::string> pieces = {
       "how", " ", "many", "much", "delegate", "s", "join", "ed", "1998", "2003",
@@ -152,4 +153,41 @@ TEST_CASE("Matcher equals the naive loop on every short text for anchored patter
     }
   }
   CHECK(nonempty > 5000);
+}
+
+TEST_CASE("Matcher skips RE2 for ASCII questions when its patterns need Cyrillic",
+          "[matcher]") {
+  std::vector<PatternError> errors;
+  auto cyrillic = Matcher::Compile({R"(\bбел[а-я]*)", R"((^|[^а-я])кмг([^а-я]|$))",
+                                    R"(обсе[а-я]+ \w+)", R"(kit\b.*\bkat)"},
+                                   &errors);
+  REQUIRE(errors.empty());
+  CHECK_FALSE(cyrillic->complex_on_ascii());
+  // One pattern that ASCII can match keeps RE2 in.
+  auto mixed = Matcher::Compile({R"(\bбел[а-я]*)", R"((kit|kat)\w*$)"}, &errors);
+  CHECK(mixed->complex_on_ascii());
+  // RE2 matches the long s and the Kelvin sign to ASCII letters: patterns
+  // holding them may match ASCII text.
+  auto long_s = Matcher::Compile({"\\b\xC5\xBFtate[а-я]*", "\xE2\x84\xAAit[а-я]*"}, &errors);
+  CHECK(long_s->complex_on_ascii());
+
+  const std::vector<std::string> pieces = {"бел", "Бел", "ая", "кмг", "КМГ", "обсе", "ы",
+                                           "kit", "kat", " ", "x", "-", "state", "STATE", "KIT"};
+  std::mt19937 rng(20261128);
+  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 8);
+  std::vector<int> fast, naive;
+  size_t nonempty = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int n = length(rng); n > 0; --n) text += pieces[piece(rng)];
+    for (const Matcher* m : {cyrillic.get(), mixed.get(), long_s.get()}) {
+      m->Match(text, &fast);
+      m->MatchNaive(text, &naive);
+      INFO(text);
+      REQUIRE(fast == naive);
+      nonempty += !fast.empty();
+    }
+  }
+  CHECK(nonempty > 3000);
 }
