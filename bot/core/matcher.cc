@@ -838,9 +838,6 @@ class SpecificityReader {
 
   std::string_view p_;
   size_t pos_ = 0;
-  bool starts_text_ = false;
-  bool ends_text_ = false;
-  std::string end_chars_;
 };
 
 }  // namespace
