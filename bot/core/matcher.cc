@@ -476,7 +476,8 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     m->usable_.push_back(static_cast<int>(i));
     std::vector<SimpleGroup> groups;
     SimpleReader reader(patterns[i]);
-    if (reader.Read(&groups) && m->end_sets_.size() < 0x7fff) {
+    // An end anchor needs an end set, and Slot::anchor has room for 0x7fff.
+    if (reader.Read(&groups) && !(reader.ends_text() && m->end_sets_.size() >= 0x7fff)) {
       m->groups_[i] = static_cast<uint16_t>(groups.size());
       ++m->simple_count_;
       uint16_t end_set = 0;

@@ -81,12 +81,12 @@ class Metrics {
     std::vector<double> bounds;
     std::map<Labels, Series> series;
   };
-  // The series of `labels` in family `name`, made if new (and its family in
-  // `*family_out` when given); nullptr when the name, labels or type are bad.
   struct Located {
     Family* family;
     Series* series;
   };
+  // The series of `labels` in family `name`, made if new (and its family in
+  // `*family_out` when given); nullptr when the name, labels or type are bad.
   Series* Find(std::string_view name, Type type, const Labels& labels,
                const Family** family_out = nullptr);
 

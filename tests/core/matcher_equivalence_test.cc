@@ -25,6 +25,34 @@ std::vector<std::string> ReadLines(const std::string& path) {
   return lines;
 }
 
+// Matches `text` with the fast paths and with the naive loop, requires the
+// same result, and says whether anything matched.
+bool MatchesLikeNaive(const Matcher& m, const std::string& text) {
+  std::vector<int> fast, naive;
+  m.Match(text, &fast);
+  m.MatchNaive(text, &naive);
+  INFO(text);
+  REQUIRE(fast == naive);
+  return !fast.empty();
+}
+
+// MatchesLikeNaive on `rounds` texts of 0 to `max_pieces` random `pieces`,
+// through every matcher; returns how many of those matched something.
+size_t RandomTextsMatchLikeNaive(const std::vector<const Matcher*>& matchers,
+                                 const std::vector<std::string>& pieces, uint32_t seed,
+                                 int max_pieces, int rounds = 20000) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, max_pieces);
+  size_t matched = 0;
+  for (int round = 0; round < rounds; ++round) {
+    std::string text;
+    for (int n = length(rng); n > 0; --n) text += pieces[piece(rng)];
+    for (const Matcher* m : matchers) matched += MatchesLikeNaive(*m, text);
+  }
+  return matched;
+}
+
 }  // namespace
 
 TEST_CASE("Matcher equals the naive loop on patterns_1000 and sampled questions",
@@ -44,14 +72,9 @@ TEST_CASE("Matcher equals the naive loop on patterns_1000 and sampled questions"
   // Most of these patterns must take the literal path, or it is not tested.
   CHECK(m->simple_count() > patterns.size() / 2);
   size_t matched = 0;
-  std::vector<int> fast, naive;
   for (size_t i = 0; i < questions.size(); i += 7) {  // ~1,400 questions
     for (const std::string& text : {bot::core::Normalize(questions[i]), questions[i]}) {
-      m->Match(text, &fast);
-      m->MatchNaive(text, &naive);
-      INFO(text);
-      REQUIRE(fast == naive);
-      matched += !fast.empty();
+      matched += MatchesLikeNaive(*m, text);
     }
   }
   CHECK(matched > 100);  // the sample exercises matches, not only misses
@@ -103,21 +126,7 @@ TEST_CASE("Matcher equals the naive loop on random texts at the edges of its fas
       "ba", "na", "minsk", "mink", "обсе", "бел", "Бел", "K", "KAT", "MINSK", "_",
       "\n", "\xE2\x84\xAA" /* Kelvin sign */, "\xC5\xBF" /* long s */, "?", "'", "!", ".",
       "the ", "A", "B", "ЁЛКИ"};
-  std::mt19937 rng(20240611);
-  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
-  std::uniform_int_distribution<int> length(0, 12);
-  std::vector<int> fast, naive;
-  size_t nonempty = 0;
-  for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    for (int n = length(rng); n > 0; --n) text += pieces[piece(rng)];
-    m->Match(text, &fast);
-    m->MatchNaive(text, &naive);
-    INFO(text);
-    REQUIRE(fast == naive);
-    nonempty += !fast.empty();
-  }
-  CHECK(nonempty > 1000);
+  CHECK(RandomTextsMatchLikeNaive({m.get()}, pieces, 20240611, 12) > 1000);
 }
 
 TEST_CASE("Matcher equals the naive loop on every short text for anchored patterns",
@@ -134,7 +143,6 @@ TEST_CASE("Matcher equals the naive loop on every short text for anchored patter
   // Every sequence of up to five pieces: each anchor meets texts that hold
   // its group at, near and away from the start and end.
   const std::vector<std::string> pieces = {"kit", " ", "kat", "?", "x", "the ", "osce", "a", "b"};
-  std::vector<int> fast, naive;
   size_t nonempty = 0;
   std::vector<size_t> at;
   for (size_t length = 0; length <= 5; ++length) {
@@ -142,11 +150,7 @@ TEST_CASE("Matcher equals the naive loop on every short text for anchored patter
     while (true) {
       std::string text;
       for (size_t i : at) text += pieces[i];
-      m->Match(text, &fast);
-      m->MatchNaive(text, &naive);
-      INFO(text);
-      REQUIRE(fast == naive);
-      nonempty += !fast.empty();
+      nonempty += MatchesLikeNaive(*m, text);
       size_t k = 0;
       while (k < length && ++at[k] == pieces.size()) at[k++] = 0;
       if (k == length) break;
@@ -173,21 +177,6 @@ TEST_CASE("Matcher skips RE2 for ASCII questions when its patterns need Cyrillic
 
   const std::vector<std::string> pieces = {"бел", "Бел", "ая", "кмг", "КМГ", "обсе", "ы",
                                            "kit", "kat", " ", "x", "-", "state", "STATE", "KIT"};
-  std::mt19937 rng(20261128);
-  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
-  std::uniform_int_distribution<int> length(0, 8);
-  std::vector<int> fast, naive;
-  size_t nonempty = 0;
-  for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    for (int n = length(rng); n > 0; --n) text += pieces[piece(rng)];
-    for (const Matcher* m : {cyrillic.get(), mixed.get(), long_s.get()}) {
-      m->Match(text, &fast);
-      m->MatchNaive(text, &naive);
-      INFO(text);
-      REQUIRE(fast == naive);
-      nonempty += !fast.empty();
-    }
-  }
-  CHECK(nonempty > 3000);
+  CHECK(RandomTextsMatchLikeNaive({cyrillic.get(), mixed.get(), long_s.get()}, pieces, 20261128,
+                                  8) > 3000);
 }
