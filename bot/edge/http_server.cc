@@ -1,5 +1,6 @@
 #include "bot/edge/http_server.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <charconv>
@@ -18,9 +19,25 @@ namespace bot::edge {
 // httplib fixes the listen backlog at 5, so bursts of new connections lose
 // SYNs and wait a 1 s retransmit. Re-listening on the bound socket with a
 // larger backlog is allowed and takes effect at once.
+//
+// httplib calls process_and_close_socket() on a pool thread for each
+// accepted socket; overriding it hands the socket to HttpServer, which
+// frames requests itself and calls the protected process_request() with one
+// canonical request at a time.
 class HttpServer::Server : public httplib::Server {
  public:
+  explicit Server(HttpServer* owner) : owner_(owner) {}
   void RaiseBacklog(int backlog) { ::listen(svr_sock_, backlog); }
+  bool ServeFramed(FramedStream& stream, bool close_connection, bool& connection_closed) {
+    return process_request(stream, close_connection, connection_closed, nullptr);
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    owner_->Accept(sock);
+    return true;
+  }
+  HttpServer* owner_;
 };
 
 void SendJson(httplib::Response& res, int status, const std::string& body) {
@@ -41,11 +58,42 @@ int HttpStatusFor(const core::Status& status) {
   }
 }
 
+namespace {
+
+ParkingOptions ParkingOptionsFrom(const HttpOptions& o) {
+  ParkingOptions p;
+  p.keep_alive_timeout = std::chrono::seconds(o.keep_alive_timeout_s);
+  p.request_timeout = std::chrono::milliseconds(o.read_timeout_ms);
+  p.max_connections = o.max_connections;
+  return p;
+}
+
+// Lets the process hold as many sockets as the hard limit allows (the soft
+// limit is often 1,024) and returns how many it may hold.
+size_t RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<size_t>(limit.rlim_cur);
+}
+
+}  // namespace
+
 HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
-    : knowledge_(knowledge), options_(std::move(options)), server_(std::make_unique<Server>()) {
+    : knowledge_(knowledge),
+      options_(std::move(options)),
+      server_(std::make_unique<Server>(this)),
+      parking_(ParkingOptionsFrom(options_),
+               [this](std::unique_ptr<HttpConnection> c) { Dispatch(std::move(c)); }, &open_) {
   size_t min_threads = options_.min_threads, max_threads = options_.max_threads;
-  server_->new_task_queue = [min_threads, max_threads] {
-    return new DynamicThreadPool(min_threads, max_threads);
+  server_->new_task_queue = [this, min_threads, max_threads] {
+    auto* pool = new DynamicThreadPool(min_threads, max_threads);
+    pool_ = pool;
+    return pool;
   };
   server_->set_tcp_nodelay(true);
   server_->set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
@@ -66,23 +114,10 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
         // The last net: a bug, never the client's fault, and never detail.
         SendJson(res, 500, Dump(ErrorJson("internal error")));
       });
-  // Access log + X-Request-Id, and per-route body limits checked from
-  // Content-Length before httplib reads the body.
+  // Access log and X-Request-Id. Body limits were enforced by the framer.
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     auto route = routes_.find(req.path);
     BeginRequest(req, res, route != routes_.end() ? req.path : "unmatched");
-    if (route == routes_.end()) return httplib::Server::HandlerResponse::Unhandled;
-    auto limit = route->second.find(req.method);
-    if (limit == route->second.end()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string_view length = HeaderValue(req.headers, "Content-Length");
-    if (!length.empty()) {
-      uint64_t bytes = 0;  // not a number: httplib answers that itself
-      std::from_chars(length.data(), length.data() + length.size(), bytes);
-      if (length.size() > 18 || bytes > limit->second) {
-        SendJson(res, 413, Dump(ErrorJson("request body too large")));
-        return httplib::Server::HandlerResponse::Handled;
-      }
-    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server_->set_logger(
@@ -92,24 +127,14 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
 
 HttpServer::~HttpServer() { Stop(); }
 
-httplib::Server& HttpServer::http() { return *server_; }
-
 void HttpServer::Route(const std::string& method, const std::string& path, Handler handler,
-                       size_t max_body_bytes) {
-  size_t limit = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
-  routes_[path][method] = limit;
-  // httplib's own cap (for chunked bodies) is the largest route limit.
-  if (limit > options_.max_body_bytes) server_->set_payload_max_length(limit);
-  if (limit != options_.max_body_bytes) {
-    handler = [limit, inner = std::move(handler)](const httplib::Request& req,
-                                                  httplib::Response& res) {
-      if (req.body.size() > limit) {  // a chunked body has no Content-Length
-        SendJson(res, 413, Dump(ErrorJson("request body too large")));
-        return;
-      }
-      inner(req, res);
-    };
-  }
+                       size_t max_body_bytes, Body body) {
+  BodyRule rule;
+  rule.max_bytes = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
+  rule.required = body == Body::kRequired;
+  routes_[path][method] = rule;
+  // httplib's own cap, never reached: the framer refuses larger bodies first.
+  if (rule.max_bytes > options_.max_body_bytes) server_->set_payload_max_length(rule.max_bytes);
   if (method == "GET") {
     server_->Get(path, std::move(handler));
   } else if (method == "POST") {
@@ -166,8 +191,8 @@ void HttpServer::AddApiRoutes() {
       }
     };
   };
-  Route("POST", "/api/v1/ask", with_question(false));
-  Route("POST", "/api/v1/explain", with_question(true));
+  Route("POST", "/api/v1/ask", with_question(false), 0, Body::kRequired);
+  Route("POST", "/api/v1/explain", with_question(true), 0, Body::kRequired);
   Route("GET", "/api/v1/intents", [this](const httplib::Request&, httplib::Response& res) {
     auto knowledge = knowledge_->Get();
     SendJson(res, 200, Dump(IntentsToJson(*knowledge)));
@@ -180,10 +205,11 @@ void HttpServer::AddApiRoutes() {
 
 void HttpServer::AddMethodNotAllowed() {
   // Sorted, so the Allow header does not depend on hash order.
-  std::map<std::string, std::map<std::string, size_t>> sorted(routes_.begin(), routes_.end());
+  std::map<std::string, std::map<std::string, BodyRule, std::less<>>> sorted(routes_.begin(),
+                                                                           routes_.end());
   for (const auto& [path, methods] : sorted) {
     std::string allow;
-    for (const auto& [m, limit] : methods) allow += (allow.empty() ? "" : ", ") + m;
+    for (const auto& [m, rule] : methods) allow += (allow.empty() ? "" : ", ") + m;
     auto reject = [allow](const httplib::Request&, httplib::Response& res) {
       res.set_header("Allow", allow);
       SendJson(res, 405, Dump(ErrorJson("method not allowed; use " + allow)));
@@ -211,7 +237,96 @@ core::Status HttpServer::Bind() {
     port_ = options_.port;
   }
   server_->RaiseBacklog(options_.listen_backlog);
+  // Keep descriptors for files and outbound calls beside the connections.
+  const size_t descriptors = RaiseDescriptorLimit();
+  if (descriptors < options_.max_connections + 256) {
+    options_.max_connections = descriptors > 512 ? descriptors - 256 : descriptors / 2;
+  }
+  parking_.set_max_connections(options_.max_connections);
+  if (!parking_.Start()) return core::Status::IoError("cannot create the connection poller");
   return core::Status::Ok();
+}
+
+BodyRule HttpServer::RuleFor(std::string_view method, std::string_view path) const {
+  auto route = routes_.find(std::string(path));
+  if (route != routes_.end()) {
+    auto rule = route->second.find(method);
+    if (rule != route->second.end()) return rule->second;
+  }
+  // Unknown routes get 404 or 405 from httplib; their bodies are still read
+  // (or refused) so the connection stays in step.
+  return BodyRule{options_.max_body_bytes, false};
+}
+
+void HttpServer::Accept(int fd) {
+  auto c = std::make_unique<HttpConnection>(
+      fd, options_.framing,
+      [this](std::string_view method, std::string_view path) { return RuleFor(method, path); },
+      &open_);
+  if (open_connections() > options_.max_connections) {
+    c->Refuse(503, "too many connections; try again later", "unmatched",
+              std::chrono::milliseconds(0));
+    CloseAfterReply(std::move(c));
+    return;
+  }
+  Serve(std::move(c));
+}
+
+void HttpServer::Dispatch(std::unique_ptr<HttpConnection> c) {
+  httplib::TaskQueue* pool = pool_.load();
+  if (!pool) return;  // not listening: closes it
+  // std::function must be copyable, so the connection travels in a box; a
+  // dropped task (pool shut down) still closes it.
+  auto box = std::make_shared<std::unique_ptr<HttpConnection>>(std::move(c));
+  pool->enqueue([this, box] { Serve(std::move(*box)); });
+}
+
+void HttpServer::CloseAfterReply(std::unique_ptr<HttpConnection> c) {
+  c->BeginLingeringClose();
+  parking_.Park(std::move(c));
+}
+
+void HttpServer::Serve(std::unique_ptr<HttpConnection> c) {
+  const auto write_timeout = std::chrono::milliseconds(options_.write_timeout_ms);
+  const auto linger = std::chrono::milliseconds(options_.keep_alive_linger_ms);
+  while (true) {
+    RequestFramer::State state = c->Pump();
+    if (state == RequestFramer::State::kRefused) {
+      const std::string& path = c->framer().path();
+      c->Refuse(c->framer().status(), c->framer().message(),
+                routes_.count(path) ? path : "unmatched", write_timeout);
+      CloseAfterReply(std::move(c));
+      return;
+    }
+    if (state == RequestFramer::State::kReady) {
+      FramedRequest request = c->framer().Take();
+      c->deadline = {};
+      ++c->served;
+      const bool close = !request.keep_alive || c->eof() || stopping_ ||
+                         c->served >= options_.keep_alive_max_count;
+      FramedStream stream(c.get(), std::move(request.bytes), write_timeout);
+      bool closed = false;
+      const bool ok = server_->ServeFramed(stream, close, closed);
+      if (stream.write_failed()) return;  // the client is gone: close
+      if (!ok || closed || close) {
+        CloseAfterReply(std::move(c));
+        return;
+      }
+      continue;  // a pipelined request may be buffered already
+    }
+    if (c->eof()) return;  // closed by the client: nothing to answer
+    // A busy keep-alive client sends its next request at once: wait a
+    // moment for it rather than hand the connection over, unless many
+    // connections compete for the workers.
+    const bool crowded = open_connections() > options_.max_threads / 2;
+    if (!c->framer().started() && !stopping_ && !crowded && linger.count() > 0 &&
+        c->WaitReadable(linger)) {
+      continue;
+    }
+    if (stopping_ && !c->framer().started()) return;  // idle at shutdown: close
+    parking_.Park(std::move(c));
+    return;
+  }
 }
 
 void HttpServer::Listen() { server_->listen_after_bind(); }
@@ -227,8 +342,13 @@ core::Status HttpServer::Start() {
 }
 
 void HttpServer::Stop() {
+  // Parked connections first: complete requests are answered on the pool,
+  // which must still run; then httplib stops accepting and drains the pool.
+  stopping_ = true;
+  parking_.Stop();
   if (server_->is_running()) server_->stop();
   if (thread_.joinable()) thread_.join();
+  pool_ = nullptr;
 }
 
 }  // namespace bot::edge

@@ -2,6 +2,9 @@
 // call core, serialise. Other edges (channels, admin, metrics) add routes
 // through Route() before Start(). Every path answers 405 with an Allow header
 // for methods it lacks, unknown paths 404, and every error body is JSON.
+// httplib routes and writes replies, but the connections are ours: each
+// request is framed and bounded first (http_framing.h), and a connection
+// waits for its next bytes parked, without a thread (connection_parking.h).
 // Start/Stop from one controlling thread; handlers run on the pool.
 #pragma once
 
@@ -17,6 +20,8 @@
 
 #include "bot/core/message.h"
 #include "bot/core/status.h"
+#include "bot/edge/connection_parking.h"
+#include "bot/edge/http_framing.h"
 #include "bot/edge/knowledge_holder.h"
 
 namespace bot::edge {
@@ -32,6 +37,11 @@ struct HttpOptions {
   size_t keep_alive_max_count = 1000;
   size_t max_body_bytes = 16 * 1024;  // default per-route limit (413 above)
   int listen_backlog = 1024;
+  size_t max_connections = 10000;  // open at once; idle ones shed above 3/4
+  // How long a worker waits for a client's next request before parking the
+  // connection: saves a hand-over for busy keep-alive clients.
+  int keep_alive_linger_ms = 10;
+  FramingLimits framing;  // request line, header block and field count
   bool api_routes = true;     // /api/v1/*; off for the admin-only server
   bool metrics_route = true;  // GET /metrics; off when an admin port serves it
 };
@@ -45,11 +55,14 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  enum class Body { kOptional, kRequired };
   // Registers `handler` for `method` ("GET", "POST") on the literal `path`.
   // A larger body than `max_body_bytes` (0: options.max_body_bytes) gets 413
-  // before it is read. REQUIRES: before Start().
+  // before it is read; with kRequired, a request without Content-Length (or
+  // a chunked body) gets 411, else an absent body is empty.
+  // REQUIRES: before Start().
   void Route(const std::string& method, const std::string& path, Handler handler,
-             size_t max_body_bytes = 0);
+             size_t max_body_bytes = 0, Body body = Body::kOptional);
 
   // Binds the socket; on success port() is the bound port.
   core::Status Bind();
@@ -61,7 +74,9 @@ class HttpServer {
   void Stop();
 
   int port() const { return port_; }
-  httplib::Server& http();
+  // Connections open now, and those parked (waiting without a thread).
+  size_t open_connections() const { return open_.load(std::memory_order_relaxed); }
+  size_t parked_connections() const { return parking_.parked(); }
 
   // While draining, GET /readyz answers 503 so balancers stop sending new
   // work; requests are still served until Stop(). Thread-safe.
@@ -77,12 +92,22 @@ class HttpServer {
   class Server;
   void AddApiRoutes();
   void AddMethodNotAllowed();
+  BodyRule RuleFor(std::string_view method, std::string_view path) const;
+  // Serves `connection` while it has complete requests; then parks it.
+  void Serve(std::unique_ptr<HttpConnection> connection);
+  void Accept(int fd);
+  void Dispatch(std::unique_ptr<HttpConnection> connection);
+  void CloseAfterReply(std::unique_ptr<HttpConnection> connection);
 
   KnowledgeHolder* knowledge_;
   HttpOptions options_;
   std::unique_ptr<Server> server_;
-  // path -> method -> body limit in bytes; looked up once per request.
-  std::unordered_map<std::string, std::map<std::string, size_t>> routes_;
+  // path -> method -> body rule; looked up once per request.
+  std::unordered_map<std::string, std::map<std::string, BodyRule, std::less<>>> routes_;
+  std::atomic<size_t> open_{0};
+  std::atomic<httplib::TaskQueue*> pool_{nullptr};  // httplib's, while listening
+  ConnectionParking parking_;
+  std::atomic<bool> stopping_{false};
   std::atomic<bool> draining_{false};
   AnswerObserver answer_observer_;
   std::thread thread_;

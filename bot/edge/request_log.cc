@@ -65,6 +65,10 @@ void NoteAnswer(const core::Reply& reply, const std::string& channel) {
   t_request.fallback = reply.fallback;
 }
 
+void NoteResponseUnsent() {
+  if (t_active) t_request.unsent = true;
+}
+
 void SetLogText(bool on) { g_log_text = on; }
 bool LogTextEnabled() { return g_log_text.load(std::memory_order_relaxed); }
 
@@ -133,6 +137,7 @@ void EndRequest(const httplib::Request& req, const httplib::Response& res) {
   if (!t_request.intent.empty()) line["intent"] = t_request.intent;
   if (t_request.fallback) line["fallback"] = *t_request.fallback;
   if (!t_request.text.empty()) line["text"] = t_request.text;
+  if (t_request.unsent) line["sent"] = false;
   t_active = false;  // the id is already in `line`; Log must not add a stale one
   Log(level, std::move(line));
 }

@@ -28,6 +28,7 @@ struct RequestInfo {
   std::string intent;
   std::optional<bool> fallback;
   std::string text;     // the question, kept only when SetLogText(true)
+  bool unsent = false;  // the reply could not be written: the client left
   std::chrono::steady_clock::time_point start;
 };
 
@@ -40,6 +41,10 @@ void NoteQuestion(const std::string& text);
 // Notes the answer and counts it: bot_answers_total{channel,intent} and, for
 // a fallback, bot_fallbacks_total{channel}. Channels call this too.
 void NoteAnswer(const core::Reply& reply, const std::string& channel);
+
+// The reply of the current request did not reach the client (it left, or
+// stopped reading): the access log says so instead of implying delivery.
+void NoteResponseUnsent();
 
 // Whether question text may appear in logs (--log-text); off by default.
 void SetLogText(bool on);

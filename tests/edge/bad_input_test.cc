@@ -24,61 +24,8 @@ const char kIntents[] =
     "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
     "    examples: ['When did Belarus join?']\n";
 
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd_ >= 0);
-    timeval tv{10, 0};  // a safety net against a hung test, not a measurement
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  }
-  ~RawConnection() { close(fd_); }
-  // False once the server has closed the connection.
-  bool Send(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  }
-  // One response (headers, and the body unless `head`), or what arrived
-  // before the server closed. No half-close: httplib takes a peer that shut
-  // its write side for gone and would not answer at all.
-  std::string ReadResponse(bool head = false) {
-    std::string out;
-    char buf[4096];
-    size_t want = std::string::npos;
-    while (out.size() < want) {
-      ssize_t n = recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-      size_t end = out.find("\r\n\r\n");
-      if (want == std::string::npos && end != std::string::npos) {
-        size_t length = 0;
-        size_t at = out.find("Content-Length: ");
-        if (at != std::string::npos && at < end) length = std::strtoul(out.c_str() + at + 16, nullptr, 10);
-        want = end + 4 + (head ? 0 : length);
-      }
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-// The status of the first response in `raw`, or 0 when there is none.
-int StatusOf(const std::string& raw) {
-  if (raw.rfind("HTTP/1.", 0) != 0 || raw.size() < 12) return 0;
-  return std::atoi(raw.substr(9, 3).c_str());
-}
+using testing::RawConnection;
+using testing::StatusOf;
 
 std::string Post(const std::string& path, const std::string& body,
                  const std::string& extra_headers = "") {

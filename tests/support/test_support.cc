@@ -1,6 +1,10 @@
 #include "tests/support/test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -90,5 +94,75 @@ LoopbackServer::LoopbackServer(std::shared_ptr<const core::Knowledge> knowledge,
 }
 
 LoopbackServer::~LoopbackServer() { server_->Stop(); }
+
+RawConnection::RawConnection(int port) {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd_ >= 0);
+  timeval tv{10, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+}
+
+RawConnection::~RawConnection() { close(fd_); }
+
+bool RawConnection::Send(const std::string& bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void RawConnection::ShutdownWrite() { shutdown(fd_, SHUT_WR); }
+
+std::string RawConnection::ReadResponse(bool head) {
+  std::string out = std::move(pending_);
+  pending_.clear();
+  char buf[4096];
+  size_t want = std::string::npos;
+  while (true) {
+    size_t end = out.find("\r\n\r\n");
+    if (want == std::string::npos && end != std::string::npos) {
+      size_t length = 0;
+      size_t at = out.find("Content-Length: ");
+      if (at != std::string::npos && at < end) {
+        length = std::strtoul(out.c_str() + at + 16, nullptr, 10);
+      }
+      want = end + 4 + (head ? 0 : length);
+    }
+    if (out.size() >= want) break;
+    ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  if (want != std::string::npos && out.size() > want) {
+    pending_ = out.substr(want);
+    out.resize(want);
+  }
+  return out;
+}
+
+std::string RawConnection::ReadAll() {
+  std::string out = std::move(pending_);
+  pending_.clear();
+  char buf[4096];
+  while (true) {
+    ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+int StatusOf(const std::string& raw) {
+  if (raw.rfind("HTTP/1.", 0) != 0 || raw.size() < 12) return 0;
+  return std::atoi(raw.substr(9, 3).c_str());
+}
 
 }  // namespace bot::testing

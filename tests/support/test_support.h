@@ -47,6 +47,33 @@ class TempDir {
   std::string path_;
 };
 
+// A client socket to 127.0.0.1:port for raw HTTP, with a 10 s receive
+// timeout as a safety net against a hung test (not a measurement).
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  // False once the server has closed the connection.
+  bool Send(const std::string& bytes);
+  // Closes the sending side; the server may still answer.
+  void ShutdownWrite();
+  // One response (headers, and the body unless `head`), or what arrived
+  // before the server closed.
+  std::string ReadResponse(bool head = false);
+  // Everything until the server closes (or the safety timeout).
+  std::string ReadAll();
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+  std::string pending_;  // bytes read past the last response
+};
+
+// The status of the first response in `raw`, or 0 when there is none.
+int StatusOf(const std::string& raw);
+
 // A real HttpServer over `knowledge` on 127.0.0.1 with a free port.
 class LoopbackServer {
  public:
