@@ -287,6 +287,11 @@ void HttpServer::CloseAfterReply(std::unique_ptr<HttpConnection> c) {
 }
 
 void HttpServer::Serve(std::unique_ptr<HttpConnection> c) {
+  struct Serving {  // counts the workers busy with a connection
+    explicit Serving(std::atomic<size_t>* n) : n_(n) { n_->fetch_add(1); }
+    ~Serving() { n_->fetch_sub(1); }
+    std::atomic<size_t>* n_;
+  } serving(&serving_);
   const auto write_timeout = std::chrono::milliseconds(options_.write_timeout_ms);
   const auto linger = std::chrono::milliseconds(options_.keep_alive_linger_ms);
   while (true) {
@@ -316,9 +321,9 @@ void HttpServer::Serve(std::unique_ptr<HttpConnection> c) {
     }
     if (c->eof()) return;  // closed by the client: nothing to answer
     // A busy keep-alive client sends its next request at once: wait a
-    // moment for it rather than hand the connection over, unless many
-    // connections compete for the workers.
-    const bool crowded = open_connections() > options_.max_threads / 2;
+    // moment for it rather than hand the connection over, unless workers
+    // are getting scarce.
+    const bool crowded = serving_.load(std::memory_order_relaxed) > options_.max_threads / 2;
     if (!c->framer().started() && !stopping_ && !crowded && linger.count() > 0 &&
         c->WaitReadable(linger)) {
       continue;

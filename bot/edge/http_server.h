@@ -105,6 +105,7 @@ class HttpServer {
   // path -> method -> body rule; looked up once per request.
   std::unordered_map<std::string, std::map<std::string, BodyRule, std::less<>>> routes_;
   std::atomic<size_t> open_{0};
+  std::atomic<size_t> serving_{0};  // connections a worker is serving now
   std::atomic<httplib::TaskQueue*> pool_{nullptr};  // httplib's, while listening
   ConnectionParking parking_;
   std::atomic<bool> stopping_{false};

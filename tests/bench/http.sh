@@ -6,6 +6,8 @@
 # usage: tests/bench/http.sh [BUILD_DIR]      (default: build)
 # env:   DURATION=10s CONNECTIONS=32 WRK_THREADS=2 ROUNDS=2 QUESTION='...'
 #        INTENTS=intents FACTS=facts (the knowledge `bot serve` loads)
+#        BASELINE=path/to/previous/bot: also runs that build, alternating with
+#        the others, and prints this build's ratio to it
 # Also prints each server's CPU time per request, steadier than req/s when
 # wrk and both servers share two cores.
 # Needs `wrk` (Debian: apt-get install wrk). Loopback only. Exits 1 when the
@@ -46,6 +48,14 @@ PIDS+=($!)
 "$BARE" "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 PIDS+=($!)
 
+BASE_PORT=
+if [[ -n ${BASELINE:-} ]]; then
+  BASE_PORT=$(free_port)
+  "$BASELINE" serve --port "$BASE_PORT" --intents "$INTENTS" --facts "$FACTS" --log-level warn \
+    2>"$WORK/baseline.log" &
+  PIDS+=($!)
+fi
+
 wait_up() {
   for _ in $(seq 100); do
     if curl -s -o /dev/null -X POST -d '{"text":"hi"}' "http://127.0.0.1:$1/api/v1/ask"; then return 0; fi
@@ -57,6 +67,7 @@ wait_up() {
 }
 wait_up "$BOT_PORT"
 wait_up "$BARE_PORT"
+[[ -z $BASE_PORT ]] || wait_up "$BASE_PORT"
 
 BODY=$(python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1]}))' "$QUESTION")
 cat >"$WORK/post.lua" <<EOF
@@ -103,7 +114,7 @@ PY
 # request (the server process's user+system time over the requests served)
 # varies less than req/s on a shared machine; the lowest is kept.
 BOT_PID=${PIDS[0]} BARE_PID=${PIDS[1]}
-BARE_RPS=0 BOT_RPS=0 BARE_CPU=1e9 BOT_CPU=1e9
+BARE_RPS=0 BOT_RPS=0 BARE_CPU=1e9 BOT_CPU=1e9 BASE_RPS=0 BASE_CPU=1e9
 better() { python3 -c "import sys; sys.exit(0 if $1 else 1)"; }
 for _ in $(seq "${ROUNDS:-2}"); do
   read -r rps p50 p99 non2xx err cpu < <(run bare "$BARE_PORT" "$BARE_PID")
@@ -116,12 +127,23 @@ for _ in $(seq "${ROUNDS:-2}"); do
     BOT_RPS=$rps BOT_P50=$p50 BOT_P99=$p99 BOT_NON2XX=$non2xx BOT_ERR=$err
   fi
   if better "$cpu < $BOT_CPU"; then BOT_CPU=$cpu; fi
+  if [[ -n $BASE_PORT ]]; then
+    read -r rps p50 p99 non2xx err cpu < <(run baseline "$BASE_PORT" "${PIDS[2]}")
+    if better "$rps > $BASE_RPS"; then
+      BASE_RPS=$rps BASE_P50=$p50 BASE_P99=$p99 BASE_NON2XX=$non2xx BASE_ERR=$err
+    fi
+    if better "$cpu < $BASE_CPU"; then BASE_CPU=$cpu; fi
+  fi
 done
 
 echo "wrk: $CONNECTIONS connections, $WRK_THREADS threads, $DURATION, POST /api/v1/ask {\"text\": \"$QUESTION\"}"
 printf '%-8s %10s %9s %9s %8s %12s\n' server 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'cpu us/req'
 printf '%-8s %10s %9s %9s %8s %12s %s\n' bare "$BARE_RPS" "$BARE_P50" "$BARE_P99" "$BARE_NON2XX" "$BARE_CPU" "$BARE_ERR"
 printf '%-8s %10s %9s %9s %8s %12s %s\n' bot "$BOT_RPS" "$BOT_P50" "$BOT_P99" "$BOT_NON2XX" "$BOT_CPU" "$BOT_ERR"
+if [[ -n $BASE_PORT ]]; then
+  printf '%-8s %10s %9s %9s %8s %12s %s\n' baseline "$BASE_RPS" "$BASE_P50" "$BASE_P99" "$BASE_NON2XX" "$BASE_CPU" "$BASE_ERR"
+  python3 -c "print(f'this build / baseline: req/s {$BOT_RPS / $BASE_RPS:.1%}, CPU per request {$BOT_CPU / $BASE_CPU:.1%}')"
+fi
 python3 -c "print(f'server CPU per request, bare/bot: {$BARE_CPU / $BOT_CPU:.1%}')"
 python3 - "$BOT_RPS" "$BARE_RPS" "$BOT_P99" "$BOT_NON2XX" <<'PY'
 import sys
