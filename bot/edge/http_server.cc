@@ -193,14 +193,18 @@ void HttpServer::AddApiRoutes() {
   };
   Route("POST", "/api/v1/ask", with_question(false), 0, Body::kRequired);
   Route("POST", "/api/v1/explain", with_question(true), 0, Body::kRequired);
-  Route("GET", "/api/v1/intents", [this](const httplib::Request&, httplib::Response& res) {
-    auto knowledge = knowledge_->Get();
-    SendJson(res, 200, Dump(IntentsToJson(*knowledge)));
-  });
-  Route("GET", "/api/v1/facts", [this](const httplib::Request&, httplib::Response& res) {
-    auto knowledge = knowledge_->Get();
-    SendJson(res, 200, Dump(FactsToJson(*knowledge)));
-  });
+  auto listing = [this](nlohmann::json (*to_json)(const core::Knowledge&)) {
+    return [this, to_json](const httplib::Request&, httplib::Response& res) {
+      auto knowledge = knowledge_->Get();
+      if (!knowledge) {
+        SendJson(res, 503, Dump(ErrorJson("knowledge is not loaded")));
+        return;
+      }
+      SendJson(res, 200, Dump(to_json(*knowledge)));
+    };
+  };
+  Route("GET", "/api/v1/intents", listing(&IntentsToJson));
+  Route("GET", "/api/v1/facts", listing(&FactsToJson));
 }
 
 void HttpServer::AddMethodNotAllowed() {

@@ -132,6 +132,17 @@ TEST_CASE("HTTP health, intents and facts endpoints describe what is loaded", "[
   CHECK(json::parse(facts->body)["facts"][0]["id"] == "m.since");
 }
 
+TEST_CASE("HTTP listings answer 503, not a crash, before knowledge is loaded", "[http]") {
+  bot::testing::LoopbackServer server(nullptr);
+  httplib::Client client("127.0.0.1", server.port());
+  for (const char* path : {"/api/v1/intents", "/api/v1/facts"}) {
+    CAPTURE(path);
+    auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 503);
+  }
+}
+
 TEST_CASE("HTTP explain lists candidates and the winner", "[http]") {
   Fixture f;
   auto r = f.client.Post("/api/v1/explain", R"({"text": "join?"})", "application/json");
