@@ -103,6 +103,15 @@ int RunExplain(const Args& args) {
     }
   }
   std::cout << "why: " << e.why << "\n";
+  if (e.grounding) {
+    for (const core::GroundingStep& s : e.grounding->steps) {
+      std::cout << "grounding " << s.rule << ": " << (s.passed ? "ok" : "REFUSED") << " - "
+                << s.note << "\n";
+    }
+  }
+  if (e.reply.reason) {
+    std::cout << "refused: " << edge::Dump(edge::ReasonToJson(*e.reply.reason)) << "\n";
+  }
   for (const auto& f : e.reply.facts) {
     std::cout << "fact: " << f.id << " (" << f.source << ")\n";
   }

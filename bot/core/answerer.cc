@@ -54,11 +54,25 @@ void AppendSentence(const Fact& fact, std::string* text) {
   fact.AppendRendered(text);
 }
 
+// Whether `suggestion` names only entities the question names (or the
+// bot's own subjects): "Did you mean" stays on what was asked.
+bool StaysOnSubject(const Knowledge& k, const std::vector<int>& asked, const std::string& suggestion) {
+  for (int e : k.gazetteer().EntitiesIn(Normalize(suggestion))) {
+    if (k.gazetteer().entities()[static_cast<size_t>(e)].in_scope) continue;
+    if (!std::binary_search(asked.begin(), asked.end(), e)) return false;
+  }
+  return true;
+}
+
 Reply Fallback(const Knowledge& k, const std::string& normalized,
                std::string text) {
   Reply reply;
   reply.fallback = true;
-  reply.suggestions = k.Suggest(normalized, kMaxSuggestions);
+  const std::vector<int> asked = k.gazetteer().EntitiesIn(normalized);
+  for (std::string& s : k.Suggest(normalized, kMaxSuggestions * 3)) {
+    if (reply.suggestions.size() == kMaxSuggestions) break;
+    if (StaysOnSubject(k, asked, s)) reply.suggestions.push_back(std::move(s));
+  }
   reply.text = std::move(text);
   if (!reply.suggestions.empty()) {
     reply.text += " Did you mean: ";
@@ -67,6 +81,82 @@ Reply Fallback(const Knowledge& k, const std::string& normalized,
       reply.text += reply.suggestions[i];
     }
   }
+  return reply;
+}
+
+int CapturedYear(const std::map<std::string, std::string>& captures, const std::string& name) {
+  auto it = captures.find(name);
+  int year = 0;
+  if (it != captures.end()) {
+    for (char ch : it->second) {
+      if (ch < '0' || ch > '9' || year > 100000) break;
+      year = year * 10 + (ch - '0');
+    }
+  }
+  return year;
+}
+
+// The facts the winner's answer would state; empty for answers that state
+// none (small talk, deliberate fallbacks).
+std::vector<const Fact*> StatedFacts(const Knowledge& k, const Candidate& c) {
+  const AnswerSpec& a = k.intents().intents()[c.intent].answer;
+  if (a.fallback) return {};
+  if (!a.facts_by_year.empty()) return k.facts().InYear(CapturedYear(c.captures, a.facts_by_year));
+  if (!a.facts.empty()) return k.answer_facts(c.intent);
+  std::vector<const Fact*> facts;
+  for (const TemplatePart& p : k.answer_template(c.intent)) {
+    if (p.kind != TemplatePart::Kind::kFact) continue;
+    if (const Fact* f = k.facts().Find(p.value)) facts.push_back(f);
+  }
+  return facts;
+}
+
+// "2015", "2003-2010", "2012, 2015 and 2017".
+std::string YearList(const std::vector<int>& years) {
+  std::vector<std::string> runs;
+  for (size_t i = 0; i < years.size();) {
+    size_t j = i;
+    while (j + 1 < years.size() && years[j + 1] == years[j] + 1) ++j;
+    runs.push_back(j == i ? std::to_string(years[i])
+                          : std::to_string(years[i]) + "-" + std::to_string(years[j]));
+    i = j + 1;
+  }
+  std::string out;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == runs.size() ? " and " : ", ") + runs[i];
+  }
+  return out;
+}
+
+std::string Fill(std::string text, const std::string& name, const std::string& value) {
+  const std::string slot = "{" + name + "}";
+  for (size_t at = text.find(slot); at != std::string::npos; at = text.find(slot, at + value.size())) {
+    text.replace(at, slot.size(), value);
+  }
+  return text;
+}
+
+// The reply when grounding refused: the editor's text for the reason.
+Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
+  const GroundingReason& r = *v.refusal;
+  std::string key = r.code;
+  if (r.code == "detail_unknown") key += "." + r.detail;
+  if (r.code == "unknown_date" && !v.known_years.empty()) key += ".known";
+  const std::string* text = k.ReplyText(key);
+  if (!text) text = k.ReplyText(r.code);
+  Reply reply;
+  reply.fallback = true;
+  reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail};
+  if (!text) {
+    reply.text = kFallbackText;
+    return reply;
+  }
+  std::string entity = r.entity;
+  if (int e = k.gazetteer().Find(r.entity); e >= 0) {
+    entity = k.gazetteer().entities()[static_cast<size_t>(e)].name;
+  }
+  reply.text = Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)), "known",
+                    YearList(v.known_years));
   return reply;
 }
 
@@ -80,13 +170,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
   reply.fallback = a.fallback;
   if (!a.facts_by_year.empty()) {
     auto it = c.captures.find(a.facts_by_year);
-    int year = 0;
-    if (it != c.captures.end()) {
-      for (char ch : it->second) {
-        if (ch < '0' || ch > '9' || year > 100000) break;
-        year = year * 10 + (ch - '0');
-      }
-    }
+    const int year = CapturedYear(c.captures, a.facts_by_year);
     auto facts = k.facts().InYear(year);
     if (facts.empty()) {
       Reply none = Fallback(k, normalized,
@@ -199,7 +283,13 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   } else {
     e.winner = 0;
     const Candidate& w = ranked[0];
-    e.reply = Render(k, w, e.normalized);
+    // Grounding: the answer's facts must be about what the question names
+    // and asks; else an honest refusal instead of a near answer.
+    std::vector<const Fact*> stated = StatedFacts(k, w);
+    GroundingVerdict verdict;
+    if (!stated.empty()) verdict = k.grounding().Check(e.normalized, stated, full);
+    e.reply = verdict.refusal ? Refusal(k, verdict) : Render(k, w, e.normalized);
+    if (full && !stated.empty()) e.grounding = std::move(verdict);
   }
   // Only Explain shows why; Answer is the hot path and skips the strings.
   if (full && live > 0) {

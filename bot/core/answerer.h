@@ -32,6 +32,8 @@ struct Explanation {
   std::vector<Candidate> candidates;
   std::optional<size_t> winner;  // index into candidates
   std::string why;               // why the winner won, in one sentence
+  // Grounding of the winner's facts: each rule and whether it refused.
+  std::optional<GroundingVerdict> grounding;
   Reply reply;
 };
 

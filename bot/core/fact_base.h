@@ -22,6 +22,10 @@ struct Fact {
   std::optional<std::pair<int, int>> period;  // [2003, 2010], inclusive
   std::vector<std::string> tags;
   std::vector<std::string> aliases;  // extra words that help find the fact
+  // Grounding: entity ids the fact is about beyond those its text and
+  // aliases name, and detail kinds it carries beyond those found in them.
+  std::vector<std::string> entities;
+  std::vector<std::string> details;
   std::optional<int> as_of;          // the year a stale-able fact was true
   SourceLocation where;              // where the fact's id was written
 

@@ -60,9 +60,29 @@ std::vector<std::string> SignificantWords(const std::string& normalized) {
 std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
                                             std::vector<Intent> intents,
                                             std::vector<Diagnostic>* diagnostics) {
+  KnowledgeParts parts;
+  parts.facts = std::move(facts);
+  parts.intents = std::move(intents);
+  return Build(std::move(parts), diagnostics);
+}
+
+const std::string* Knowledge::ReplyText(const std::string& key, const std::string& lang) const {
+  auto it = replies_.find(key);
+  if (it == replies_.end()) return nullptr;
+  auto text = it->second.find(lang);
+  if (text == it->second.end()) text = it->second.find("en");
+  return text == it->second.end() ? nullptr : &text->second;
+}
+
+std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
+                                            std::vector<Diagnostic>* diagnostics) {
   std::shared_ptr<Knowledge> k(new Knowledge());
-  k->facts_ = FactBase::Build(std::move(facts), diagnostics);
-  k->intents_ = IntentSet::Build(std::move(intents), k->facts_, diagnostics);
+  k->facts_ = FactBase::Build(std::move(parts.facts), diagnostics);
+  k->intents_ = IntentSet::Build(std::move(parts.intents), k->facts_, diagnostics);
+  k->gazetteer_ = Gazetteer::Build(std::move(parts.entities), diagnostics);
+  k->lexicon_ = Lexicon::Build(std::move(parts.concepts), diagnostics);
+  k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
+  k->replies_ = std::move(parts.replies);
 
   const auto& all = k->intents_.intents();
   std::vector<std::string> texts;

@@ -5,6 +5,7 @@
 // pointer, so a request that holds a snapshot sees one consistent version.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,7 +16,10 @@
 
 #include "bot/core/diagnostic.h"
 #include "bot/core/fact_base.h"
+#include "bot/core/gazetteer.h"
+#include "bot/core/grounding.h"
 #include "bot/core/intent_set.h"
+#include "bot/core/lexicon.h"
 #include "bot/core/matcher.h"
 
 namespace bot::core {
@@ -35,6 +39,19 @@ struct CompiledPattern {
   int specificity = 0;
 };
 
+// Canned replies an editor writes (`intents/replies.yaml`): key -> language
+// -> text, with `{name}` placeholders.
+using Replies = std::map<std::string, std::map<std::string, std::string>>;
+
+// Everything a snapshot is built from, as the loaders read it.
+struct KnowledgeParts {
+  std::vector<Fact> facts;
+  std::vector<Intent> intents;
+  std::vector<Entity> entities;   // the gazetteer
+  std::vector<Concept> concepts;  // the lexicon
+  Replies replies;
+};
+
 class Knowledge {
  public:
   // Compiles `facts` and `intents` into a snapshot. Every problem found is
@@ -43,6 +60,9 @@ class Knowledge {
   // server must not serve one when HasErrors(*diagnostics).
   // The result is mutable only so the loader can stamp its version before
   // sharing it as const.
+  static std::shared_ptr<Knowledge> Build(KnowledgeParts parts,
+                                          std::vector<Diagnostic>* diagnostics);
+  // Facts and intents only (no gazetteer, lexicon or replies).
   static std::shared_ptr<Knowledge> Build(std::vector<Fact> facts,
                                           std::vector<Intent> intents,
                                           std::vector<Diagnostic>* diagnostics);
@@ -51,6 +71,11 @@ class Knowledge {
   const FactBase& facts() const { return facts_; }
   const IntentSet& intents() const { return intents_; }
   const Matcher& matcher() const { return *matcher_; }
+  const Gazetteer& gazetteer() const { return gazetteer_; }
+  const Lexicon& lexicon() const { return lexicon_; }
+  const GroundingIndex& grounding() const { return grounding_; }
+  // The canned reply `key` in `lang` (else in English), or nullptr.
+  const std::string* ReplyText(const std::string& key, const std::string& lang = "en") const;
   const std::vector<CompiledPattern>& patterns() const { return patterns_; }
   const KnowledgeVersion& version() const { return version_; }
 
@@ -90,6 +115,10 @@ class Knowledge {
 
   FactBase facts_;
   IntentSet intents_;
+  Gazetteer gazetteer_;
+  Lexicon lexicon_;
+  GroundingIndex grounding_;  // points into facts_, gazetteer_ and lexicon_
+  Replies replies_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;
   std::vector<int> first_pattern_;

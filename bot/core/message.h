@@ -21,6 +21,14 @@ struct FactRef {
   std::string source;  // e.g. "belarus-in-the-osce#4"
 };
 
+// Why the bot declined to answer, for machines ("reason" in the API).
+struct ReplyReason {
+  std::string code;    // "unknown_entity", "unknown_date", "detail_unknown"
+  std::string entity;  // unknown_entity: the entity id
+  int year = 0;        // unknown_date
+  std::string detail;  // detail_unknown: "amount", "count", "date", ...
+};
+
 struct Reply {
   std::string text;
   std::optional<std::string> intent;  // none for the automatic fallback
@@ -29,6 +37,7 @@ struct Reply {
   std::map<std::string, std::string> captures;
   // Questions the bot can answer, offered after a fallback ("Did you mean").
   std::vector<std::string> suggestions;
+  std::optional<ReplyReason> reason;  // set when grounding refused
 };
 
 }  // namespace bot::core

@@ -118,6 +118,14 @@ core::Result<AskRequest> ParseAskRequest(std::string_view body) {
   return request;
 }
 
+json ReasonToJson(const core::ReplyReason& reason) {
+  json j = {{"code", reason.code}};
+  if (!reason.entity.empty()) j["entity"] = reason.entity;
+  if (reason.year) j["year"] = reason.year;
+  if (!reason.detail.empty()) j["detail"] = reason.detail;
+  return j;
+}
+
 json ReplyToJson(const core::Reply& reply) {
   json facts = json::array();
   for (const auto& f : reply.facts) facts.push_back({{"id", f.id}, {"source", f.source}});
@@ -127,6 +135,7 @@ json ReplyToJson(const core::Reply& reply) {
             {"facts", facts},
             {"captures", json(reply.captures)}};
   if (!reply.suggestions.empty()) j["suggestions"] = reply.suggestions;
+  if (reply.reason) j["reason"] = ReasonToJson(*reply.reason);
   return j;
 }
 
@@ -226,6 +235,10 @@ std::string ReplyJson(const core::Reply& reply) {
     out += ",\"suggestions\":";
     AppendJsonStrings(reply.suggestions, &out);
   }
+  if (reply.reason) {
+    out += ",\"reason\":";
+    out += ReasonToJson(*reply.reason).dump();  // rare: a refusal
+  }
   out += '}';
   return out;
 }
@@ -237,6 +250,16 @@ json Where(const core::SourceLocation& where) {
 }
 
 }  // namespace
+
+json GroundingToJson(const core::Explanation& e) {
+  if (!e.grounding) return nullptr;
+  json steps = json::array();
+  for (const core::GroundingStep& s : e.grounding->steps) {
+    steps.push_back({{"rule", s.rule}, {"passed", s.passed}, {"note", s.note}});
+  }
+  json j = {{"steps", steps}, {"refused", e.grounding->refusal.has_value()}};
+  return j;
+}
 
 json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
   json candidates = json::array();
@@ -271,6 +294,7 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
           {"winner", e.winner ? json(k.intents().intents()[e.candidates[*e.winner].intent].id)
                               : json(nullptr)},
           {"why", e.why},
+          {"grounding", GroundingToJson(e)},
           {"facts", facts},
           {"reply", ReplyToJson(e.reply)}};
 }

@@ -35,6 +35,8 @@ std::string ReplyJson(const core::Reply& reply);
 nlohmann::json ExplanationToJson(const core::Knowledge& knowledge,
                                  const core::Explanation& explanation);
 nlohmann::json FactsToJson(const core::Knowledge& knowledge);
+// {"code", "entity"?, "year"?, "detail"?}: why grounding refused.
+nlohmann::json ReasonToJson(const core::ReplyReason& reason);
 nlohmann::json IntentsToJson(const core::Knowledge& knowledge);
 nlohmann::json ErrorJson(const std::string& message);
 

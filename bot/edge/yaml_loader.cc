@@ -19,9 +19,15 @@ using core::Diagnostic;
 using core::LocatedText;
 using core::SourceLocation;
 
-const std::vector<std::string> kFactKeys = {"id",     "text", "source",
-                                            "date",   "year", "period",
-                                            "tags",   "aliases", "as_of"};
+const std::vector<std::string> kFactKeys = {"id",      "text",  "source",   "date",
+                                            "year",    "period", "tags",    "aliases",
+                                            "as_of",   "entities", "details"};
+const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope"};
+const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "marks",
+                                               "interrogative"};
+const char kLexiconFile[] = "lexicon.yaml";
+const char kEntitiesFile[] = "entities.yaml";
+const char kRepliesFile[] = "replies.yaml";
 const std::vector<std::string> kIntentKeys = {
     "id",     "patterns", "exclude",          "priority",
     "answer", "examples", "counter_examples"};
@@ -275,10 +281,10 @@ std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::strin
           auto b = r.Int(v[1], k, 1900, 2100);
           if (a && b) f.period = std::make_pair(*a, *b);
         }
-      } else if (k == "tags" || k == "aliases") {
-        for (auto& t : r.StringList(v, k)) {
-          (k == "tags" ? f.tags : f.aliases).push_back(std::move(t.text));
-        }
+      } else if (k == "tags" || k == "aliases" || k == "entities" || k == "details") {
+        auto& list = k == "tags" ? f.tags : k == "aliases" ? f.aliases
+                     : k == "entities" ? f.entities : f.details;
+        for (auto& t : r.StringList(v, k)) list.push_back(std::move(t.text));
       }
     });
     if (!mapping) continue;
@@ -390,6 +396,145 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
   return cases;
 }
 
+std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::string& file,
+                                            std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  std::vector<core::Entity> entities;
+  auto doc = r.Parse(text);
+  if (!doc) return entities;
+  auto list = r.TopList(*doc, "entities");
+  if (!list) return entities;
+  for (const auto& item : *list) {
+    core::Entity e;
+    e.where = r.At(item);
+    std::set<std::string> present;
+    bool mapping = r.ForEachKey(item, kEntityKeys, "an entity", [&](const std::string& k,
+                                                                    const YAML::Node& v,
+                                                                    const YAML::Node& key) {
+      present.insert(k);
+      if (k == "id") {
+        if (auto s = r.String(v, k)) e.id = *s;
+        e.where = r.At(key);
+      } else if (k == "kind") {
+        if (auto s = r.String(v, k)) e.kind = *s;
+      } else if (k == "name") {
+        if (auto s = r.String(v, k)) e.name = *s;
+      } else if (k == "names") {
+        for (auto& n : r.StringList(v, k)) {
+          e.names.push_back(std::move(n.text));
+          e.name_where.push_back(n.where);
+        }
+      } else if (k == "in_scope") {
+        if (!v.IsScalar() || (v.Scalar() != "true" && v.Scalar() != "false")) {
+          r.Error(r.At(v), "bad-type", "`in_scope` must be true or false");
+        } else {
+          e.in_scope = v.Scalar() == "true";
+        }
+      }
+    });
+    if (!mapping) continue;
+    for (const char* required : {"id", "kind", "names"}) {
+      if (!present.count(required)) {
+        r.Error(r.At(item), "missing-key",
+                std::string("entity is missing required key `") + required + "`");
+      }
+    }
+    // A reply names the entity by `name`, else by its first name as written.
+    if (e.name.empty() && !e.names.empty()) e.name = e.names.front();
+    entities.push_back(std::move(e));
+  }
+  return entities;
+}
+
+std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::string& file,
+                                            std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  std::vector<core::Concept> concepts;
+  auto doc = r.Parse(text);
+  if (!doc) return concepts;
+  if (!doc->IsMap() || !(*doc)["concepts"] || !(*doc)["concepts"].IsMap()) {
+    r.Error(r.At(*doc), "missing-key", "expected `concepts:`, a mapping of concept names");
+    return concepts;
+  }
+  for (auto top = doc->begin(); top != doc->end(); ++top) {
+    if (top->first.Scalar() != "concepts") r.UnknownKey(top->first, {"concepts"});
+  }
+  const YAML::Node map = (*doc)["concepts"];
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    core::Concept c;
+    c.name = it->first.Scalar();
+    c.where = r.At(it->first);
+    bool ok_name = !c.name.empty() && std::all_of(c.name.begin(), c.name.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+    });
+    if (!ok_name) {
+      r.Error(c.where, "bad-value",
+              "concept name `" + c.name + "` must be lower-case letters, digits and `_`");
+    }
+    r.ForEachKey(it->second, kConceptKeys, "a concept", [&](const std::string& k,
+                                                             const YAML::Node& v,
+                                                             const YAML::Node&) {
+      if (k == "asks_for" || k == "marks") {
+        if (auto s = r.String(v, k)) {
+          bool ok = !s->empty() && std::all_of(s->begin(), s->end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || ch == '_';
+          });
+          if (!ok) {
+            r.Error(r.At(v), "bad-value",
+                    "`" + k + "` must name a detail kind in lower-case letters and `_` "
+                    "(date, count, person, actor, place, or your own), got `" + *s + "`");
+          }
+          (k == "asks_for" ? c.asks_for : c.marks) = *s;
+        }
+        return;
+      }
+      if (k == "interrogative") {
+        if (!v.IsScalar() || (v.Scalar() != "true" && v.Scalar() != "false")) {
+          r.Error(r.At(v), "bad-type", "`interrogative` must be true or false");
+        } else {
+          c.interrogative = v.Scalar() == "true";
+        }
+        return;
+      }
+      for (auto& t : r.StringList(v, k)) {
+        core::Term term;
+        term.where = t.where;
+        if (t.text.rfind("re:", 0) == 0) {
+          term.raw = true;
+          term.text = t.text.substr(3);
+        } else {
+          term.text = std::move(t.text);
+        }
+        c.terms[k].push_back(std::move(term));
+      }
+    });
+    concepts.push_back(std::move(c));
+  }
+  return concepts;
+}
+
+core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
+                               std::vector<Diagnostic>* diagnostics) {
+  Reader r(file, diagnostics);
+  core::Replies replies;
+  auto doc = r.Parse(text);
+  if (!doc) return replies;
+  if (!doc->IsMap() || !(*doc)["replies"] || !(*doc)["replies"].IsMap()) {
+    r.Error(r.At(*doc), "missing-key", "expected `replies:`, a mapping of reply keys");
+    return replies;
+  }
+  const YAML::Node map = (*doc)["replies"];
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    r.ForEachKey(it->second, {"en", "ru", "be"}, "a reply", [&](const std::string& lang,
+                                                                  const YAML::Node& v,
+                                                                  const YAML::Node&) {
+      if (auto s = r.String(v, lang)) replies[key][lang] = *s;
+    });
+  }
+  return replies;
+}
+
 std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
@@ -416,8 +561,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   auto started = std::chrono::steady_clock::now();
   core::KnowledgeVersion version;
   std::string hash_input;
-  std::vector<core::Fact> facts;
-  std::vector<core::Intent> intents;
+  core::KnowledgeParts parts;
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
     auto files = ListYamlFiles(dir, &error);
@@ -437,10 +581,19 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
       }
       version.files.push_back(path);
       hash_input += path + '\0' + text + '\0';
+      const std::string name = std::filesystem::path(path).filename().string();
       if (are_facts) {
-        for (auto& f : ParseFactsYaml(text, path, diagnostics)) facts.push_back(std::move(f));
+        for (auto& f : ParseFactsYaml(text, path, diagnostics)) parts.facts.push_back(std::move(f));
+      } else if (name == kLexiconFile) {
+        parts.concepts = ParseLexiconYaml(text, path, diagnostics);
+      } else if (name == kEntitiesFile) {
+        parts.entities = ParseEntitiesYaml(text, path, diagnostics);
+      } else if (name == kRepliesFile) {
+        parts.replies = ParseRepliesYaml(text, path, diagnostics);
       } else {
-        for (auto& i : ParseIntentsYaml(text, path, diagnostics)) intents.push_back(std::move(i));
+        for (auto& i : ParseIntentsYaml(text, path, diagnostics)) {
+          parts.intents.push_back(std::move(i));
+        }
       }
     }
   };
@@ -448,7 +601,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   read_dir(sources.intents_dir, false);
   version.content_hash = Sha256Hex(hash_input);
   version.loaded_at = NowIso8601();
-  auto knowledge = core::Knowledge::Build(std::move(facts), std::move(intents), diagnostics);
+  auto knowledge = core::Knowledge::Build(std::move(parts), diagnostics);
   version.load_ms = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - started)
                         .count();

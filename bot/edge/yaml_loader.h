@@ -20,6 +20,12 @@ namespace bot::edge {
 extern const std::vector<std::string> kFactKeys;
 extern const std::vector<std::string> kIntentKeys;
 extern const std::vector<std::string> kAnswerKeys;
+extern const std::vector<std::string> kEntityKeys;
+extern const std::vector<std::string> kConceptKeys;
+// The files of the intents directory that are not intents.
+extern const char kLexiconFile[];   // concepts: the lexicon
+extern const char kEntitiesFile[];  // entities: the gazetteer
+extern const char kRepliesFile[];   // replies: canned texts per language
 
 // Parses one facts file's text. `file` names it in diagnostics.
 std::vector<core::Fact> ParseFactsYaml(const std::string& text,
@@ -29,6 +35,17 @@ std::vector<core::Fact> ParseFactsYaml(const std::string& text,
 std::vector<core::Intent> ParseIntentsYaml(const std::string& text,
                                            const std::string& file,
                                            std::vector<core::Diagnostic>* diagnostics);
+
+// intents/entities.yaml: the gazetteer.
+std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::string& file,
+                                            std::vector<core::Diagnostic>* diagnostics);
+// intents/lexicon.yaml: `concepts:`, a mapping of name -> {en, ru, be,
+// asks_for, marks}; a term starting `re:` is raw RE2.
+std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::string& file,
+                                            std::vector<core::Diagnostic>* diagnostics);
+// intents/replies.yaml: `replies:`, a mapping of key -> {en, ru, be}.
+core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
+                               std::vector<core::Diagnostic>* diagnostics);
 
 // A pair of "question -> expected intent" from intents/tests/*.yaml.
 struct IntentTestCase {

@@ -53,9 +53,31 @@ TEST_CASE("The fact schema allows exactly the loader's fact keys", "[schema]") {
   CHECK(s["definitions"]["fact"]["required"] == nlohmann::json::array({"id", "text", "source"}));
 }
 
+TEST_CASE("The gazetteer, lexicon and replies schemas allow exactly the loader's keys",
+          "[schema]") {
+  auto entities = Schema("intents/entities.schema.json");
+  CHECK(Keys(entities) == std::vector<std::string>{"entities"});
+  CHECK(Keys(entities["definitions"]["entity"]) == Sorted(bot::edge::kEntityKeys));
+  auto lexicon = Schema("intents/lexicon.schema.json");
+  CHECK(Keys(lexicon) == std::vector<std::string>{"concepts"});
+  CHECK(Keys(lexicon["definitions"]["concept"]) == Sorted(bot::edge::kConceptKeys));
+  auto replies = Schema("intents/replies.schema.json");
+  CHECK(Keys(replies) == std::vector<std::string>{"replies"});
+  CHECK(Keys(replies["definitions"]["reply"]) == std::vector<std::string>{"be", "en", "ru"});
+}
+
+// The schema a shipped YAML file must name on line 1.
+static std::string SchemaFor(const std::string& dir, const std::string& file) {
+  if (dir == "facts") return "./fact.schema.json";
+  const std::string name = file.substr(file.find_last_of('/') + 1);
+  if (name == bot::edge::kEntitiesFile) return "./entities.schema.json";
+  if (name == bot::edge::kLexiconFile) return "./lexicon.schema.json";
+  if (name == bot::edge::kRepliesFile) return "./replies.schema.json";
+  return "./intent.schema.json";
+}
+
 TEST_CASE("Every shipped YAML file points editors at its schema on line 1", "[schema]") {
-  for (const auto& [dir, schema] : {std::pair<std::string, std::string>{"intents", "./intent.schema.json"},
-                                    {"facts", "./fact.schema.json"}}) {
+  for (const std::string dir : {"intents", "facts"}) {
     std::string error;
     auto files = bot::edge::ListYamlFiles(bot::testing::SourceDir() + "/" + dir, &error);
     REQUIRE(error.empty());
@@ -65,7 +87,7 @@ TEST_CASE("Every shipped YAML file points editors at its schema on line 1", "[sc
       std::string first;
       std::getline(in, first);
       CAPTURE(file);
-      CHECK(first == "# yaml-language-server: $schema=" + schema);
+      CHECK(first == "# yaml-language-server: $schema=" + SchemaFor(dir, file));
     }
   }
 }

@@ -1,0 +1,60 @@
+// Gazetteer: what users name (countries, cities, organisations and OSCE
+// bodies, people, treaties and documents), each entity with its names and
+// variants in any language, found in normalised text by word. Grounding
+// uses it to tell which entities a question names and which ones a fact
+// mentions. Immutable after Build; safe to share.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/core/diagnostic.h"
+#include "bot/core/phrase_matcher.h"
+
+namespace bot::core {
+
+struct Entity {
+  std::string id;    // "tajikistan"
+  std::string kind;  // one of kEntityKinds
+  std::string name;  // as a reply names it: "Tajikistan"
+  // Names and variants as users write them; a word ending in `*` matches
+  // any ending ("минск*"). Normalised by Build.
+  std::vector<std::string> names;
+  std::vector<SourceLocation> name_where;  // parallel to names, when known
+  // What the bot is about (Belarus, the OSCE): naming it never makes an
+  // answer ungrounded.
+  bool in_scope = false;
+  SourceLocation where;
+};
+
+// The kinds an entity may have.
+extern const char* const kEntityKinds[];
+
+class Gazetteer {
+ public:
+  // Validates (unique ids, a known kind, at least one name, no name given
+  // to two entities) and indexes the names. Problems are appended to
+  // `diagnostics`.
+  static Gazetteer Build(std::vector<Entity> entities, std::vector<Diagnostic>* diagnostics);
+
+  const std::vector<Entity>& entities() const { return entities_; }
+  // The index of the entity with `id`, or -1.
+  int Find(std::string_view id) const;
+
+  struct Mention {
+    int entity = 0;
+    size_t begin = 0, end = 0;  // bytes of the normalised text
+  };
+  // Entities named in `normalized`, in order of appearance (an entity
+  // named twice appears twice).
+  std::vector<Mention> Mentions(std::string_view normalized) const;
+  // The distinct entities named in `normalized`, ascending.
+  std::vector<int> EntitiesIn(std::string_view normalized) const;
+
+ private:
+  std::vector<Entity> entities_;
+  PhraseMatcher names_;
+};
+
+}  // namespace bot::core

@@ -1,0 +1,246 @@
+#include "bot/core/grounding.h"
+
+#include <algorithm>
+
+#include "bot/core/normalizer.h"
+
+namespace bot::core {
+
+const char kRelativeTimeConcept[] = "relative_time";
+
+namespace {
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// A number that counts something: digits that are not a year.
+bool HasCount(std::string_view normalized) {
+  for (const WordSpan& w : SplitWords(normalized)) {
+    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
+    if (!IsDigits(word)) continue;
+    if (word.size() == 4 && (word[0] == '1' || word[0] == '2')) {
+      int y = std::stoi(std::string(word));
+      if (y >= 1900 && y <= 2099) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out.empty() ? "none" : out;
+}
+
+bool IsActor(const std::string& kind) {
+  return kind == "person" || kind == "organisation" || kind == "body";
+}
+
+bool IsPlaceLike(const std::string& kind) {
+  return kind == "city" || kind == "country" || kind == "place";
+}
+
+}  // namespace
+
+std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized) {
+  std::vector<std::pair<int, size_t>> years;
+  for (const WordSpan& w : SplitWords(normalized)) {
+    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
+    if (word.size() != 4 || !IsDigits(word)) continue;
+    int y = std::stoi(std::string(word));
+    if (y >= 1900 && y <= 2099) years.push_back({y, w.begin});
+  }
+  return years;
+}
+
+GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gazetteer,
+                                     const Lexicon& lexicon,
+                                     std::vector<Diagnostic>* diagnostics) {
+  GroundingIndex g;
+  g.facts_ = &facts;
+  g.gazetteer_ = &gazetteer;
+  g.lexicon_ = &lexicon;
+  const auto& all = facts.facts();
+  g.entities_.resize(all.size());
+  g.details_.resize(all.size());
+  g.years_.resize(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Fact& f = all[i];
+    std::string text = f.text;
+    for (const std::string& a : f.aliases) text += " . " + a;
+    const std::string normalized = Normalize(text);
+    std::vector<int>& mentioned = g.entities_[i];
+    mentioned = gazetteer.EntitiesIn(normalized);
+    for (const std::string& id : f.entities) {
+      int e = gazetteer.Find(id);
+      if (e < 0) {
+        if (diagnostics) {
+          diagnostics->push_back({Diagnostic::Severity::kError, f.where, "unknown-entity",
+                                  "fact `" + f.id + "` names unknown entity `" + id +
+                                      "` in `entities`; add it to intents/entities.yaml"});
+        }
+        continue;
+      }
+      mentioned.push_back(e);
+    }
+    std::sort(mentioned.begin(), mentioned.end());
+    mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
+
+    DetailSet details = lexicon.Marked(normalized);
+    // Years in the text, and every year of a range written "2012-2014".
+    std::vector<std::pair<int, size_t>> years = YearsIn(normalized);
+    for (size_t y = 0; y < years.size(); ++y) {
+      g.years_[i].push_back(years[y].first);
+      if (y + 1 == years.size()) continue;
+      std::string_view between =
+          std::string_view(normalized).substr(years[y].second + 4, years[y + 1].second - years[y].second - 4);
+      bool range = between == "-" || between == " - " || between == " to ";
+      for (int in = years[y].first + 1; range && in < years[y + 1].first && in - years[y].first < 50; ++in) {
+        g.years_[i].push_back(in);
+      }
+    }
+    if (!f.date.empty() || f.year || f.period || !g.years_[i].empty()) {
+      details |= lexicon.DetailBit("date");
+    }
+    if (HasCount(normalized)) details |= lexicon.DetailBit("count");
+    for (int e : mentioned) {
+      const std::string& kind = gazetteer.entities()[static_cast<size_t>(e)].kind;
+      if (kind == "person") details |= lexicon.DetailBit("person");
+      if (IsActor(kind)) details |= lexicon.DetailBit("actor");
+      if (IsPlaceLike(kind)) details |= lexicon.DetailBit("place");
+    }
+    for (const std::string& name : f.details) {
+      if (DetailSet bit = lexicon.DetailBit(name)) {
+        details |= bit;
+      } else if (diagnostics) {
+        std::string kinds;
+        for (const std::string& d : lexicon.details()) kinds += (kinds.empty() ? "" : ", ") + d;
+        diagnostics->push_back({Diagnostic::Severity::kError, f.where, "unknown-detail",
+                                "fact `" + f.id + "` has unknown detail kind `" + name +
+                                    "`; known kinds: " + kinds});
+      }
+    }
+    g.details_[i] = details;
+  }
+  return g;
+}
+
+size_t GroundingIndex::IndexOf(const Fact* fact) const {
+  return static_cast<size_t>(fact - facts_->facts().data());
+}
+
+GroundingVerdict GroundingIndex::Check(std::string_view normalized,
+                                       const std::vector<const Fact*>& facts,
+                                       bool explain) const {
+  GroundingVerdict v;
+  const auto& entities = gazetteer_->entities();
+  auto name_of = [&](int e) { return entities[static_cast<size_t>(e)].id; };
+
+  // Entities.
+  std::vector<int> carried;
+  for (const Fact* f : facts) {
+    const auto& of = entities_of(IndexOf(f));
+    carried.insert(carried.end(), of.begin(), of.end());
+  }
+  std::sort(carried.begin(), carried.end());
+  std::vector<std::string> named_names, missing_names;
+  for (int e : gazetteer_->EntitiesIn(normalized)) {
+    if (entities[static_cast<size_t>(e)].in_scope) continue;
+    named_names.push_back(name_of(e));
+    if (std::binary_search(carried.begin(), carried.end(), e)) continue;
+    missing_names.push_back(name_of(e));
+    if (!v.refusal) v.refusal = GroundingReason{"unknown_entity", name_of(e), 0, ""};
+  }
+  if (explain) {
+    std::vector<std::string> carried_names;
+    for (int e : carried) carried_names.push_back(name_of(e));
+    carried_names.erase(std::unique(carried_names.begin(), carried_names.end()),
+                        carried_names.end());
+    v.steps.push_back({"entities", missing_names.empty(),
+                       "the question names " + Join(named_names) + "; the facts mention " +
+                           Join(carried_names) +
+                           (missing_names.empty() ? "" : "; not mentioned: " + Join(missing_names))});
+  }
+  if (v.refusal && !explain) return v;
+
+  // Dates.
+  std::vector<int> known;
+  for (const Fact* f : facts) {
+    const size_t i = IndexOf(f);
+    known.insert(known.end(), years_[i].begin(), years_[i].end());
+    if (f->year) known.push_back(*f->year);
+    if (f->date.size() >= 4 && IsDigits(std::string_view(f->date).substr(0, 4))) {
+      known.push_back(std::stoi(f->date.substr(0, 4)));
+    }
+    if (f->period) {
+      for (int y = f->period->first; y <= f->period->second && y - f->period->first < 200; ++y) {
+        known.push_back(y);
+      }
+    }
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  v.known_years = known;
+  const int relative = lexicon_->Find(kRelativeTimeConcept);
+  std::vector<Lexicon::Hit> hits = lexicon_->Hits(normalized);
+  std::vector<std::string> asked_years, missing_years;
+  for (const auto& [year, at] : YearsIn(normalized)) {
+    bool is_relative = false;
+    for (const Lexicon::Hit& h : hits) {
+      if (h.concept_index != relative) continue;
+      // The term ends just before the year, across spaces only.
+      size_t gap = h.end;
+      while (gap < at && normalized[gap] == ' ') ++gap;
+      if (gap == at) is_relative = true;
+    }
+    asked_years.push_back(std::to_string(year) + (is_relative ? " (relative)" : ""));
+    if (is_relative || std::binary_search(known.begin(), known.end(), year)) continue;
+    missing_years.push_back(std::to_string(year));
+    if (!v.refusal) v.refusal = GroundingReason{"unknown_date", "", year, ""};
+  }
+  if (explain) {
+    std::vector<std::string> known_names;
+    for (int y : known) known_names.push_back(std::to_string(y));
+    v.steps.push_back({"dates", missing_years.empty(),
+                       "the question names " + Join(asked_years) + "; the facts carry " +
+                           Join(known_names) +
+                           (missing_years.empty() ? "" : "; not carried: " + Join(missing_years))});
+  }
+  if (v.refusal && !explain) return v;
+
+  // Details.
+  const DetailSet asked = lexicon_->Asked(hits);
+  DetailSet have = 0;
+  for (const Fact* f : facts) have |= details_of(IndexOf(f));
+  std::vector<std::string> asked_names, have_names, missing_details;
+  const auto& kinds = lexicon_->details();
+  // An editor's own kinds (after the built-in ones) are the more specific
+  // reason, so they are checked first.
+  size_t builtin = 0;
+  while (kBuiltinDetails[builtin]) ++builtin;
+  for (size_t n = 0; n < kinds.size(); ++n) {
+    const size_t d = (n + builtin) % kinds.size();
+    const DetailSet bit = DetailSet{1} << d;
+    if (have & bit) have_names.push_back(kinds[d]);
+    if (!(asked & bit)) continue;
+    asked_names.push_back(kinds[d]);
+    if (have & bit) continue;
+    missing_details.push_back(kinds[d]);
+    if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d]};
+  }
+  if (explain) {
+    v.steps.push_back({"details", missing_details.empty(),
+                       "the question asks for " + Join(asked_names) + "; the facts carry " +
+                           Join(have_names) +
+                           (missing_details.empty() ? "" : "; not carried: " + Join(missing_details))});
+  }
+  return v;
+}
+
+}  // namespace bot::core

@@ -1,0 +1,85 @@
+// Grounding: before the bot states an answer's facts, checks that they are
+// about what the question names and asks. An intent's patterns match the
+// question's shape; grounding checks its content, by lookup:
+// - entities: every entity the question names (other than Belarus and the
+//   OSCE themselves) must be mentioned by one of the facts;
+// - dates: every year the question names must be carried by one of the
+//   facts (its date, year or period, or its text), unless a relative-time
+//   term stands before it ("before 2000");
+// - details: every kind of detail the question asks for (an amount, a
+//   count, a date, a person, a place, or a kind an editor names; lexicon
+//   concepts with `asks_for`)
+//   must be carried by one of the facts.
+// The first check that fails refuses the answer with a reason.
+// Immutable after Build; safe to share.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/core/fact_base.h"
+#include "bot/core/gazetteer.h"
+#include "bot/core/lexicon.h"
+
+namespace bot::core {
+
+// Why grounding refused, in the API's terms.
+struct GroundingReason {
+  std::string code;    // "unknown_entity", "unknown_date" or "detail_unknown"
+  std::string entity;  // unknown_entity: the entity id
+  int year = 0;        // unknown_date: the year
+  std::string detail;  // detail_unknown: the detail kind ("amount", ...)
+};
+
+// One rule as it was applied, for `explain`.
+struct GroundingStep {
+  std::string rule;  // "entities", "dates", "details"
+  bool passed = true;
+  std::string note;  // what the question named and what the facts carry
+};
+
+struct GroundingVerdict {
+  std::optional<GroundingReason> refusal;
+  std::vector<GroundingStep> steps;  // filled when explaining
+  std::vector<int> known_years;      // years the facts do carry, ascending
+};
+
+// The name of the lexicon concept whose terms make a following year
+// relative rather than exact ("before 2000", "since 1992").
+extern const char kRelativeTimeConcept[];
+
+class GroundingIndex {
+ public:
+  // Finds what each fact mentions and carries. `facts`, `gazetteer` and
+  // `lexicon` must outlive the index. Unknown entity ids or detail kinds
+  // in a fact's `entities:`/`details:` are appended to `diagnostics`.
+  static GroundingIndex Build(const FactBase& facts, const Gazetteer& gazetteer,
+                              const Lexicon& lexicon, std::vector<Diagnostic>* diagnostics);
+
+  // Entities fact `index` (in FactBase order) mentions, ascending.
+  const std::vector<int>& entities_of(size_t index) const { return entities_[index]; }
+  DetailSet details_of(size_t index) const { return details_[index]; }
+
+  // Checks `facts` (those the answer would state) against `normalized`.
+  // With `explain`, records each step.
+  GroundingVerdict Check(std::string_view normalized, const std::vector<const Fact*>& facts,
+                         bool explain) const;
+
+ private:
+  size_t IndexOf(const Fact* fact) const;
+
+  const FactBase* facts_ = nullptr;
+  const Gazetteer* gazetteer_ = nullptr;
+  const Lexicon* lexicon_ = nullptr;
+  std::vector<std::vector<int>> entities_;  // per fact
+  std::vector<DetailSet> details_;          // per fact
+  std::vector<std::vector<int>> years_;     // per fact: years in its text
+};
+
+// Years (1900-2099) written as numbers in `normalized`, with the byte
+// offset of each.
+std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized);
+
+}  // namespace bot::core

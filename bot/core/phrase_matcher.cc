@@ -1,0 +1,126 @@
+#include "bot/core/phrase_matcher.h"
+
+#include "bot/core/utf8.h"
+
+namespace bot::core {
+namespace {
+
+// Letters and digits of the scripts the bot reads, and any code point
+// beyond ASCII that is not punctuation or a space we know of.
+bool IsWordCodePoint(char32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
+  if (cp == kInvalidCodePoint) return false;
+  if (cp >= 0x2000 && cp <= 0x206F) return false;  // general punctuation, dashes, quotes
+  if (cp == 0x00A0 || cp == 0x00AB || cp == 0x00BB || cp == 0x00B7) return false;
+  if (cp >= 0x3000 && cp <= 0x303F) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<WordSpan> SplitWords(std::string_view text) {
+  std::vector<WordSpan> words;
+  size_t i = 0;
+  bool in_word = false;
+  size_t begin = 0;
+  while (i < text.size()) {
+    size_t at = i;
+    char32_t cp = DecodeUtf8(text, &i);
+    bool word = IsWordCodePoint(cp);
+    if (!word && cp == '\'' && in_word && i < text.size()) {
+      // An apostrophe between two letters stays inside the word.
+      size_t next = i;
+      word = IsWordCodePoint(DecodeUtf8(text, &next));
+    }
+    if (word && !in_word) {
+      begin = at;
+      in_word = true;
+    } else if (!word && in_word) {
+      words.push_back({begin, at});
+      in_word = false;
+    }
+  }
+  if (in_word) words.push_back({begin, text.size()});
+  return words;
+}
+
+int PhraseMatcher::Add(std::string_view phrase, int id) {
+  Phrase p;
+  p.text = std::string(phrase);
+  p.id = id;
+  // A `*` is not a word character: find each word, then whether a `*`
+  // follows it directly.
+  for (const WordSpan& w : SplitWords(phrase)) {
+    Word word{std::string(phrase.substr(w.begin, w.end - w.begin)), false};
+    if (w.end < phrase.size() && phrase[w.end] == '*') word.prefix = true;
+    p.words.push_back(std::move(word));
+  }
+  if (p.words.empty()) return -1;
+  for (size_t i = 0; i < phrase.size(); ++i) {
+    if (phrase[i] != '*') continue;
+    bool ends_word = i > 0 && (i + 1 == phrase.size() || phrase[i + 1] == ' ');
+    if (!ends_word || phrase[i - 1] == ' ' || phrase[i - 1] == '*') return -1;
+  }
+  const size_t index = phrases_.size();
+  const Word& first = p.words.front();
+  if (first.prefix) {
+    by_first_prefix_[first.text].push_back(index);
+    longest_prefix_ = std::max(longest_prefix_, first.text.size());
+  } else {
+    by_first_[first.text].push_back(index);
+  }
+  phrases_.push_back(std::move(p));
+  return static_cast<int>(index);
+}
+
+bool PhraseMatcher::MatchesAt(const Phrase& p, std::string_view text,
+                              const std::vector<WordSpan>& words, size_t at) const {
+  if (at + p.words.size() > words.size()) return false;
+  for (size_t k = 0; k < p.words.size(); ++k) {
+    const WordSpan& w = words[at + k];
+    std::string_view word = text.substr(w.begin, w.end - w.begin);
+    const Word& want = p.words[k];
+    if (want.prefix ? word.substr(0, want.text.size()) != want.text || word.size() < want.text.size()
+                    : word != want.text) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normalized) const {
+  std::vector<Match> found;
+  if (phrases_.empty()) return found;
+  const std::vector<WordSpan> words = SplitWords(normalized);
+  std::string key;
+  for (size_t at = 0; at < words.size();) {
+    std::string_view word = normalized.substr(words[at].begin, words[at].end - words[at].begin);
+    size_t best = SIZE_MAX;
+    auto consider = [&](const std::vector<size_t>& candidates) {
+      for (size_t index : candidates) {
+        const Phrase& p = phrases_[index];
+        bool longer = best == SIZE_MAX || p.words.size() > phrases_[best].words.size() ||
+                      (p.words.size() == phrases_[best].words.size() && index < best);
+        if (longer && MatchesAt(p, normalized, words, at)) best = index;
+      }
+    };
+    key.assign(word);
+    if (auto it = by_first_.find(key); it != by_first_.end()) consider(it->second);
+    for (size_t n = std::min(word.size(), longest_prefix_); n > 0 && !by_first_prefix_.empty(); --n) {
+      key.assign(word.substr(0, n));
+      if (auto it = by_first_prefix_.find(key); it != by_first_prefix_.end()) consider(it->second);
+    }
+    if (best == SIZE_MAX) {
+      ++at;
+      continue;
+    }
+    const Phrase& p = phrases_[best];
+    found.push_back({p.id, words[at].begin, words[at + p.words.size() - 1].end, best});
+    at += p.words.size();
+  }
+  return found;
+}
+
+}  // namespace bot::core

@@ -1,0 +1,67 @@
+// PhraseMatcher: finds known phrases (names, terms) in a normalised text at
+// word boundaries, for the gazetteer and the lexicon. A phrase is one or
+// more words; a word ending in `*` matches any word it begins ("minsk*"
+// matches "minske", "join*" matches "joined"). Words are runs of letters
+// and digits of any script (an apostrophe between letters stays inside a
+// word, as in Belarusian "з'яўляецца"), so boundaries work for Cyrillic,
+// unlike RE2's ASCII-only \b. Immutable after building; safe to share.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace bot::core {
+
+// A word of a text: its bytes [begin, end).
+struct WordSpan {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The words of `text`, in order.
+std::vector<WordSpan> SplitWords(std::string_view text);
+
+class PhraseMatcher {
+ public:
+  struct Match {
+    int id = 0;
+    size_t begin = 0;  // bytes of the text the phrase covers
+    size_t end = 0;
+    size_t phrase = 0;  // the index Add() returned
+  };
+
+  // Adds `phrase` (normalised text) for `id` and returns its index. Returns
+  // -1 when it has no word (nothing but spaces or punctuation), or a `*`
+  // that does not end a word.
+  int Add(std::string_view phrase, int id);
+  size_t size() const { return phrases_.size(); }
+  const std::string& phrase(size_t index) const { return phrases_[index].text; }
+
+  // Every phrase found in `normalized`, left to right, without overlaps:
+  // where several start at one word, the longest (in words) wins, then the
+  // one added first.
+  std::vector<Match> FindAll(std::string_view normalized) const;
+
+ private:
+  struct Word {
+    std::string text;
+    bool prefix = false;
+  };
+  struct Phrase {
+    std::string text;
+    std::vector<Word> words;
+    int id = 0;
+  };
+  bool MatchesAt(const Phrase& p, std::string_view text, const std::vector<WordSpan>& words,
+                 size_t at) const;
+
+  std::vector<Phrase> phrases_;
+  // First word (exact, or the prefix before `*`) -> phrases, in Add order.
+  std::unordered_map<std::string, std::vector<size_t>> by_first_;
+  std::unordered_map<std::string, std::vector<size_t>> by_first_prefix_;
+  size_t longest_prefix_ = 0;  // bytes of the longest first-word prefix
+};
+
+}  // namespace bot::core

@@ -1,0 +1,204 @@
+// Grounding tables: one row per rule, in scope and out. Each row is a
+// question, the facts an answer would state, and the expected verdict.
+// Rows in Russian and Belarusian use the same lexicon and gazetteer.
+#include "bot/core/grounding.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "bot/core/normalizer.h"
+
+namespace bot::core {
+namespace {
+
+Fact MakeFact(std::string id, std::string text, std::optional<int> year = std::nullopt) {
+  Fact f;
+  f.id = std::move(id);
+  f.text = std::move(text);
+  f.source = "doc#1";
+  f.year = year;
+  return f;
+}
+
+Entity MakeEntity(std::string id, std::string kind, std::vector<std::string> names,
+                  bool in_scope = false) {
+  Entity e;
+  e.id = id;
+  e.kind = std::move(kind);
+  e.name = id;
+  e.names = std::move(names);
+  e.in_scope = in_scope;
+  return e;
+}
+
+Concept MakeConcept(std::string name, std::vector<std::string> en, std::string asks_for = "",
+                    std::string marks = "", bool interrogative = false) {
+  Concept c;
+  c.name = std::move(name);
+  for (auto& t : en) c.terms["en"].push_back({std::move(t), false, {}});
+  c.asks_for = std::move(asks_for);
+  c.marks = std::move(marks);
+  c.interrogative = interrogative;
+  return c;
+}
+
+struct World {
+  FactBase facts;
+  Gazetteer gazetteer;
+  Lexicon lexicon;
+  GroundingIndex index;
+  std::vector<Diagnostic> diagnostics;
+
+  World() {
+    std::vector<Fact> f = {
+        MakeFact("visit", "In June 2015 Secretary General L. Zannier visited Minsk.", 2015),
+        MakeFact("package", "A pilot package of projects was implemented in Belarus in 2012-2014."),
+        MakeFact("propellant", "The liquid propellant project had an estimated cost of 1.3 million euros."),
+        MakeFact("states", "The OSCE has 57 participating States."),
+        MakeFact("drozd", "Natalya Drozd heads the OSCE Office in Ashgabat."),
+        MakeFact("minsk_ru", "Сессия ПА ОБСЕ прошла в Минске в 2017 году.", 2017),
+    };
+    f[4].entities = {"turkmenistan"};
+    facts = FactBase::Build(std::move(f), &diagnostics);
+    gazetteer = Gazetteer::Build(
+        {MakeEntity("belarus", "country", {"Belarus", "беларус*"}, true),
+         MakeEntity("osce", "organisation", {"OSCE", "обсе"}, true),
+         MakeEntity("minsk", "city", {"Minsk", "минск*", "мінск*"}),
+         MakeEntity("zannier", "person", {"Zannier"}),
+         MakeEntity("drozd", "person", {"Drozd", "Natalya Drozd"}),
+         MakeEntity("tajikistan", "country", {"Tajikistan", "таджикистан*"}),
+         MakeEntity("turkmenistan", "country", {"Turkmenistan"}),
+         MakeEntity("helsinki", "city", {"Helsinki", "хельсинки"})},
+        &diagnostics);
+    std::vector<Concept> c = {
+        MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
+        MakeConcept("when", {"when", "what year"}, "date", "", true),
+        MakeConcept("who", {"who"}, "actor", "", true),
+        MakeConcept("how_many", {"how many"}, "count", "", true),
+        MakeConcept("cost", {"cost*", "budget*"}, "amount"),
+        MakeConcept("birth", {"born"}, "birth"),
+        MakeConcept("currency", {"euro*"}, "", "amount"),
+        MakeConcept("relative_time", {"before", "since"}),
+    };
+    c[1].terms["ru"] = {{"когда", false, {}}};
+    c[1].terms["be"] = {{"калі", false, {}}};
+    lexicon = Lexicon::Build(std::move(c), &diagnostics);
+    index = GroundingIndex::Build(facts, gazetteer, lexicon, &diagnostics);
+  }
+
+  GroundingVerdict Check(const std::string& question, const std::vector<std::string>& ids) const {
+    std::vector<const Fact*> stated;
+    for (const auto& id : ids) stated.push_back(facts.Find(id));
+    return index.Check(Normalize(question), stated, true);
+  }
+};
+
+std::string CodeOf(const GroundingVerdict& v) { return v.refusal ? v.refusal->code : "ok"; }
+
+}  // namespace
+
+TEST_CASE("The test world builds without diagnostics", "[grounding]") {
+  World w;
+  for (const auto& d : w.diagnostics) INFO(FormatDiagnostic(d));
+  CHECK(w.diagnostics.empty());
+}
+
+TEST_CASE("Entities: a named entity that no fact mentions refuses the answer", "[grounding]") {
+  World w;
+  auto [question, fact, code, entity] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      {"When did Zannier visit Minsk?", "visit", "ok", ""},
+      {"When did Zannier visit Tajikistan?", "visit", "unknown_entity", "tajikistan"},
+      {"When did the OSCE PA meet in Helsinki?", "visit", "unknown_entity", "helsinki"},
+      {"Who heads the OSCE office in Turkmenistan?", "drozd", "ok", ""},  // `entities:` on the fact
+      {"Belarus and the OSCE: when did Zannier visit?", "visit", "ok", ""},  // in scope
+      {"Когда Заньер был в Таджикистане?", "visit", "unknown_entity", "tajikistan"},
+      {"Когда сессия прошла в Минске?", "minsk_ru", "ok", ""},
+      {"Калі сесія была ў Мінску?", "minsk_ru", "ok", ""},
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->entity == entity);
+}
+
+TEST_CASE("Dates: a year no fact carries refuses, unless it is a bound", "[grounding]") {
+  World w;
+  auto [question, fact, code, year] = GENERATE(table<std::string, std::string, std::string, int>({
+      {"Who visited Minsk in June 2015?", "visit", "ok", 0},
+      {"Who visited Minsk in June 2016?", "visit", "unknown_date", 2016},
+      {"What was implemented in 2013?", "package", "ok", 0},  // inside 2012-2014 of the text
+      {"What was implemented in 2011?", "package", "unknown_date", 2011},
+      {"Did Zannier visit before 2020?", "visit", "ok", 0},  // relative_time
+      {"Когда прошла сессия в 2017 году?", "minsk_ru", "ok", 0},
+      {"Когда прошла сессия в 2018 году?", "minsk_ru", "unknown_date", 2018},
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->year == year);
+}
+
+TEST_CASE("Details: a kind of detail no fact carries refuses the answer", "[grounding]") {
+  World w;
+  auto [question, fact, code, detail] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      {"What did the liquid propellant project cost?", "propellant", "ok", ""},
+      {"What was the budget of the pilot package?", "package", "detail_unknown", "amount"},
+      {"How many participating States are there?", "states", "ok", ""},
+      {"How many projects were in the pilot package?", "package", "detail_unknown", "count"},
+      {"When was the pilot package implemented?", "package", "ok", ""},
+      {"When did the OSCE get 57 participating States?", "states", "detail_unknown", "date"},
+      // Only the first question word asks: "which ... when" asks no date.
+      {"Which States are in the OSCE when counted?", "states", "ok", ""},
+      {"Who visited Minsk?", "visit", "ok", ""},
+      {"When was Natalya Drozd born?", "drozd", "detail_unknown", "birth"},  // an editor's kind
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->detail == detail);
+}
+
+TEST_CASE("Explaining records each rule and what it compared", "[grounding]") {
+  World w;
+  GroundingVerdict v = w.Check("When did Zannier visit Tajikistan in 2016?", {"visit"});
+  REQUIRE(v.steps.size() == 3);
+  CHECK(v.steps[0].rule == "entities");
+  CHECK_FALSE(v.steps[0].passed);
+  CHECK(v.steps[0].note.find("not mentioned: tajikistan") != std::string::npos);
+  CHECK(v.steps[1].rule == "dates");
+  CHECK_FALSE(v.steps[1].passed);
+  CHECK(v.steps[2].rule == "details");
+  CHECK(v.steps[2].passed);
+  CHECK(v.refusal->code == "unknown_entity");  // the first rule that failed
+  CHECK(v.known_years == std::vector<int>{2015});
+}
+
+TEST_CASE("Gazetteer and lexicon report bad entries", "[grounding]") {
+  std::vector<Diagnostic> d;
+  SourceLocation at{"intents/entities.yaml", 3, 5};
+  Entity a = MakeEntity("x", "planet", {"X"});
+  a.where = at;
+  Entity b = MakeEntity("x", "city", {"Y", "jo*in"});
+  b.where = at;
+  Entity c = MakeEntity("z", "city", {"Y"});
+  c.where = at;
+  Gazetteer::Build({a, b, c}, &d);
+  std::vector<std::string> codes;
+  for (const auto& diag : d) codes.push_back(diag.code);
+  CHECK(codes == std::vector<std::string>{"unknown-kind", "duplicate-id", "bad-name",
+                                          "name-in-two-entities"});
+  d.clear();
+  Concept one = MakeConcept("when", {"when"});
+  Concept two = MakeConcept("when", {"jo*in"});
+  two.terms["de"] = {{"wann", false, {}}};
+  Concept three = MakeConcept("time", {"when"});
+  Lexicon::Build({one, two, three}, &d);
+  codes.clear();
+  for (const auto& diag : d) codes.push_back(diag.code);
+  CHECK(codes == std::vector<std::string>{"duplicate-id", "unknown-language", "bad-term",
+                                          "term-in-two-concepts"});
+}
+
+}  // namespace bot::core
