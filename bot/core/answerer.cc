@@ -57,8 +57,7 @@ void AppendSentence(const Fact& fact, std::string* text) {
 // Whether `suggestion` names only entities the question names (or the
 // bot's own subjects): "Did you mean" stays on what was asked.
 bool StaysOnSubject(const Knowledge& k, const std::vector<int>& asked, const std::string& suggestion) {
-  for (int e : k.gazetteer().EntitiesIn(Normalize(suggestion))) {
-    if (k.gazetteer().entities()[static_cast<size_t>(e)].in_scope) continue;
+  for (int e : k.SuggestionEntities(suggestion)) {
     if (!std::binary_search(asked.begin(), asked.end(), e)) return false;
   }
   return true;
@@ -68,10 +67,16 @@ Reply Fallback(const Knowledge& k, const std::string& normalized,
                std::string text) {
   Reply reply;
   reply.fallback = true;
-  const std::vector<int> asked = k.gazetteer().EntitiesIn(normalized);
+  // The question's entities are needed only for a suggestion that names
+  // some, which few do: found on first use.
+  std::optional<std::vector<int>> asked;
   for (std::string& s : k.Suggest(normalized, kMaxSuggestions * 3)) {
     if (reply.suggestions.size() == kMaxSuggestions) break;
-    if (StaysOnSubject(k, asked, s)) reply.suggestions.push_back(std::move(s));
+    if (!k.SuggestionEntities(s).empty()) {
+      if (!asked) asked = k.gazetteer().EntitiesIn(normalized);
+      if (!StaysOnSubject(k, *asked, s)) continue;
+    }
+    reply.suggestions.push_back(std::move(s));
   }
   reply.text = std::move(text);
   if (!reply.suggestions.empty()) {

@@ -82,8 +82,13 @@ std::vector<Gazetteer::Mention> Gazetteer::Mentions(std::string_view normalized)
 }
 
 std::vector<int> Gazetteer::EntitiesIn(std::string_view normalized) const {
+  return EntitiesIn(normalized, SplitWords(normalized));
+}
+
+std::vector<int> Gazetteer::EntitiesIn(std::string_view normalized,
+                                       const std::vector<WordSpan>& words) const {
   std::vector<int> out;
-  for (const Mention& m : Mentions(normalized)) out.push_back(m.entity);
+  for (const PhraseMatcher::Match& m : names_.FindAll(normalized, words)) out.push_back(m.id);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -49,8 +49,10 @@ class Gazetteer {
   // Entities named in `normalized`, in order of appearance (an entity
   // named twice appears twice).
   std::vector<Mention> Mentions(std::string_view normalized) const;
-  // The distinct entities named in `normalized`, ascending.
+  // The distinct entities named in `normalized`, ascending; `words`, when
+  // given, is SplitWords(normalized).
   std::vector<int> EntitiesIn(std::string_view normalized) const;
+  std::vector<int> EntitiesIn(std::string_view normalized, const std::vector<WordSpan>& words) const;
 
  private:
   std::vector<Entity> entities_;

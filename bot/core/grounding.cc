@@ -49,11 +49,16 @@ bool IsPlaceLike(const std::string& kind) {
 }  // namespace
 
 std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized) {
+  return YearsIn(normalized, SplitWords(normalized));
+}
+
+std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized,
+                                            const std::vector<WordSpan>& words) {
   std::vector<std::pair<int, size_t>> years;
-  for (const WordSpan& w : SplitWords(normalized)) {
+  for (const WordSpan& w : words) {
     std::string_view word = normalized.substr(w.begin, w.end - w.begin);
     if (word.size() != 4 || !IsDigits(word)) continue;
-    int y = std::stoi(std::string(word));
+    int y = (word[0] - '0') * 1000 + (word[1] - '0') * 100 + (word[2] - '0') * 10 + (word[3] - '0');
     if (y >= 1900 && y <= 2099) years.push_back({y, w.begin});
   }
   return years;
@@ -139,22 +144,29 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
                                        const std::vector<const Fact*>& facts,
                                        bool explain) const {
   GroundingVerdict v;
+  const std::vector<WordSpan> words = SplitWords(normalized);
   const auto& entities = gazetteer_->entities();
   auto name_of = [&](int e) { return entities[static_cast<size_t>(e)].id; };
 
-  // Entities.
+  // Entities. What the facts mention is gathered only when the question
+  // names something beyond Belarus and the OSCE (or when explaining).
+  std::vector<int> named = gazetteer_->EntitiesIn(normalized, words);
+  named.erase(std::remove_if(named.begin(), named.end(),
+                             [&](int e) { return entities[static_cast<size_t>(e)].in_scope; }),
+              named.end());
   std::vector<int> carried;
-  for (const Fact* f : facts) {
-    const auto& of = entities_of(IndexOf(f));
-    carried.insert(carried.end(), of.begin(), of.end());
+  if (!named.empty() || explain) {
+    for (const Fact* f : facts) {
+      const auto& of = entities_of(IndexOf(f));
+      carried.insert(carried.end(), of.begin(), of.end());
+    }
+    std::sort(carried.begin(), carried.end());
   }
-  std::sort(carried.begin(), carried.end());
   std::vector<std::string> named_names, missing_names;
-  for (int e : gazetteer_->EntitiesIn(normalized)) {
-    if (entities[static_cast<size_t>(e)].in_scope) continue;
-    named_names.push_back(name_of(e));
+  for (int e : named) {
+    if (explain) named_names.push_back(name_of(e));
     if (std::binary_search(carried.begin(), carried.end(), e)) continue;
-    missing_names.push_back(name_of(e));
+    if (explain) missing_names.push_back(name_of(e));
     if (!v.refusal) v.refusal = GroundingReason{"unknown_entity", name_of(e), 0, ""};
   }
   if (explain) {
@@ -169,9 +181,11 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   }
   if (v.refusal && !explain) return v;
 
-  // Dates.
+  // Dates. The facts' years are gathered only when the question names a
+  // year, or when explaining (the reply of a refusal needs them too).
+  const std::vector<std::pair<int, size_t>> question_years = YearsIn(normalized, words);
   std::vector<int> known;
-  for (const Fact* f : facts) {
+  for (const Fact* f : (question_years.empty() && !explain) ? std::vector<const Fact*>{} : facts) {
     const size_t i = IndexOf(f);
     known.insert(known.end(), years_[i].begin(), years_[i].end());
     if (f->year) known.push_back(*f->year);
@@ -188,9 +202,9 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   known.erase(std::unique(known.begin(), known.end()), known.end());
   v.known_years = known;
   const int relative = lexicon_->Find(kRelativeTimeConcept);
-  std::vector<Lexicon::Hit> hits = lexicon_->Hits(normalized);
+  std::vector<Lexicon::Hit> hits = lexicon_->Hits(normalized, words);
   std::vector<std::string> asked_years, missing_years;
-  for (const auto& [year, at] : YearsIn(normalized)) {
+  for (const auto& [year, at] : question_years) {
     bool is_relative = false;
     for (const Lexicon::Hit& h : hits) {
       if (h.concept_index != relative) continue;
@@ -199,9 +213,9 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       while (gap < at && normalized[gap] == ' ') ++gap;
       if (gap == at) is_relative = true;
     }
-    asked_years.push_back(std::to_string(year) + (is_relative ? " (relative)" : ""));
+    if (explain) asked_years.push_back(std::to_string(year) + (is_relative ? " (relative)" : ""));
     if (is_relative || std::binary_search(known.begin(), known.end(), year)) continue;
-    missing_years.push_back(std::to_string(year));
+    if (explain) missing_years.push_back(std::to_string(year));
     if (!v.refusal) v.refusal = GroundingReason{"unknown_date", "", year, ""};
   }
   if (explain) {
@@ -227,11 +241,11 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   for (size_t n = 0; n < kinds.size(); ++n) {
     const size_t d = (n + builtin) % kinds.size();
     const DetailSet bit = DetailSet{1} << d;
-    if (have & bit) have_names.push_back(kinds[d]);
+    if (explain && (have & bit)) have_names.push_back(kinds[d]);
     if (!(asked & bit)) continue;
-    asked_names.push_back(kinds[d]);
+    if (explain) asked_names.push_back(kinds[d]);
     if (have & bit) continue;
-    missing_details.push_back(kinds[d]);
+    if (explain) missing_details.push_back(kinds[d]);
     if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d]};
   }
   if (explain) {

@@ -81,5 +81,7 @@ class GroundingIndex {
 // Years (1900-2099) written as numbers in `normalized`, with the byte
 // offset of each.
 std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized);
+std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized,
+                                            const std::vector<WordSpan>& words);
 
 }  // namespace bot::core

@@ -83,6 +83,15 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   k->lexicon_ = Lexicon::Build(std::move(parts.concepts), diagnostics);
   k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
   k->replies_ = std::move(parts.replies);
+  for (const Intent& intent : k->intents_.intents()) {
+    if (intent.examples.empty()) continue;
+    const std::string& example = intent.examples.front().text;
+    std::vector<int> named;
+    for (int e : k->gazetteer_.EntitiesIn(Normalize(example))) {
+      if (!k->gazetteer_.entities()[static_cast<size_t>(e)].in_scope) named.push_back(e);
+    }
+    k->suggestion_entities_[example] = std::move(named);
+  }
 
   const auto& all = k->intents_.intents();
   std::vector<std::string> texts;
@@ -168,6 +177,12 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   }
   k->BuildSuggestionIndex();
   return k;
+}
+
+const std::vector<int>& Knowledge::SuggestionEntities(const std::string& example) const {
+  static const std::vector<int> kNone;
+  auto it = suggestion_entities_.find(example);
+  return it == suggestion_entities_.end() ? kNone : it->second;
 }
 
 void Knowledge::Match(std::string_view normalized, std::vector<int>* patterns,

@@ -106,6 +106,10 @@ class Knowledge {
   std::vector<std::string> Suggest(const std::string& normalized,
                                    size_t limit) const;
 
+  // The entities (not in scope) that suggestion `example` (an intent's
+  // first example, as Suggest returns it) names, ascending; computed once.
+  const std::vector<int>& SuggestionEntities(const std::string& example) const;
+
   // Named capture groups that the patterns of intent `i` define.
   std::vector<std::string> CaptureNames(int intent) const;
 
@@ -127,6 +131,7 @@ class Knowledge {
   std::vector<std::vector<TemplatePart>> templates_;
   // word -> (intent, weight); weights are inverse document frequencies.
   std::unordered_map<std::string, std::vector<std::pair<int, double>>> word_index_;
+  std::unordered_map<std::string, std::vector<int>> suggestion_entities_;
   KnowledgeVersion version_;
 };
 

@@ -90,13 +90,18 @@ int Lexicon::Find(std::string_view name) const {
 }
 
 std::vector<Lexicon::Hit> Lexicon::Hits(std::string_view normalized) const {
+  return Hits(normalized, SplitWords(normalized));
+}
+
+std::vector<Lexicon::Hit> Lexicon::Hits(std::string_view normalized,
+                                        const std::vector<WordSpan>& words) const {
   std::vector<Hit> hits;
-  for (const PhraseMatcher::Match& m : terms_.FindAll(normalized)) {
-    hits.push_back({m.id, terms_.phrase(m.phrase), m.begin, m.end});
+  for (const PhraseMatcher::Match& m : terms_.FindAll(normalized, words)) {
+    hits.push_back({m.id, m.begin, m.end});
   }
   for (const Symbol& s : symbols_) {
     size_t at = normalized.find(s.text);
-    if (at != std::string_view::npos) hits.push_back({s.concept_index, s.text, at, at + s.text.size()});
+    if (at != std::string_view::npos) hits.push_back({s.concept_index, at, at + s.text.size()});
   }
   return hits;
 }

@@ -64,11 +64,11 @@ class Lexicon {
 
   struct Hit {
     int concept_index = 0;
-    std::string term;  // the term as normalised
-    size_t begin = 0, end = 0;
+    size_t begin = 0, end = 0;  // bytes of the normalised text
   };
   // Every term found in `normalized` (raw terms are not searched).
   std::vector<Hit> Hits(std::string_view normalized) const;
+  std::vector<Hit> Hits(std::string_view normalized, const std::vector<WordSpan>& words) const;
 
   // Every detail kind: the built-in ones first, then those concepts name.
   const std::vector<std::string>& details() const { return details_; }

@@ -1,5 +1,7 @@
 #include "bot/core/phrase_matcher.h"
 
+#include <algorithm>
+
 #include "bot/core/utf8.h"
 
 namespace bot::core {
@@ -22,12 +24,14 @@ bool IsWordCodePoint(char32_t cp) {
 
 std::vector<WordSpan> SplitWords(std::string_view text) {
   std::vector<WordSpan> words;
+  words.reserve(text.size() / 4 + 1);
   size_t i = 0;
   bool in_word = false;
   size_t begin = 0;
   while (i < text.size()) {
     size_t at = i;
-    char32_t cp = DecodeUtf8(text, &i);
+    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    char32_t cp = byte < 0x80 ? (++i, char32_t{byte}) : DecodeUtf8(text, &i);
     bool word = IsWordCodePoint(cp);
     if (!word && cp == '\'' && in_word && i < text.size()) {
       // An apostrophe between two letters stays inside the word.
@@ -65,14 +69,21 @@ int PhraseMatcher::Add(std::string_view phrase, int id) {
   }
   const size_t index = phrases_.size();
   const Word& first = p.words.front();
-  if (first.prefix) {
-    by_first_prefix_[first.text].push_back(index);
-    longest_prefix_ = std::max(longest_prefix_, first.text.size());
-  } else {
-    by_first_[first.text].push_back(index);
-  }
+  const size_t key = std::min(first.text.size(), kKeyBytes);
+  std::vector<size_t>& list = by_key_[KeyOf(first.text, key)];
+  const size_t length = p.words.size();
+  list.insert(std::find_if(list.begin(), list.end(),
+                           [&](size_t other) { return phrases_[other].words.size() < length; }),
+              index);
+  if (first.prefix && key < kKeyBytes) short_prefix_[key] = true;
   phrases_.push_back(std::move(p));
   return static_cast<int>(index);
+}
+
+uint64_t PhraseMatcher::KeyOf(std::string_view word, size_t bytes) {
+  uint64_t key = bytes;
+  for (size_t i = 0; i < bytes; ++i) key |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * (i + 1));
+  return key;
 }
 
 bool PhraseMatcher::MatchesAt(const Phrase& p, std::string_view text,
@@ -91,26 +102,37 @@ bool PhraseMatcher::MatchesAt(const Phrase& p, std::string_view text,
 }
 
 std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normalized) const {
+  if (phrases_.empty()) return {};
+  return FindAll(normalized, SplitWords(normalized));
+}
+
+std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normalized,
+                                                         const std::vector<WordSpan>& words) const {
   std::vector<Match> found;
   if (phrases_.empty()) return found;
-  const std::vector<WordSpan> words = SplitWords(normalized);
-  std::string key;
   for (size_t at = 0; at < words.size();) {
     std::string_view word = normalized.substr(words[at].begin, words[at].end - words[at].begin);
     size_t best = SIZE_MAX;
+    // Candidates are sorted longest first (then in Add order), so the
+    // first that matches is the best of its list.
     auto consider = [&](const std::vector<size_t>& candidates) {
       for (size_t index : candidates) {
         const Phrase& p = phrases_[index];
-        bool longer = best == SIZE_MAX || p.words.size() > phrases_[best].words.size() ||
-                      (p.words.size() == phrases_[best].words.size() && index < best);
-        if (longer && MatchesAt(p, normalized, words, at)) best = index;
+        if (best != SIZE_MAX && (p.words.size() < phrases_[best].words.size() ||
+                                 (p.words.size() == phrases_[best].words.size() && index > best))) {
+          return;
+        }
+        if (at + p.words.size() <= words.size() && MatchesAt(p, normalized, words, at)) {
+          best = index;
+          return;
+        }
       }
     };
-    key.assign(word);
-    if (auto it = by_first_.find(key); it != by_first_.end()) consider(it->second);
-    for (size_t n = std::min(word.size(), longest_prefix_); n > 0 && !by_first_prefix_.empty(); --n) {
-      key.assign(word.substr(0, n));
-      if (auto it = by_first_prefix_.find(key); it != by_first_prefix_.end()) consider(it->second);
+    const size_t full = std::min(word.size(), kKeyBytes);
+    if (auto it = by_key_.find(KeyOf(word, full)); it != by_key_.end()) consider(it->second);
+    for (size_t n = 1; n < full; ++n) {  // prefixes shorter than the key
+      if (!short_prefix_[n]) continue;
+      if (auto it = by_key_.find(KeyOf(word, n)); it != by_key_.end()) consider(it->second);
     }
     if (best == SIZE_MAX) {
       ++at;

@@ -7,6 +7,7 @@
 // unlike RE2's ASCII-only \b. Immutable after building; safe to share.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,6 +44,9 @@ class PhraseMatcher {
   // where several start at one word, the longest (in words) wins, then the
   // one added first.
   std::vector<Match> FindAll(std::string_view normalized) const;
+  // The same, given SplitWords(normalized) (callers that scan one text with
+  // several matchers split it once).
+  std::vector<Match> FindAll(std::string_view normalized, const std::vector<WordSpan>& words) const;
 
  private:
   struct Word {
@@ -57,11 +61,18 @@ class PhraseMatcher {
   bool MatchesAt(const Phrase& p, std::string_view text, const std::vector<WordSpan>& words,
                  size_t at) const;
 
+  // Phrases are indexed by the first bytes of their first word (up to
+  // kKeyBytes, packed with their count into one integer), so a word costs
+  // one or two probes whether phrases name it exactly or by a prefix.
+  static constexpr size_t kKeyBytes = 4;
+  static uint64_t KeyOf(std::string_view word, size_t bytes);
+
   std::vector<Phrase> phrases_;
-  // First word (exact, or the prefix before `*`) -> phrases, in Add order.
-  std::unordered_map<std::string, std::vector<size_t>> by_first_;
-  std::unordered_map<std::string, std::vector<size_t>> by_first_prefix_;
-  size_t longest_prefix_ = 0;  // bytes of the longest first-word prefix
+  std::unordered_map<uint64_t, std::vector<size_t>> by_key_;
+  // Lengths below kKeyBytes of `*` prefixes in use: a longer word must
+  // also be probed with them. (An exact word that short is only ever
+  // probed by a word of its own length.)
+  bool short_prefix_[kKeyBytes] = {};
 };
 
 }  // namespace bot::core
