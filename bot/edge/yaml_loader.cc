@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
 #include "bot/edge/log.h"
 
@@ -44,6 +45,18 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+// A scalar's text as the loaders keep it: valid UTF-8 even when the file
+// was not (the survey has reported that), so no bad byte reaches a reply.
+std::string Text(const YAML::Node& scalar) {
+  const std::string& s = scalar.Scalar();
+  return core::IsValidUtf8(s) ? s : core::ReplaceInvalidUtf8(s);
+}
+
+std::string HexByte(unsigned char byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 15];
+}
+
 // Reads one file, reporting problems against `file` and node marks.
 class Reader {
  public:
@@ -61,16 +74,91 @@ class Reader {
         {Diagnostic::Severity::kError, where, std::move(code), std::move(msg)});
   }
 
-  // Parses the document; nullopt (with a diagnostic) on a syntax error.
+  // Parses the document and surveys it; nullopt (with a diagnostic) on a
+  // syntax error or a document too large to read.
   std::optional<YAML::Node> Parse(const std::string& text) {
+    text_ = &text;
     try {
-      return YAML::Load(text);
+      YAML::Node doc = YAML::Load(text);
+      if (!Survey(doc)) return std::nullopt;
+      return doc;
     } catch (const YAML::ParserException& e) {
       Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax", e.msg);
     } catch (const YAML::Exception& e) {
       Error({file_, 0, 0}, "yaml-syntax", e.what());
     }
     return std::nullopt;
+  }
+
+  // Visits every node as the readers will, aliases expanded, in document
+  // order: reports each scalar that is not valid UTF-8 (keys too) and fails
+  // when the document expands to more than kMaxYamlNodes (an alias bomb, or
+  // an alias of its own ancestor, which would otherwise never end).
+  bool Survey(const YAML::Node& root) {
+    std::vector<YAML::Node> stack{root};
+    std::vector<YAML::Node> children;
+    std::set<std::pair<int, int>> reported;
+    size_t nodes = 0;
+    while (!stack.empty()) {
+      YAML::Node n = stack.back();
+      stack.pop_back();
+      if (++nodes > kMaxYamlNodes) {
+        Error(At(n), "too-large",
+              "the file has more than " + std::to_string(kMaxYamlNodes) +
+                  " YAML nodes once aliases are expanded; split it or use fewer aliases");
+        return false;
+      }
+      if (n.IsScalar()) {
+        if (!core::IsValidUtf8(n.Scalar())) {
+          auto [where, byte] = InvalidByte(n);
+          if (reported.insert({where.line, where.column}).second) {
+            Error(where, "bad-encoding",
+                  "invalid UTF-8 byte " + HexByte(byte) + "; save the file as UTF-8");
+          }
+        }
+        continue;
+      }
+      children.clear();
+      if (n.IsSequence()) {
+        for (const auto& item : n) children.push_back(item);
+      } else if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          children.push_back(it->first);
+          children.push_back(it->second);
+        }
+      }
+      stack.insert(stack.end(), children.rbegin(), children.rend());
+    }
+    return true;
+  }
+
+  // Where the first bad byte at or after the start of `scalar` is in the
+  // file, and its value; the scalar's own mark when the text has none there.
+  std::pair<SourceLocation, unsigned char> InvalidByte(const YAML::Node& scalar) const {
+    SourceLocation where = At(scalar);
+    const std::string_view text = *text_;
+    size_t line_start = 0;
+    for (int line = 1; line < where.line && line_start < text.size(); ++line) {
+      size_t newline = text.find('\n', line_start);
+      line_start = newline == std::string_view::npos ? text.size() : newline + 1;
+    }
+    size_t from = std::min(text.size(), line_start + std::max(0, where.column - 1));
+    size_t bad = core::FindInvalidUtf8(text.substr(from));
+    if (bad == std::string_view::npos) {
+      bad = core::FindInvalidUtf8(scalar.Scalar());
+      return {where, static_cast<unsigned char>(scalar.Scalar()[bad])};
+    }
+    bad += from;
+    int line = where.line;
+    size_t column_start = from - std::max(0, where.column - 1);
+    for (size_t i = from; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column_start = i + 1;
+      }
+    }
+    return {{file_, line, static_cast<int>(bad - column_start) + 1},
+            static_cast<unsigned char>(text[bad])};
   }
 
   // The top-level list under `key` (e.g. "facts"), or nullopt.
@@ -85,7 +173,7 @@ class Reader {
     }
     std::optional<YAML::Node> list;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
-      std::string k = it->first.Scalar();
+      std::string k = Text(it->first);
       if (k == key) {
         list = it->second;
       } else {
@@ -105,7 +193,7 @@ class Reader {
   }
 
   void UnknownKey(const YAML::Node& key, const std::vector<std::string>& allowed) {
-    std::string k = key.Scalar();
+    std::string k = Text(key);
     std::string message = "unknown key `" + k + "`";
     std::string near = ClosestKey(k, allowed);
     if (!near.empty()) {
@@ -128,7 +216,7 @@ class Reader {
     }
     std::set<std::string> seen;
     for (auto it = item.begin(); it != item.end(); ++it) {
-      std::string k = it->first.Scalar();
+      std::string k = Text(it->first);
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         UnknownKey(it->first, allowed);
         continue;
@@ -147,7 +235,7 @@ class Reader {
       Error(At(n), "bad-type", "`" + key + "` must be a string");
       return std::nullopt;
     }
-    return n.Scalar();
+    return Text(n);
   }
 
   std::optional<int> Int(const YAML::Node& n, const std::string& key, int lo, int hi) {
@@ -178,7 +266,7 @@ class Reader {
         Error(At(item), "bad-type", "each entry of `" + key + "` must be a non-empty string");
         continue;
       }
-      out.push_back({item.Scalar(), At(item)});
+      out.push_back({Text(item), At(item)});
     }
     return out;
   }
@@ -188,6 +276,7 @@ class Reader {
  private:
   std::string file_;
   std::vector<Diagnostic>* diagnostics_;
+  const std::string* text_ = nullptr;  // the file being parsed
 };
 
 bool ValidIsoDate(const std::string& s) {

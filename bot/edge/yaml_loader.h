@@ -1,6 +1,7 @@
 // Loads the editors' YAML files (facts/*.yaml, intents/*.yaml) into the plain
 // structs core builds a Knowledge from. Every mistake becomes a Diagnostic
-// with file:line:column; nothing throws. The allowed keys live here and are
+// with file:line:column; nothing throws. Every string must be UTF-8, so what
+// the bot later says or serialises is. The allowed keys live here and are
 // mirrored by the JSON Schemas in intents/ and facts/ (a test keeps them equal).
 #pragma once
 
@@ -15,6 +16,10 @@
 #include "bot/core/status.h"
 
 namespace bot::edge {
+
+// A file whose YAML expands (aliases included) to more nodes than this is
+// refused: expanded, an alias bomb of a few kilobytes costs gigabytes.
+constexpr size_t kMaxYamlNodes = 100000;
 
 // Allowed keys, in the order the schemas list them.
 extern const std::vector<std::string> kFactKeys;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "bot/core/utf8.h"
 #include "tests/support/test_support.h"
 
 using bot::core::Diagnostic;
@@ -128,4 +129,55 @@ TEST_CASE("LoadKnowledge reads a directory of files and hashes their content", "
   auto second = bot::edge::LoadKnowledge(sources);
   REQUIRE(second.ok());
   CHECK(second.value()->version().content_hash != first.value()->version().content_hash);
+}
+
+TEST_CASE("Fact loader rejects a byte that is not UTF-8 at its exact line and column",
+          "[yaml_loader]") {
+  std::vector<Diagnostic> d;
+  // A Windows-1252 apostrophe (0x92) pasted into a fact's text.
+  auto facts = ParseFactsYaml(
+      "facts:\n  - id: a\n    text: Belarus\x92s delegation.\n    source: doc#1\n", "f.yaml", &d);
+  REQUIRE(d.size() == 1);
+  CHECK(bot::core::FormatDiagnostic(d[0]) ==
+        "f.yaml:3:18: error: invalid UTF-8 byte 0x92; save the file as UTF-8 [bad-encoding]");
+  // What is kept for tools is valid UTF-8: the byte never reaches a reply.
+  REQUIRE(facts.size() == 1);
+  CHECK(bot::core::IsValidUtf8(facts[0].text));
+}
+
+TEST_CASE("Loaders reject invalid UTF-8 in every string a user can read", "[yaml_loader]") {
+  auto [yaml, facts_file, line] = GENERATE(table<std::string, bool, int>({
+      {"facts:\n  - id: a\n    text: T\n    source: d#1\n    aliases: [\"x\xff\"]\n", true, 5},
+      {"facts:\n  - id: a\n    text: T\n    source: d#1\n    tags: [t\xc3]\n", true, 5},
+      {"facts:\n  - id: a\xe2\x80\n    text: T\n    source: d#1\n", true, 2},
+      {"facts:\n  - id: a\n    text: >\n      Folded\n      text \xed\xa0\x80 here\n"
+       "    source: d#1\n", true, 5},
+      {"intents:\n  - id: i\n    patterns: [x]\n    answer: {text: 'Hello \x92'}\n", false, 4},
+      {"intents:\n  - id: i\n    patterns: [x]\n    answer: {text: no, fallback: true}\n"
+       "    examples: ['caf\xe9?']\n", false, 5},
+      {"intents:\n  - id: i\n    patterns: ['\xc0\xaf']\n    answer: {text: t}\n", false, 3},
+      {"intents:\n  - id: i\n    patterns: [x]\n    answer: {text: t}\n    t\x92xt: y\n", false, 5},
+  }));
+  CAPTURE(yaml);
+  std::vector<Diagnostic> d;
+  if (facts_file) {
+    ParseFactsYaml(yaml, "f.yaml", &d);
+  } else {
+    ParseIntentsYaml(yaml, "i.yaml", &d);
+  }
+  REQUIRE_FALSE(d.empty());
+  CHECK(d[0].code == "bad-encoding");
+  CHECK(d[0].where.line == line);
+  for (const auto& diagnostic : d) CHECK(bot::core::IsValidUtf8(diagnostic.message));
+}
+
+TEST_CASE("LoadKnowledge refuses a fact with a Windows-1252 byte, so reload keeps the old one",
+          "[yaml_loader]") {
+  const std::string dir = bot::testing::SourceDir() + "/tests/data/broken/encoding";
+  bot::edge::KnowledgeSources sources{dir + "/intents", dir + "/facts"};
+  auto loaded = bot::edge::LoadKnowledge(sources);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.status().message() ==
+        dir + "/facts/encoding.yaml:4:18: error: invalid UTF-8 byte 0x92; save the file as "
+              "UTF-8 [bad-encoding]");
 }
