@@ -77,6 +77,18 @@ TEST_CASE("Viber with a sender name that is not UTF-8 drops the reply and keeps 
         before + 2);
 }
 
+TEST_CASE("Viber cuts a long sender name at 28 characters, not 28 bytes", "[channels][viber]") {
+  // 30 Cyrillic letters, 2 bytes each: a cut at 28 bytes kept 14 of them.
+  std::string name;
+  for (int i = 0; i < 30; ++i) name += i % 2 ? "\xD0\x91" : "\xD0\x96";  // Б, Ж
+  ChannelHarness h({{"BOT_VIBER_TOKEN", bot::testing::kViberToken}, {"BOT_VIBER_NAME", name}});
+  std::string body = Message("5741311803571721091", "What are your opening hours?");
+  REQUIRE(h.Post("/webhooks/viber", body, Sign(body)));
+  REQUIRE(h.fake().WaitFor("/pa/send_message", 1) == 1);
+  json sent = json::parse(h.fake().Requests("/pa/send_message")[0].body);
+  CHECK(sent["sender"]["name"] == name.substr(0, 56));
+}
+
 TEST_CASE("Viber verifies the shared signature vectors and rejects forged ones",
           "[channels][viber]") {
   BOT_REQUIRE_SHARED();
