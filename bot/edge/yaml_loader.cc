@@ -479,24 +479,38 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
   return cases;
 }
 
-std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error) {
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error,
+                                       std::vector<Diagnostic>* warnings) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
+  std::vector<Diagnostic> unreadable;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     *error = dir + ": not a directory";
     return files;
   }
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
     std::string ext = it->path().extension().string();
     std::string name = it->path().filename().string();
-    if ((ext == ".yaml" || ext == ".yml") && name[0] != '.') {
-      files.push_back((fs::path(dir) / name).string());
+    if ((ext != ".yaml" && ext != ".yml") || name[0] == '.') continue;
+    std::string path = (fs::path(dir) / name).string();
+    std::error_code status_error;
+    fs::file_status status = fs::status(it->path(), status_error);
+    if (status_error) {
+      // A symlink loop or a dangling link: the editor meant a file here.
+      Diagnostic d = IoError(path, "skipped: it cannot be read (" + status_error.message() + ")");
+      d.severity = Diagnostic::Severity::kWarning;
+      d.code = "unreadable-file";
+      unreadable.push_back(std::move(d));
+      continue;
     }
+    if (fs::is_regular_file(status)) files.push_back(std::move(path));
   }
   if (ec) *error = dir + ": " + ec.message();
   std::sort(files.begin(), files.end());
+  std::sort(unreadable.begin(), unreadable.end(),
+            [](const Diagnostic& a, const Diagnostic& b) { return a.where.file < b.where.file; });
+  if (warnings) warnings->insert(warnings->end(), unreadable.begin(), unreadable.end());
   return files;
 }
 
@@ -509,7 +523,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   std::vector<core::Intent> intents;
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
-    auto files = ListYamlFiles(dir, &error);
+    auto files = ListYamlFiles(dir, &error, diagnostics);
     if (!error.empty()) {
       diagnostics->push_back(IoError(dir, error));
       return;

@@ -46,8 +46,11 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(
     std::vector<core::Diagnostic>* diagnostics);
 
 // The *.yaml / *.yml files directly in `dir`, sorted by name. Sets `error`
-// when the directory cannot be read.
-std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error);
+// when the directory cannot be read. A name that cannot be resolved (a
+// symlink loop, a dangling link) is skipped with a warning in `warnings`,
+// when given.
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error,
+                                       std::vector<core::Diagnostic>* warnings = nullptr);
 
 struct KnowledgeSources {
   std::string intents_dir = "intents";

@@ -1,5 +1,7 @@
 #include "bot/edge/yaml_loader.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "bot/core/utf8.h"
@@ -180,4 +182,26 @@ TEST_CASE("LoadKnowledge refuses a fact with a Windows-1252 byte, so reload keep
   CHECK(loaded.status().message() ==
         dir + "/facts/encoding.yaml:4:18: error: invalid UTF-8 byte 0x92; save the file as "
               "UTF-8 [bad-encoding]");
+}
+
+TEST_CASE("Loading warns about a symlink loop in the intents directory, naming the path",
+          "[yaml_loader]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/a.yaml", "facts:\n  - id: a\n    text: T.\n    source: d#1\n");
+  dir.Write("intents/a.yaml",
+            "intents:\n  - id: i\n    patterns: [x]\n    answer: {facts: [a]}\n"
+            "    examples: [x]\n");
+  const std::string intents = dir.path() + "/intents";
+  REQUIRE(symlink("loop_b.yaml", (intents + "/loop_a.yaml").c_str()) == 0);
+  REQUIRE(symlink("loop_a.yaml", (intents + "/loop_b.yaml").c_str()) == 0);
+  std::vector<Diagnostic> warnings;
+  auto loaded = bot::edge::LoadKnowledge({intents, dir.path() + "/facts"}, &warnings);
+  REQUIRE(loaded.ok());  // the other files still load
+  std::vector<std::string> lines;
+  for (const auto& w : warnings) lines.push_back(bot::core::FormatDiagnostic(w));
+  CAPTURE(lines);
+  REQUIRE(warnings.size() == 2);
+  CHECK(lines[0] == intents + "/loop_a.yaml: warning: skipped: it cannot be read "
+                    "(Too many levels of symbolic links) [unreadable-file]");
+  CHECK(warnings[1].where.file == intents + "/loop_b.yaml");
 }
