@@ -23,6 +23,8 @@ void DescribeChannelMetrics() {
                "answer), deduplicated, rate_limited, slowed_down, queue_full.");
     m.Describe("bot_channel_send_queue_depth", Metrics::Type::kGauge,
                "Answers queued or waiting for a retry, all channels together.");
+    m.Describe("bot_channel_abandoned_total", Metrics::Type::kCounter,
+               "Answers accepted but never sent because the shutdown deadline came first.");
     m.Describe("bot_channel_reply_errors_total", Metrics::Type::kCounter,
                "Replies dropped because building or sending them raised an error (bad "
                "content or a bug; each has a reply_failed log line).");
@@ -204,7 +206,10 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
           state]() -> std::optional<SteadyTime> {
     try {
       if (!state->rendered) {
-        if (sender_.aborted()) return std::nullopt;
+        if (sender_.aborted()) {
+          Abandoned(*channel);
+          return std::nullopt;
+        }
         state->rendered = true;
         std::vector<std::string> parts, buttons;
         if (fixed_text) {
@@ -227,6 +232,9 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
             state->attempts = 0;
             break;
           case Sender::Progress::kFailed:
+            // Never tried: the sender was aborted first (failures it tried
+            // are counted as failed).
+            if (state->attempts == 0) Abandoned(*channel);
             return std::nullopt;  // later parts make no sense without this one
           case Sender::Progress::kLater:
             return retry_at;
@@ -242,6 +250,11 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
     }
     return std::nullopt;
   };
+}
+
+void ChannelHub::Abandoned(const Channel& channel) {
+  ++abandoned_;
+  Metrics::Inc("bot_channel_abandoned_total", {{"channel", channel.name()}});
 }
 
 void ChannelHub::Poll(Channel* channel) {
@@ -314,12 +327,17 @@ void ChannelHub::Stop(std::chrono::milliseconds drain) {
     for (auto& t : pollers_) {
       if (t.joinable()) t.join();
     }
-    if (!drained) Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}});
+    // Counted as the abandoned tasks ran out in queue_.Stop(): final now.
+    const uint64_t abandoned = abandoned_.load();
+    if (!drained || abandoned > 0) {
+      Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}, {"abandoned", abandoned}});
+    }
     SendStats s = sender_.stats();
     Log(LogLevel::kInfo, {{"event", "channels_stopped"},
                           {"sent", s.sent},
                           {"retried", s.retried},
-                          {"failed", s.failed}});
+                          {"failed", s.failed},
+                          {"abandoned", abandoned}});
   });
 }
 

@@ -325,6 +325,31 @@ TEST_CASE("A reply that cannot be built is dropped and counted; the process and 
         before + 1);
 }
 
+TEST_CASE("Shutdown counts every queued answer it abandons",
+          "[channels][telegram][shutdown]") {
+  // Regression: channels_abandoned_work said nothing of how many answers
+  // were dropped (108 of 300 once), and `failed` stayed 0.
+  auto options = bot::testing::FastChannelOptions();
+  options.drain_timeout = std::chrono::milliseconds(150);
+  ChannelHarness h(kEnv, options);
+  h.fake().SetDefault("/sendMessage", {200, R"({"ok":true,"result":{}})", {},
+                                       std::chrono::milliseconds(100)});
+  const bot::edge::Labels labels = {{"channel", "telegram"}};
+  const double before = bot::edge::Metrics::Global().Value("bot_channel_abandoned_total", labels);
+  constexpr int kAnswers = 20;  // one chat: they go out one after another
+  for (int i = 0; i < kAnswers; ++i) {
+    auto r = h.Post("/webhooks/telegram", TextUpdate(100 + i, "opening hours?"), Signed());
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+  }
+  h.Finish();
+  const auto stats = h.hub().stats();
+  const double abandoned =
+      bot::edge::Metrics::Global().Value("bot_channel_abandoned_total", labels) - before;
+  CHECK(abandoned > 0);
+  CHECK(stats.sent + stats.failed + static_cast<uint64_t>(abandoned) == kAnswers);
+}
+
 TEST_CASE("A flooding user is asked once to slow down, then ignored; others are unaffected",
           "[channels][telegram]") {
   auto options = bot::testing::FastChannelOptions();
