@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
@@ -58,10 +57,14 @@ std::string HexByte(unsigned char byte) {
 }
 
 // Reads one file, reporting problems against `file` and node marks.
+// `text_budget`, when given, is the text left to all the files read with
+// it (kMaxKnowledgeTextBytes); else this file has its own.
 class Reader {
  public:
-  Reader(std::string file, std::vector<Diagnostic>* diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
+  Reader(std::string file, std::vector<Diagnostic>* diagnostics, size_t* text_budget = nullptr)
+      : file_(std::move(file)),
+        diagnostics_(diagnostics),
+        text_budget_(text_budget ? text_budget : &own_budget_) {}
 
   SourceLocation At(const YAML::Node& node) const {
     YAML::Mark m = node.Mark();
@@ -78,6 +81,12 @@ class Reader {
   // syntax error or a document too large to read.
   std::optional<YAML::Node> Parse(const std::string& text) {
     text_ = &text;
+    if (text.size() > kMaxKnowledgeFileBytes) {
+      Error(AtOffset(kMaxKnowledgeFileBytes), "too-large",
+            "the file is over 1 MiB (" + std::to_string(kMaxKnowledgeFileBytes) +
+                " bytes); split it");
+      return std::nullopt;
+    }
     try {
       YAML::Node doc = YAML::Load(text);
       if (!Survey(doc)) return std::nullopt;
@@ -91,9 +100,10 @@ class Reader {
   }
 
   // Visits every node as the readers will, aliases expanded, in document
-  // order: reports each scalar that is not valid UTF-8 (keys too) and fails
+  // order: reports each scalar that is not valid UTF-8 (keys too), and fails
   // when the document expands to more than kMaxYamlNodes (an alias bomb, or
-  // an alias of its own ancestor, which would otherwise never end).
+  // an alias of its own ancestor, which would otherwise never end) or its
+  // strings to more than the text budget left.
   bool Survey(const YAML::Node& root) {
     std::vector<YAML::Node> stack{root};
     std::vector<YAML::Node> children;
@@ -109,6 +119,15 @@ class Reader {
         return false;
       }
       if (n.IsScalar()) {
+        if (n.Scalar().size() > *text_budget_) {
+          // An alias is its anchor's node: this points at the string the
+          // aliases repeat.
+          Error(At(n), "too-large",
+                "the knowledge text (every string of every file, aliases expanded) passes "
+                "4 MiB at this string; use fewer or shorter aliases, or less text");
+          return false;
+        }
+        *text_budget_ -= n.Scalar().size();
         if (!core::IsValidUtf8(n.Scalar())) {
           auto [where, byte] = InvalidByte(n);
           if (reported.insert({where.line, where.column}).second) {
@@ -130,6 +149,15 @@ class Reader {
       stack.insert(stack.end(), children.rbegin(), children.rend());
     }
     return true;
+  }
+
+  // The line and column of byte `offset` of the text being parsed.
+  SourceLocation AtOffset(size_t offset) const {
+    const std::string_view text = std::string_view(*text_).substr(0, offset);
+    size_t line_start = text.rfind('\n');
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    return {file_, line, static_cast<int>(offset - line_start) + 1};
   }
 
   // Where the first bad byte at or after the start of `scalar` is in the
@@ -277,6 +305,8 @@ class Reader {
   std::string file_;
   std::vector<Diagnostic>* diagnostics_;
   const std::string* text_ = nullptr;  // the file being parsed
+  size_t own_budget_ = kMaxKnowledgeTextBytes;
+  size_t* text_budget_;  // bytes of string the survey may still accept
 };
 
 bool ValidIsoDate(const std::string& s) {
@@ -289,12 +319,22 @@ bool ValidIsoDate(const std::string& s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-std::string ReadFile(const std::string& path, bool* ok) {
+// Reads at most `limit` + 1 bytes: enough for the parser to refuse a file
+// that is too large without holding all of it.
+std::string ReadFile(const std::string& path, size_t limit, bool* ok) {
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *ok = static_cast<bool>(in) || in.eof();
-  return buffer.str();
+  std::string text;
+  if (!in.is_open()) {
+    *ok = false;
+    return text;
+  }
+  char buffer[64 * 1024];
+  while (in && text.size() <= limit) {
+    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, limit + 1 - text.size())));
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+  }
+  *ok = !in.bad();
+  return text;
 }
 
 // A file or directory that cannot be read: no line to point at.
@@ -321,9 +361,11 @@ std::string ClosestKey(const std::string& key, const std::vector<std::string>& c
   return best;
 }
 
-std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::string& file,
-                                       std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+namespace {
+
+std::vector<core::Fact> ParseFacts(const std::string& text, const std::string& file,
+                                   std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Fact> facts;
   auto doc = r.Parse(text);
   if (!doc) return facts;
@@ -386,9 +428,9 @@ std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::strin
   return facts;
 }
 
-std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::string& file,
-                                           std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+std::vector<core::Intent> ParseIntents(const std::string& text, const std::string& file,
+                                       std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Intent> intents;
   auto doc = r.Parse(text);
   if (!doc) return intents;
@@ -449,6 +491,18 @@ std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::s
     intents.push_back(std::move(intent));
   }
   return intents;
+}
+
+}  // namespace
+
+std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::string& file,
+                                       std::vector<Diagnostic>* diagnostics) {
+  return ParseFacts(text, file, diagnostics, nullptr);
+}
+
+std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::string& file,
+                                           std::vector<Diagnostic>* diagnostics) {
+  return ParseIntents(text, file, diagnostics, nullptr);
 }
 
 std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
@@ -521,6 +575,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   std::string hash_input;
   std::vector<core::Fact> facts;
   std::vector<core::Intent> intents;
+  size_t text_budget = kMaxKnowledgeTextBytes;  // all files together
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
     auto files = ListYamlFiles(dir, &error, diagnostics);
@@ -533,7 +588,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     }
     for (const auto& path : files) {
       bool ok = false;
-      std::string text = ReadFile(path, &ok);
+      std::string text = ReadFile(path, kMaxKnowledgeFileBytes, &ok);
       if (!ok) {
         diagnostics->push_back(IoError(path, "cannot read " + path));
         continue;
@@ -541,9 +596,13 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
       version.files.push_back(path);
       hash_input += path + '\0' + text + '\0';
       if (are_facts) {
-        for (auto& f : ParseFactsYaml(text, path, diagnostics)) facts.push_back(std::move(f));
+        for (auto& f : ParseFacts(text, path, diagnostics, &text_budget)) {
+          facts.push_back(std::move(f));
+        }
       } else {
-        for (auto& i : ParseIntentsYaml(text, path, diagnostics)) intents.push_back(std::move(i));
+        for (auto& i : ParseIntents(text, path, diagnostics, &text_budget)) {
+          intents.push_back(std::move(i));
+        }
       }
     }
   };

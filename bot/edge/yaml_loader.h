@@ -17,16 +17,21 @@
 
 namespace bot::edge {
 
-// A file whose YAML expands (aliases included) to more nodes than this is
-// refused: expanded, an alias bomb of a few kilobytes costs gigabytes.
-constexpr size_t kMaxYamlNodes = 100000;
+// What the loaders read at most, each refused beyond with file:line:column:
+// aliases expanded, a YAML file of a few kilobytes can cost gigabytes at load
+// and in every /api/v1/intents answer.
+constexpr size_t kMaxKnowledgeFileBytes = 1 << 20;  // one file
+constexpr size_t kMaxYamlNodes = 100000;            // one file, aliases expanded
+// Every string (keys too) of every file together, aliases expanded.
+constexpr size_t kMaxKnowledgeTextBytes = 4 << 20;
 
 // Allowed keys, in the order the schemas list them.
 extern const std::vector<std::string> kFactKeys;
 extern const std::vector<std::string> kIntentKeys;
 extern const std::vector<std::string> kAnswerKeys;
 
-// Parses one facts file's text. `file` names it in diagnostics.
+// Parses one facts file's text. `file` names it in diagnostics. Each Parse
+// function refuses a text over the limits above on its own.
 std::vector<core::Fact> ParseFactsYaml(const std::string& text,
                                        const std::string& file,
                                        std::vector<core::Diagnostic>* diagnostics);
@@ -59,7 +64,8 @@ struct KnowledgeSources {
 
 // Reads every file, builds the Knowledge and appends all diagnostics. The
 // returned snapshot exists even when there are errors (for tools); use
-// LoadKnowledge to refuse it.
+// LoadKnowledge to refuse it. kMaxKnowledgeTextBytes applies to all the
+// files together.
 std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     const KnowledgeSources& sources, std::vector<core::Diagnostic>* diagnostics);
 

@@ -57,6 +57,7 @@ TEST_CASE("bot check reports each broken file at its exact file:line:column and 
            b + "refs/intents/refs.yaml:11:13 error unknown-capture"}},
       {"pattern", Set{b + "pattern/intents/pattern.yaml:5:9 error bad-pattern"}},
       {"encoding", Set{b + "encoding/facts/encoding.yaml:4:18 error bad-encoding"}},
+      {"aliases", Set{b + "aliases/intents/aliases.yaml:8:24 error too-large"}},
       {"examples",
        Set{b + "examples/intents/examples.yaml:8:9 error example-unmatched",
            b + "examples/intents/examples.yaml:9:9 error example-shadowed",

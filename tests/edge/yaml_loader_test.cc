@@ -205,3 +205,71 @@ TEST_CASE("Loading warns about a symlink loop in the intents directory, naming t
                     "(Too many levels of symbolic links) [unreadable-file]");
   CHECK(warnings[1].where.file == intents + "/loop_b.yaml");
 }
+
+TEST_CASE("Loaders refuse an alias bomb, pointing at the string its aliases repeat",
+          "[yaml_loader]") {
+  // The reported shape: a 20 KB string aliased thousands of times (here a
+  // 40 KB file that would expand to 120 MB).
+  std::string yaml = "facts:\n  - id: bomb\n    text: &t \"" + std::string(20000, 'x') +
+                     "\"\n    source: d#1\n    aliases:\n";
+  for (int i = 0; i < 6000; ++i) yaml += "      - *t\n";
+  std::vector<Diagnostic> d;
+  auto facts = ParseFactsYaml(yaml, "f.yaml", &d);
+  REQUIRE(d.size() == 1);
+  // The 209th alias passes 4 MiB; an alias is its anchor's node, so the
+  // error points at the string the aliases repeat.
+  CHECK(bot::core::FormatDiagnostic(d[0]) ==
+        "f.yaml:3:11: error: the knowledge text (every string of every file, aliases "
+        "expanded) passes 4 MiB at this string; use fewer or shorter aliases, or less text "
+        "[too-large]");
+  CHECK(facts.empty());
+}
+
+TEST_CASE("Loaders refuse nested aliases that expand past 100,000 nodes", "[yaml_loader]") {
+  // Billion laughs: 10 levels of 10 aliases each, under 1 KB of YAML.
+  std::string yaml = "x0: &a0 [lol]\n";
+  for (int level = 1; level <= 9; ++level) {
+    yaml += "x" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", *a" : "*a") + std::to_string(level - 1);
+    yaml += "]\n";
+  }
+  yaml += "intents: *a9\n";
+  REQUIRE(yaml.size() < 1024);
+  std::vector<Diagnostic> d;
+  auto intents = ParseIntentsYaml(yaml, "i.yaml", &d);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "too-large");
+  CHECK(d[0].where.line > 0);
+  CHECK(d[0].message ==
+        "the file has more than 100000 YAML nodes once aliases are expanded; split it or use "
+        "fewer aliases");
+  CHECK(intents.empty());
+}
+
+TEST_CASE("Loaders refuse a knowledge file over 1 MiB at the first byte past it",
+          "[yaml_loader]") {
+  std::string yaml = "facts:\n";
+  while (yaml.size() <= (1u << 20)) yaml += "# " + std::string(1021, 'x') + "\n";
+  std::vector<Diagnostic> d;
+  ParseFactsYaml(yaml, "f.yaml", &d);
+  REQUIRE(d.size() == 1);
+  // 7 bytes of "facts:\n", then lines of 1,024 bytes: byte 1,048,576 is the
+  // 1,018th byte of line 1,025.
+  CHECK(bot::core::FormatDiagnostic(d[0]) ==
+        "f.yaml:1025:1018: error: the file is over 1 MiB (1048576 bytes); split it [too-large]");
+}
+
+TEST_CASE("LoadKnowledge caps the text of all files together at 4 MiB", "[yaml_loader]") {
+  bot::testing::TempDir dir;
+  // Five facts of 900 KB, each file within its own 1 MiB.
+  for (int i = 0; i < 5; ++i) {
+    dir.Write("facts/f" + std::to_string(i) + ".yaml",
+              "facts:\n  - id: f" + std::to_string(i) + "\n    text: " +
+                  std::string(900000, 'a' + i) + "\n    source: d#1\n");
+  }
+  dir.Write("intents/a.yaml", "intents:\n  - id: i\n    patterns: [x]\n    answer: {facts: [f0]}\n");
+  auto loaded = bot::edge::LoadKnowledge({dir.path() + "/intents", dir.path() + "/facts"});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK_THAT(loaded.status().message(),
+             Catch::StartsWith(dir.path() + "/facts/f4.yaml:3:11: error: the knowledge text"));
+}
