@@ -152,7 +152,7 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
   try {
     root = YAML::Load(text.str());
   } catch (const YAML::Exception& e) {
-    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + e.msg);
+    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + core::ReplaceInvalidUtf8(e.msg));
     return;
   }
   if (root.IsNull()) return;  // an empty file keeps the defaults

@@ -92,9 +92,11 @@ class Reader {
       if (!Survey(doc)) return std::nullopt;
       return doc;
     } catch (const YAML::ParserException& e) {
-      Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax", e.msg);
+      // yaml-cpp quotes the offending byte as it is.
+      Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax",
+            core::ReplaceInvalidUtf8(e.msg));
     } catch (const YAML::Exception& e) {
-      Error({file_, 0, 0}, "yaml-syntax", e.what());
+      Error({file_, 0, 0}, "yaml-syntax", core::ReplaceInvalidUtf8(e.what()));
     }
     return std::nullopt;
   }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "bot/core/utf8.h"
 #include "tests/support/test_support.h"
 
 namespace bot::edge {
@@ -104,6 +105,12 @@ TEST_CASE("Config refuses a file value or key that is not UTF-8 at its file:line
   CAPTURE(m);
   CHECK(m.find("bot.yaml:2:9: `http.host` is not valid UTF-8 (byte 0x92)") != std::string::npos);
   CHECK(m.find("bot.yaml:4:3: key is not valid UTF-8 (byte 0xe9)") != std::string::npos);
+
+  // yaml-cpp's own message quotes the byte raw: it is repaired.
+  dir.Write("bot.yaml", "http:\n  host: \"\\\xb0\"\n");
+  auto broken = LoadConfig(dir.path() + "/bot.yaml", {});
+  REQUIRE_FALSE(broken.ok());
+  CHECK(bot::core::IsValidUtf8(broken.status().message()));
 }
 
 TEST_CASE("Config keeps the admin listener on loopback and checks thread bounds", "[config]") {

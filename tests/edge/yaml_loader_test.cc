@@ -273,3 +273,13 @@ TEST_CASE("LoadKnowledge caps the text of all files together at 4 MiB", "[yaml_l
   CHECK_THAT(loaded.status().message(),
              Catch::StartsWith(dir.path() + "/facts/f4.yaml:3:11: error: the knowledge text"));
 }
+
+TEST_CASE("A YAML syntax error that quotes a bad byte is still valid UTF-8", "[yaml_loader]") {
+  // Found by the reply fuzzer: yaml-cpp's message quotes the byte raw.
+  std::vector<Diagnostic> d;
+  ParseFactsYaml("facts: \"\\\xb0\"\n", "f.yaml", &d);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "yaml-syntax");
+  CHECK(bot::core::IsValidUtf8(d[0].message));
+  CHECK(d[0].message == "unknown escape character: \xef\xbf\xbd");
+}
