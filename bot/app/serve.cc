@@ -118,6 +118,10 @@ int RunServe(const Args& args) {
   }
   if (flags->Has("log-text")) loaded.value().config.log_text = true;
   const edge::ServiceConfig& config = loaded.value().config;
+  // Before the first line: whatever a platform echoes, no secret is logged.
+  std::vector<std::string> secrets;
+  for (const auto& [name, value] : config.secrets) secrets.push_back(value);
+  edge::SetLogSecrets(secrets);
   for (const auto& w : loaded.value().warnings) {
     edge::Log(edge::LogLevel::kWarn, {{"event", "config"}, {"warning", w}});
   }

@@ -229,7 +229,9 @@ Reply Render(const Knowledge& k, const Candidate& c,
 Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   Explanation e;
   e.normalized = Normalize(q.text);
-  if (CountCodePoints(e.normalized) > kMaxQuestionLength) {
+  // The limit is the user's, on what they sent: normalising may lengthen it
+  // ("don't" -> "do not", an ellipsis -> "...").
+  if (CountCodePoints(q.text) > kMaxQuestionLength) {
     e.why = "the question is too long to match";
     e.reply = Fallback(k, "", kFallbackText);
     return e;

@@ -39,7 +39,8 @@ struct Explanation {
 
 // The text said when nothing matched (followed by suggestions, if any).
 extern const char kFallbackText[];
-// Questions longer than this (in code points) are not matched at all.
+// Questions longer than this (in code points, as received, before
+// normalising) are not matched at all.
 constexpr size_t kMaxQuestionLength = 1000;
 
 // Answers `question` from `knowledge`.

@@ -75,6 +75,30 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+size_t FindInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t start = i;
+    if (DecodeUtf8(text, &i) == kInvalidCodePoint) return start;
+  }
+  return std::string_view::npos;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t start = i;
+    if (DecodeUtf8(text, &i) == kInvalidCodePoint) {
+      AppendUtf8(0xFFFD, &out);
+    } else {
+      out.append(text, start, i - start);
+    }
+  }
+  return out;
+}
+
 size_t CountCodePoints(std::string_view text) {
   size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;

@@ -21,6 +21,14 @@ void AppendUtf8(char32_t cp, std::string* out);
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 
+// Offset of the first byte of `text` that does not start a well-formed
+// sequence, or std::string_view::npos when `text` is valid UTF-8.
+size_t FindInvalidUtf8(std::string_view text);
+
+// `text` with every malformed byte replaced by U+FFFD: valid UTF-8 that
+// shows where the bad bytes were.
+std::string ReplaceInvalidUtf8(std::string_view text);
+
 // Number of Unicode code points in valid UTF-8 `text`.
 size_t CountCodePoints(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "bot/edge/admin_routes.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "bot/edge/crypto.h"
@@ -33,10 +34,11 @@ nlohmann::json StatusJson(const KnowledgeHolder& holder, const Reloader& reloade
 }  // namespace
 
 bool BearerMatches(const std::string& authorization, const std::string& token) {
-  static const std::string kScheme = "Bearer ";
-  if (token.empty() || authorization.size() < kScheme.size() ||
-      authorization.compare(0, kScheme.size(), kScheme) != 0) {
-    return false;
+  // The scheme is case-insensitive (RFC 9110 11.1); the token is not.
+  static constexpr std::string_view kScheme = "bearer ";
+  if (token.empty() || authorization.size() < kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return false;
   }
   return ConstantTimeEquals(std::string_view(authorization).substr(kScheme.size()), token);
 }

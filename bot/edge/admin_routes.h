@@ -3,8 +3,8 @@
 // the version in service and the last reload error. They exist only when an
 // admin token is configured (BOT_ADMIN_TOKEN); without one the paths are
 // simply unknown (404). Every request must carry `Authorization: Bearer
-// <token>`, compared in constant time; otherwise 401. The token is never
-// logged or echoed.
+// <token>` (the scheme in any case), the token compared in constant time;
+// otherwise 401. The token is never logged or echoed.
 #pragma once
 
 #include <string>
@@ -21,8 +21,8 @@ namespace bot::edge {
 void AddAdminRoutes(HttpServer* server, KnowledgeHolder* holder, Reloader* reloader,
                     const std::string& token);
 
-// True when `authorization` is exactly "Bearer <token>" (constant time in
-// the token's length).
+// True when `authorization` is "Bearer <token>", the scheme in any case and
+// the token exactly (compared in constant time in the token's length).
 bool BearerMatches(const std::string& authorization, const std::string& token);
 
 }  // namespace bot::edge

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/yaml_loader.h"
 
 extern char** environ;
@@ -120,6 +121,15 @@ bool LooksSecret(const std::string& key) {
   return false;
 }
 
+// " (byte 0xNN)" for the first bad byte of `text`, or "" when it is UTF-8.
+std::string BadByte(std::string_view text) {
+  size_t at = core::FindInvalidUtf8(text);
+  if (at == std::string_view::npos) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  unsigned char byte = static_cast<unsigned char>(text[at]);
+  return std::string(" (byte 0x") + kHex[byte >> 4] + kHex[byte & 15] + ")";
+}
+
 std::string Where(const std::string& file, const YAML::Mark& mark) {
   return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
@@ -142,7 +152,7 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
   try {
     root = YAML::Load(text.str());
   } catch (const YAML::Exception& e) {
-    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + e.msg);
+    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + core::ReplaceInvalidUtf8(e.msg));
     return;
   }
   if (root.IsNull()) return;  // an empty file keeps the defaults
@@ -158,7 +168,14 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
       sections.push_back(section);
     }
   }
+  // Keys and values end up in messages and on the wire: UTF-8 only.
+  auto bad_key = [&](const YAML::Node& key) {
+    std::string bad = BadByte(key.Scalar());
+    if (!bad.empty()) errors->push_back(Where(path, key.Mark()) + ": key is not valid UTF-8" + bad);
+    return !bad.empty();
+  };
   for (const auto& section_entry : root) {
+    if (bad_key(section_entry.first)) continue;
     std::string section = section_entry.first.Scalar();
     const YAML::Node& body = section_entry.second;
     if (LooksSecret(section)) {
@@ -179,6 +196,7 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
       continue;
     }
     for (const auto& entry : body) {
+      if (bad_key(entry.first)) continue;
       std::string key = section + "." + entry.first.Scalar();
       const YAML::Node& value = entry.second;
       if (LooksSecret(entry.first.Scalar())) {
@@ -198,6 +216,10 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
       if (value.IsNull()) continue;  // `key:` with no value keeps the default
       if (!value.IsScalar()) {
         errors->push_back(Where(path, value.Mark()) + ": `" + key + "` must be a single value");
+        continue;
+      }
+      if (std::string bad = BadByte(value.Scalar()); !bad.empty()) {
+        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` is not valid UTF-8" + bad);
         continue;
       }
       Status s = field->set(loaded->config, value.Scalar());
@@ -300,6 +322,18 @@ core::Result<LoadedConfig> LoadConfig(const std::string& path,
     const std::string& name = entry.first;
     const std::string& value = entry.second;
     if (name.rfind("BOT_", 0) != 0) continue;
+    // Names, hosts and tokens reach JSON bodies and headers: UTF-8 only. A
+    // secret is named, not a byte of it shown.
+    if (!core::IsValidUtf8(value)) {
+      std::string where;
+      if (!IsSecretEnvVar(name)) {
+        where = BadByte(value);
+        where.insert(where.size() - 1,
+                     " at offset " + std::to_string(core::FindInvalidUtf8(value)));
+      }
+      errors.push_back("environment: " + name + " is not valid UTF-8" + where);
+      continue;
+    }
     auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
                               [&](const ConfigField& f) { return f.env == name; });
     if (field != ConfigFields().end()) {

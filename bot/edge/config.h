@@ -83,8 +83,9 @@ struct LoadedConfig {
 
 // Loads defaults, then `path` (skipped when empty), then `env`. Fails with
 // every problem one a line (file:line:column for the file): unknown keys
-// (with a suggestion), bad values, a secret in the file, an admin host that
-// is not loopback, min_threads > max_threads.
+// (with a suggestion), bad values, a secret in the file, a key, value or
+// BOT_* variable that is not UTF-8 (named, a secret's bytes never shown), an
+// admin host that is not loopback, min_threads > max_threads.
 core::Result<LoadedConfig> LoadConfig(const std::string& path,
                                       const std::map<std::string, std::string>& env);
 

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
 #include "bot/edge/log.h"
 
@@ -50,11 +50,27 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+// A scalar's text as the loaders keep it: valid UTF-8 even when the file
+// was not (the survey has reported that), so no bad byte reaches a reply.
+std::string Text(const YAML::Node& scalar) {
+  const std::string& s = scalar.Scalar();
+  return core::IsValidUtf8(s) ? s : core::ReplaceInvalidUtf8(s);
+}
+
+std::string HexByte(unsigned char byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 15];
+}
+
 // Reads one file, reporting problems against `file` and node marks.
+// `text_budget`, when given, is the text left to all the files read with
+// it (kMaxKnowledgeTextBytes); else this file has its own.
 class Reader {
  public:
-  Reader(std::string file, std::vector<Diagnostic>* diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
+  Reader(std::string file, std::vector<Diagnostic>* diagnostics, size_t* text_budget = nullptr)
+      : file_(std::move(file)),
+        diagnostics_(diagnostics),
+        text_budget_(text_budget ? text_budget : &own_budget_) {}
 
   SourceLocation At(const YAML::Node& node) const {
     YAML::Mark m = node.Mark();
@@ -67,16 +83,118 @@ class Reader {
         {Diagnostic::Severity::kError, where, std::move(code), std::move(msg)});
   }
 
-  // Parses the document; nullopt (with a diagnostic) on a syntax error.
+  // Parses the document and surveys it; nullopt (with a diagnostic) on a
+  // syntax error or a document too large to read.
   std::optional<YAML::Node> Parse(const std::string& text) {
+    text_ = &text;
+    if (text.size() > kMaxKnowledgeFileBytes) {
+      Error(AtOffset(kMaxKnowledgeFileBytes), "too-large",
+            "the file is over 1 MiB (" + std::to_string(kMaxKnowledgeFileBytes) +
+                " bytes); split it");
+      return std::nullopt;
+    }
     try {
-      return YAML::Load(text);
+      YAML::Node doc = YAML::Load(text);
+      if (!Survey(doc)) return std::nullopt;
+      return doc;
     } catch (const YAML::ParserException& e) {
-      Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax", e.msg);
+      // yaml-cpp quotes the offending byte as it is.
+      Error({file_, e.mark.line + 1, e.mark.column + 1}, "yaml-syntax",
+            core::ReplaceInvalidUtf8(e.msg));
     } catch (const YAML::Exception& e) {
-      Error({file_, 0, 0}, "yaml-syntax", e.what());
+      Error({file_, 0, 0}, "yaml-syntax", core::ReplaceInvalidUtf8(e.what()));
     }
     return std::nullopt;
+  }
+
+  // Visits every node as the readers will, aliases expanded, in document
+  // order: reports each scalar that is not valid UTF-8 (keys too), and fails
+  // when the document expands to more than kMaxYamlNodes (an alias bomb, or
+  // an alias of its own ancestor, which would otherwise never end) or its
+  // strings to more than the text budget left.
+  bool Survey(const YAML::Node& root) {
+    std::vector<YAML::Node> stack{root};
+    std::vector<YAML::Node> children;
+    std::set<std::pair<int, int>> reported;
+    size_t nodes = 0;
+    while (!stack.empty()) {
+      YAML::Node n = stack.back();
+      stack.pop_back();
+      if (++nodes > kMaxYamlNodes) {
+        Error(At(n), "too-large",
+              "the file has more than " + std::to_string(kMaxYamlNodes) +
+                  " YAML nodes once aliases are expanded; split it or use fewer aliases");
+        return false;
+      }
+      if (n.IsScalar()) {
+        if (n.Scalar().size() > *text_budget_) {
+          // An alias is its anchor's node: this points at the string the
+          // aliases repeat.
+          Error(At(n), "too-large",
+                "the knowledge text (every string of every file, aliases expanded) passes "
+                "4 MiB at this string; use fewer or shorter aliases, or less text");
+          return false;
+        }
+        *text_budget_ -= n.Scalar().size();
+        if (!core::IsValidUtf8(n.Scalar())) {
+          auto [where, byte] = InvalidByte(n);
+          if (reported.insert({where.line, where.column}).second) {
+            Error(where, "bad-encoding",
+                  "invalid UTF-8 byte " + HexByte(byte) + "; save the file as UTF-8");
+          }
+        }
+        continue;
+      }
+      children.clear();
+      if (n.IsSequence()) {
+        for (const auto& item : n) children.push_back(item);
+      } else if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          children.push_back(it->first);
+          children.push_back(it->second);
+        }
+      }
+      stack.insert(stack.end(), children.rbegin(), children.rend());
+    }
+    return true;
+  }
+
+  // The line and column of byte `offset` of the text being parsed.
+  SourceLocation AtOffset(size_t offset) const {
+    const std::string_view text = std::string_view(*text_).substr(0, offset);
+    size_t line_start = text.rfind('\n');
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    return {file_, line, static_cast<int>(offset - line_start) + 1};
+  }
+
+  // Where the first bad byte at or after the start of `scalar` is in the
+  // file, and its value; the scalar's own mark when the text has none there.
+  std::pair<SourceLocation, unsigned char> InvalidByte(const YAML::Node& scalar) const {
+    SourceLocation where = At(scalar);
+    const std::string_view text = *text_;
+    size_t line_start = 0;
+    for (int line = 1; line < where.line && line_start < text.size(); ++line) {
+      size_t newline = text.find('\n', line_start);
+      line_start = newline == std::string_view::npos ? text.size() : newline + 1;
+    }
+    size_t from = std::min(text.size(), line_start + std::max(0, where.column - 1));
+    size_t bad = core::FindInvalidUtf8(text.substr(from));
+    if (bad == std::string_view::npos) {
+      bad = core::FindInvalidUtf8(scalar.Scalar());
+      return {where, static_cast<unsigned char>(scalar.Scalar()[bad])};
+    }
+    bad += from;
+    int line = where.line;
+    size_t column_start = from - std::max(0, where.column - 1);
+    for (size_t i = from; i < bad; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column_start = i + 1;
+      }
+    }
+    return {{file_, line, static_cast<int>(bad - column_start) + 1},
+            static_cast<unsigned char>(text[bad])};
   }
 
   // The top-level list under `key` (e.g. "facts"), or nullopt.
@@ -91,7 +209,7 @@ class Reader {
     }
     std::optional<YAML::Node> list;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
-      std::string k = it->first.Scalar();
+      std::string k = Text(it->first);
       if (k == key) {
         list = it->second;
       } else {
@@ -111,7 +229,7 @@ class Reader {
   }
 
   void UnknownKey(const YAML::Node& key, const std::vector<std::string>& allowed) {
-    std::string k = key.Scalar();
+    std::string k = Text(key);
     std::string message = "unknown key `" + k + "`";
     std::string near = ClosestKey(k, allowed);
     if (!near.empty()) {
@@ -134,7 +252,7 @@ class Reader {
     }
     std::set<std::string> seen;
     for (auto it = item.begin(); it != item.end(); ++it) {
-      std::string k = it->first.Scalar();
+      std::string k = Text(it->first);
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         UnknownKey(it->first, allowed);
         continue;
@@ -153,7 +271,7 @@ class Reader {
       Error(At(n), "bad-type", "`" + key + "` must be a string");
       return std::nullopt;
     }
-    return n.Scalar();
+    return Text(n);
   }
 
   std::optional<int> Int(const YAML::Node& n, const std::string& key, int lo, int hi) {
@@ -184,7 +302,7 @@ class Reader {
         Error(At(item), "bad-type", "each entry of `" + key + "` must be a non-empty string");
         continue;
       }
-      out.push_back({item.Scalar(), At(item)});
+      out.push_back({Text(item), At(item)});
     }
     return out;
   }
@@ -194,6 +312,9 @@ class Reader {
  private:
   std::string file_;
   std::vector<Diagnostic>* diagnostics_;
+  const std::string* text_ = nullptr;  // the file being parsed
+  size_t own_budget_ = kMaxKnowledgeTextBytes;
+  size_t* text_budget_;  // bytes of string the survey may still accept
 };
 
 bool ValidIsoDate(const std::string& s) {
@@ -206,12 +327,22 @@ bool ValidIsoDate(const std::string& s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-std::string ReadFile(const std::string& path, bool* ok) {
+// Reads at most `limit` + 1 bytes: enough for the parser to refuse a file
+// that is too large without holding all of it.
+std::string ReadFile(const std::string& path, size_t limit, bool* ok) {
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *ok = static_cast<bool>(in) || in.eof();
-  return buffer.str();
+  std::string text;
+  if (!in.is_open()) {
+    *ok = false;
+    return text;
+  }
+  char buffer[64 * 1024];
+  while (in && text.size() <= limit) {
+    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, limit + 1 - text.size())));
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+  }
+  *ok = !in.bad();
+  return text;
 }
 
 // A file or directory that cannot be read: no line to point at.
@@ -238,9 +369,11 @@ std::string ClosestKey(const std::string& key, const std::vector<std::string>& c
   return best;
 }
 
-std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::string& file,
-                                       std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+namespace {
+
+std::vector<core::Fact> ParseFacts(const std::string& text, const std::string& file,
+                                   std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Fact> facts;
   auto doc = r.Parse(text);
   if (!doc) return facts;
@@ -303,9 +436,9 @@ std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::strin
   return facts;
 }
 
-std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::string& file,
-                                           std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+std::vector<core::Intent> ParseIntents(const std::string& text, const std::string& file,
+                                       std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Intent> intents;
   auto doc = r.Parse(text);
   if (!doc) return intents;
@@ -368,6 +501,18 @@ std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::s
   return intents;
 }
 
+}  // namespace
+
+std::vector<core::Fact> ParseFactsYaml(const std::string& text, const std::string& file,
+                                       std::vector<Diagnostic>* diagnostics) {
+  return ParseFacts(text, file, diagnostics, nullptr);
+}
+
+std::vector<core::Intent> ParseIntentsYaml(const std::string& text, const std::string& file,
+                                           std::vector<Diagnostic>* diagnostics) {
+  return ParseIntents(text, file, diagnostics, nullptr);
+}
+
 std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
                                                  const std::string& file,
                                                  std::vector<Diagnostic>* diagnostics) {
@@ -396,9 +541,11 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
   return cases;
 }
 
-std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::string& file,
-                                            std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+namespace {
+
+std::vector<core::Entity> ParseEntities(const std::string& text, const std::string& file,
+                                        std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Entity> entities;
   auto doc = r.Parse(text);
   if (!doc) return entities;
@@ -446,9 +593,9 @@ std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::
   return entities;
 }
 
-std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::string& file,
-                                            std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+std::vector<core::Concept> ParseLexicon(const std::string& text, const std::string& file,
+                                        std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   std::vector<core::Concept> concepts;
   auto doc = r.Parse(text);
   if (!doc) return concepts;
@@ -513,9 +660,9 @@ std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::
   return concepts;
 }
 
-core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
-                               std::vector<Diagnostic>* diagnostics) {
-  Reader r(file, diagnostics);
+core::Replies ParseReplies(const std::string& text, const std::string& file,
+                           std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+  Reader r(file, diagnostics, text_budget);
   core::Replies replies;
   auto doc = r.Parse(text);
   if (!doc) return replies;
@@ -535,24 +682,55 @@ core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
   return replies;
 }
 
-std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error) {
+}  // namespace
+
+std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::string& file,
+                                            std::vector<Diagnostic>* diagnostics) {
+  return ParseEntities(text, file, diagnostics, nullptr);
+}
+
+std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::string& file,
+                                            std::vector<Diagnostic>* diagnostics) {
+  return ParseLexicon(text, file, diagnostics, nullptr);
+}
+
+core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
+                               std::vector<Diagnostic>* diagnostics) {
+  return ParseReplies(text, file, diagnostics, nullptr);
+}
+
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error,
+                                       std::vector<Diagnostic>* warnings) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
+  std::vector<Diagnostic> unreadable;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     *error = dir + ": not a directory";
     return files;
   }
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
     std::string ext = it->path().extension().string();
     std::string name = it->path().filename().string();
-    if ((ext == ".yaml" || ext == ".yml") && name[0] != '.') {
-      files.push_back((fs::path(dir) / name).string());
+    if ((ext != ".yaml" && ext != ".yml") || name[0] == '.') continue;
+    std::string path = (fs::path(dir) / name).string();
+    std::error_code status_error;
+    fs::file_status status = fs::status(it->path(), status_error);
+    if (status_error) {
+      // A symlink loop or a dangling link: the editor meant a file here.
+      Diagnostic d = IoError(path, "skipped: it cannot be read (" + status_error.message() + ")");
+      d.severity = Diagnostic::Severity::kWarning;
+      d.code = "unreadable-file";
+      unreadable.push_back(std::move(d));
+      continue;
     }
+    if (fs::is_regular_file(status)) files.push_back(std::move(path));
   }
   if (ec) *error = dir + ": " + ec.message();
   std::sort(files.begin(), files.end());
+  std::sort(unreadable.begin(), unreadable.end(),
+            [](const Diagnostic& a, const Diagnostic& b) { return a.where.file < b.where.file; });
+  if (warnings) warnings->insert(warnings->end(), unreadable.begin(), unreadable.end());
   return files;
 }
 
@@ -562,9 +740,10 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   core::KnowledgeVersion version;
   std::string hash_input;
   core::KnowledgeParts parts;
+  size_t text_budget = kMaxKnowledgeTextBytes;  // all files together
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
-    auto files = ListYamlFiles(dir, &error);
+    auto files = ListYamlFiles(dir, &error, diagnostics);
     if (!error.empty()) {
       diagnostics->push_back(IoError(dir, error));
       return;
@@ -574,7 +753,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     }
     for (const auto& path : files) {
       bool ok = false;
-      std::string text = ReadFile(path, &ok);
+      std::string text = ReadFile(path, kMaxKnowledgeFileBytes, &ok);
       if (!ok) {
         diagnostics->push_back(IoError(path, "cannot read " + path));
         continue;
@@ -583,15 +762,17 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
       hash_input += path + '\0' + text + '\0';
       const std::string name = std::filesystem::path(path).filename().string();
       if (are_facts) {
-        for (auto& f : ParseFactsYaml(text, path, diagnostics)) parts.facts.push_back(std::move(f));
+        for (auto& f : ParseFacts(text, path, diagnostics, &text_budget)) {
+          parts.facts.push_back(std::move(f));
+        }
       } else if (name == kLexiconFile) {
-        parts.concepts = ParseLexiconYaml(text, path, diagnostics);
+        parts.concepts = ParseLexicon(text, path, diagnostics, &text_budget);
       } else if (name == kEntitiesFile) {
-        parts.entities = ParseEntitiesYaml(text, path, diagnostics);
+        parts.entities = ParseEntities(text, path, diagnostics, &text_budget);
       } else if (name == kRepliesFile) {
-        parts.replies = ParseRepliesYaml(text, path, diagnostics);
+        parts.replies = ParseReplies(text, path, diagnostics, &text_budget);
       } else {
-        for (auto& i : ParseIntentsYaml(text, path, diagnostics)) {
+        for (auto& i : ParseIntents(text, path, diagnostics, &text_budget)) {
           parts.intents.push_back(std::move(i));
         }
       }

@@ -1,6 +1,7 @@
 // Loads the editors' YAML files (facts/*.yaml, intents/*.yaml) into the plain
 // structs core builds a Knowledge from. Every mistake becomes a Diagnostic
-// with file:line:column; nothing throws. The allowed keys live here and are
+// with file:line:column; nothing throws. Every string must be UTF-8, so what
+// the bot later says or serialises is. The allowed keys live here and are
 // mirrored by the JSON Schemas in intents/ and facts/ (a test keeps them equal).
 #pragma once
 
@@ -16,6 +17,14 @@
 
 namespace bot::edge {
 
+// What the loaders read at most, each refused beyond with file:line:column:
+// aliases expanded, a YAML file of a few kilobytes can cost gigabytes at load
+// and in every /api/v1/intents answer.
+constexpr size_t kMaxKnowledgeFileBytes = 1 << 20;  // one file
+constexpr size_t kMaxYamlNodes = 100000;            // one file, aliases expanded
+// Every string (keys too) of every file together, aliases expanded.
+constexpr size_t kMaxKnowledgeTextBytes = 4 << 20;
+
 // Allowed keys, in the order the schemas list them.
 extern const std::vector<std::string> kFactKeys;
 extern const std::vector<std::string> kIntentKeys;
@@ -27,7 +36,8 @@ extern const char kLexiconFile[];   // concepts: the lexicon
 extern const char kEntitiesFile[];  // entities: the gazetteer
 extern const char kRepliesFile[];   // replies: canned texts per language
 
-// Parses one facts file's text. `file` names it in diagnostics.
+// Parses one facts file's text. `file` names it in diagnostics. Each Parse
+// function refuses a text over the limits above on its own.
 std::vector<core::Fact> ParseFactsYaml(const std::string& text,
                                        const std::string& file,
                                        std::vector<core::Diagnostic>* diagnostics);
@@ -58,8 +68,11 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(
     std::vector<core::Diagnostic>* diagnostics);
 
 // The *.yaml / *.yml files directly in `dir`, sorted by name. Sets `error`
-// when the directory cannot be read.
-std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error);
+// when the directory cannot be read. A name that cannot be resolved (a
+// symlink loop, a dangling link) is skipped with a warning in `warnings`,
+// when given.
+std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* error,
+                                       std::vector<core::Diagnostic>* warnings = nullptr);
 
 struct KnowledgeSources {
   std::string intents_dir = "intents";
@@ -68,7 +81,8 @@ struct KnowledgeSources {
 
 // Reads every file, builds the Knowledge and appends all diagnostics. The
 // returned snapshot exists even when there are errors (for tools); use
-// LoadKnowledge to refuse it.
+// LoadKnowledge to refuse it. kMaxKnowledgeTextBytes applies to all the
+// files together.
 std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     const KnowledgeSources& sources, std::vector<core::Diagnostic>* diagnostics);
 

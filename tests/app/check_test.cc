@@ -56,6 +56,8 @@ TEST_CASE("bot check reports each broken file at its exact file:line:column and 
        Set{b + "refs/intents/refs.yaml:5:22 error unknown-fact",
            b + "refs/intents/refs.yaml:11:13 error unknown-capture"}},
       {"pattern", Set{b + "pattern/intents/pattern.yaml:5:9 error bad-pattern"}},
+      {"encoding", Set{b + "encoding/facts/encoding.yaml:4:18 error bad-encoding"}},
+      {"aliases", Set{b + "aliases/intents/aliases.yaml:8:24 error too-large"}},
       {"examples",
        Set{b + "examples/intents/examples.yaml:8:9 error example-unmatched",
            b + "examples/intents/examples.yaml:9:9 error example-shadowed",
@@ -91,6 +93,11 @@ TEST_CASE("bot check explains what is wrong and how to fix it", "[check]") {
                Catch::Contains("intent `when` overlaps with `join.osce`") &&
                    Catch::Contains("both match \"when join the osce\"") &&
                    Catch::Contains("`join.osce` wins by more specific pattern (9 > 8"));
+  }
+  SECTION("a byte that is not UTF-8 is named, with the fix") {
+    CHECK_THAT(RunBot(CheckArgs("encoding")).output,
+               Catch::Contains("encoding.yaml:4:18: error: invalid UTF-8 byte 0x92; save the "
+                               "file as UTF-8 [bad-encoding]"));
   }
   SECTION("RE2's own message is quoted for a bad pattern") {
     CHECK_THAT(RunBot(CheckArgs("pattern")).output, Catch::Contains("missing )"));

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/fake_platform.h"
 #include "tests/support/test_support.h"
 
 namespace bot::app {
@@ -170,6 +171,41 @@ TEST_CASE("bot serve never writes a secret to stdout or stderr, whatever the rou
     CHECK(out.find(value) == std::string::npos);
     CHECK(out.find("L3AK-CHECK") == std::string::npos);
   }
+}
+
+TEST_CASE("bot serve scrubs the tokens a platform echoes into its send_failed line",
+          "[serve][secrets]") {
+  // Regression: send_failed copied Telegram's `description` as it came.
+  testing::FakePlatform fake;
+  fake.SetDefault("/sendMessage",
+                  {401, R"({"ok":false,"error_code":401,"description":"Unauthorized: )"
+                        R"x(bot123456:TG-L3AK-CHECK-0002 (Bearer xoxb-L3AK-CHECK-0012)"})x"});
+  testing::TempDir dir;
+  std::string output = dir.path() + "/out.log";
+  auto env = kSecrets;
+  env["BOT_TELEGRAM_API"] = fake.url();
+  BotProcess bot(ServeArgs(), env, output);
+  int port = bot.WaitForPort();
+  REQUIRE(port > 0);
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Post("/webhooks/telegram",
+                  {{"X-Telegram-Bot-Api-Secret-Token", kSecrets.at("BOT_TELEGRAM_SECRET")}},
+                  R"({"update_id":5,"message":{"message_id":1,"from":{"id":42,"is_bot":false},)"
+                  R"("chat":{"id":42,"type":"private"},"text":"When did Belarus join the OSCE?"}})",
+                  "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  REQUIRE(fake.WaitFor("/sendMessage", 1) == 1);
+  for (int i = 0; i < 500 && ReadFile(output).find("send_failed") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // safety net: 5 s
+  }
+  bot.Signal(SIGTERM);
+  CHECK(bot.Wait() == 0);
+  std::string out = ReadFile(output);
+  CAPTURE(out);
+  CHECK(out.find("\"event\":\"send_failed\"") != std::string::npos);
+  CHECK(out.find("Unauthorized: bot[redacted] (Bearer [redacted])") != std::string::npos);
+  CHECK(out.find("L3AK") == std::string::npos);
 }
 
 TEST_CASE("bot serve drains on SIGTERM: readyz 503, requests still served, exit 0",

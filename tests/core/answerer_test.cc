@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "bot/core/utf8.h"
 #include "tests/support/test_support.h"
 
 using bot::core::Answer;
@@ -181,4 +182,21 @@ TEST_CASE("Answerer does not match questions over the length limit", "[answerer]
   auto k = TestKnowledge();
   auto reply = Answer(*k, Question{"when did belarus join " + std::string(1200, 'x')});
   CHECK(reply.fallback);
+}
+
+TEST_CASE("Answerer applies the length limit to the question as received, not as normalised",
+          "[answerer]") {
+  // 991 characters; each ellipsis becomes "..." and contractions grow, so the
+  // normalised text is far over 1,000.
+  std::string question = "When didn't Belarus join?";
+  while (bot::core::CountCodePoints(question) + 2 <= 991) question += " \xE2\x80\xA6";
+  while (bot::core::CountCodePoints(question) < 991) question += "!";
+  REQUIRE(bot::core::CountCodePoints(question) == 991);
+  auto k = TestKnowledge();
+  auto reply = Answer(*k, Question{question});
+  CHECK_FALSE(reply.fallback);
+  REQUIRE(reply.intent);
+  CHECK(*reply.intent == "membership.joined");
+  // One character over the limit as received is still refused.
+  CHECK(Answer(*k, Question{question + std::string(10, '!')}).fallback);
 }

@@ -55,6 +55,111 @@ for key in 'X-Request-Id' 'client_max_body_size' 'proxy_request_buffering on' 's
   grep -q "$key" "$root/deploy/nginx.conf" && ok "nginx.conf has $key" || bad "nginx.conf lacks $key"
 done
 
+# nginx must not let through what the bot then refuses, nor refuse what the
+# bot takes: per location, client_max_body_size equals the bot's body limit
+# for that route (webhooks: http.webhook_max_body_bytes, the rest:
+# http.max_body_bytes, as `bot config check` reports them for deploy/bot.yaml),
+# and the header buffers stay inside the bot's HTTP limits: a request line
+# of 8 KiB at most (414 above) and a head of 16 KiB at most (431 above; 1 KiB
+# of it is left for the headers nginx adds). Exactly one X-Request-Id reaches
+# the client: nginx's own add_header needs proxy_hide_header of the bot's.
+# Usage: check_nginx_limits NGINX_CONF BOT_CONFIG_CHECK_OUTPUT
+check_nginx_limits() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+
+conf = open(sys.argv[1]).read()
+effective = dict(re.findall(r"^(\S+)\s+= (\S+)", open(sys.argv[2]).read(), re.M))
+api_limit = int(effective["http.max_body_bytes"])
+webhook_limit = int(effective["http.webhook_max_body_bytes"])
+REQUEST_LINE_MAX, HEAD_MAX, NGINX_ADDS = 8 * 1024, 16 * 1024, 1024
+
+def size(text):
+    m = re.fullmatch(r"(\d+)([kKmMgG]?)", text)
+    return int(m.group(1)) * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2).lower()]
+
+# A small parser: blocks of directives, each directive a list of words.
+tokens = re.findall(r'"[^"]*"|\'[^\']*\'|[{};]|[^\s{};]+', re.sub(r"#[^\n]*", "", conf))
+def block(i):
+    items, words = [], []
+    while i < len(tokens):
+        t = tokens[i]
+        i += 1
+        if t == ";":
+            items.append((words, None)); words = []
+        elif t == "{":
+            children, i = block(i)
+            items.append((words, children)); words = []
+        elif t == "}":
+            return items, i
+        else:
+            words.append(t)
+    return items, i
+root, _ = block(0)
+
+def directives(items, name):
+    return [w[1:] for w, c in items if c is None and w and w[0] == name]
+def children(items, name):
+    return [(w[1:], c) for w, c in items if c is not None and w and w[0] == name]
+
+errors = []
+http = children(root, "http")[0][1]
+def inherited(levels, name):  # the innermost level that sets it wins
+    for items in reversed(levels):
+        found = directives(items, name)
+        if found:
+            return found
+    return []
+
+for server_words, server in children(http, "server"):
+    levels = [http, server]
+    small = size((inherited(levels, "client_header_buffer_size") or [["1k"]])[-1][0])
+    number, each = (inherited(levels, "large_client_header_buffers") or [["4", "8k"]])[-1]
+    number, each = int(number), size(each)
+    if each > REQUEST_LINE_MAX:
+        errors.append(f"large_client_header_buffers {each} B lets a request line over the bot's "
+                      f"{REQUEST_LINE_MAX} B through (the bot answers 414)")
+    if small + number * each + NGINX_ADDS > HEAD_MAX:
+        errors.append(f"client_header_buffer_size + large_client_header_buffers allow "
+                      f"{small + number * each} B of head; with the {NGINX_ADDS} B nginx adds "
+                      f"that is over the bot's {HEAD_MAX} B (the bot answers 431)")
+    for location_words, location in children(server, "location"):
+        if not directives(location, "proxy_pass"):
+            continue
+        path = location_words[-1]
+        where = "location " + " ".join(location_words)
+        want = webhook_limit if path.startswith("/webhooks/") else api_limit
+        got = size((inherited(levels + [location], "client_max_body_size") or [["1m"]])[-1][0])
+        if got != want:
+            errors.append(f"{where}: client_max_body_size is {got} B, the bot's limit is {want} B")
+        headers = [h[0].lower() for h in inherited(levels + [location], "add_header")]
+        hidden = [h[0].lower() for h in inherited(levels + [location], "proxy_hide_header")]
+        if "x-request-id" in headers and "x-request-id" not in hidden:
+            errors.append(f"{where}: X-Request-Id is sent twice (add_header, and the bot's own "
+                          "passed through without proxy_hide_header)")
+for e in errors:
+    print("  " + e)
+sys.exit(1 if errors else 0)
+PY
+}
+"$bot" config check --config "$root/deploy/bot.yaml" > "$tmp/effective.txt" 2>&1
+if check_nginx_limits "$root/deploy/nginx.conf" "$tmp/effective.txt"; then
+  ok "nginx.conf limits match the bot's"
+else
+  bad "nginx.conf limits differ from the bot's"
+fi
+# The check itself must bite: a copy with the webhook limit nginx used to
+# have, and one sending X-Request-Id twice.
+sed 's#client_max_body_size 256k;#client_max_body_size 1m;#' "$root/deploy/nginx.conf" > "$tmp/mismatch.conf"
+sed '/proxy_hide_header X-Request-Id;/d' "$root/deploy/nginx.conf" > "$tmp/twice.conf"
+for conf in "$tmp/mismatch.conf" "$tmp/twice.conf"; do
+  if ! cmp -s "$conf" "$root/deploy/nginx.conf" && ! check_nginx_limits "$conf" "$tmp/effective.txt" >/dev/null; then
+    ok "a mismatched copy ($(basename "$conf")) fails the limits check"
+  else
+    bad "the limits check missed $(basename "$conf")"
+  fi
+done
+
 # 3. Kubernetes manifests.
 if python3 - "$root/deploy/k8s" <<'PY'
 import glob, sys, yaml

@@ -124,9 +124,22 @@ TEST_CASE("Admin routes require the exact bearer token", "[admin]") {
 TEST_CASE("BearerMatches accepts only `Bearer <token>`", "[admin]") {
   CHECK(bot::edge::BearerMatches("Bearer abc", "abc"));
   CHECK_FALSE(bot::edge::BearerMatches("Bearer abcd", "abc"));
-  CHECK_FALSE(bot::edge::BearerMatches("bearer abc", "abc"));
+  CHECK_FALSE(bot::edge::BearerMatches("Bearer ABC", "abc"));
+  CHECK_FALSE(bot::edge::BearerMatches("Bearerabc", "abc"));
   CHECK_FALSE(bot::edge::BearerMatches("Bearer ", ""));
   CHECK_FALSE(bot::edge::BearerMatches("", "abc"));
+}
+
+TEST_CASE("BearerMatches takes the scheme in any case, as RFC 9110 says", "[admin]") {
+  CHECK(bot::edge::BearerMatches("bearer abc", "abc"));
+  CHECK(bot::edge::BearerMatches("BEARER abc", "abc"));
+  CHECK(bot::edge::BearerMatches("bEaReR abc", "abc"));
+  CHECK_FALSE(bot::edge::BearerMatches("beare abc", "abc"));
+  Service s(kToken);
+  auto r = s.Client().Get("/admin/status",
+                          httplib::Headers{{"Authorization", std::string("bearer ") + kToken}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
 }
 
 TEST_CASE("GET /admin/status shows the version in service", "[admin]") {

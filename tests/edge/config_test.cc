@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "bot/core/utf8.h"
 #include "tests/support/test_support.h"
 
 namespace bot::edge {
@@ -74,6 +75,42 @@ TEST_CASE("Config refuses secrets in the file and reads them from the environmen
   CHECK(shown.find("BOT_TELEGRAM_TOKEN = <set, masked>") != std::string::npos);
   CHECK(shown.find("BOT_CUSTOM_API_KEY = <set, masked>") != std::string::npos);
   CHECK(shown.find("BOT_SLACK_BOT_TOKEN = <unset>") != std::string::npos);
+}
+
+TEST_CASE("Config refuses an environment variable that is not UTF-8 and names it",
+          "[config]") {
+  auto loaded = LoadConfig("", {{"BOT_VIBER_NAME", "OSCE \xff Bot"},
+                                {"BOT_VIBER_TOKEN", "tok\x92" "en-hush"},
+                                {"BOT_DATA_FACTS_DIR", "facts\xc3"}});
+  REQUIRE_FALSE(loaded.ok());
+  const std::string& m = loaded.status().message();
+  CAPTURE(m);
+  CHECK(m.find("environment: BOT_VIBER_NAME is not valid UTF-8 (byte 0xff at offset 5)") !=
+        std::string::npos);
+  CHECK(m.find("environment: BOT_DATA_FACTS_DIR is not valid UTF-8 (byte 0xc3 at offset 5)") !=
+        std::string::npos);
+  // A secret is named, never shown, not even a byte of it.
+  CHECK(m.substr(m.rfind('\n') + 1) == "environment: BOT_VIBER_TOKEN is not valid UTF-8");
+  CHECK(m.find("hush") == std::string::npos);
+  CHECK(m.find("0x92") == std::string::npos);
+}
+
+TEST_CASE("Config refuses a file value or key that is not UTF-8 at its file:line:column",
+          "[config]") {
+  testing::TempDir dir;
+  dir.Write("bot.yaml", "http:\n  host: \"bot\x92host\"\nlog:\n  lev\xe9l: info\n");
+  auto loaded = LoadConfig(dir.path() + "/bot.yaml", {});
+  REQUIRE_FALSE(loaded.ok());
+  const std::string& m = loaded.status().message();
+  CAPTURE(m);
+  CHECK(m.find("bot.yaml:2:9: `http.host` is not valid UTF-8 (byte 0x92)") != std::string::npos);
+  CHECK(m.find("bot.yaml:4:3: key is not valid UTF-8 (byte 0xe9)") != std::string::npos);
+
+  // yaml-cpp's own message quotes the byte raw: it is repaired.
+  dir.Write("bot.yaml", "http:\n  host: \"\\\xb0\"\n");
+  auto broken = LoadConfig(dir.path() + "/bot.yaml", {});
+  REQUIRE_FALSE(broken.ok());
+  CHECK(bot::core::IsValidUtf8(broken.status().message()));
 }
 
 TEST_CASE("Config keeps the admin listener on loopback and checks thread bounds", "[config]") {

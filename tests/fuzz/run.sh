@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target for N seconds each (default 30) with ASan+UBSan.
-# Seeds: tests/fuzz/seeds/<target>/, the shipped intents/facts (YAML loaders)
-# and ../shared/channels/payloads (JSON parsers). Crashes are kept in
+# Seeds: tests/fuzz/seeds/<target>/, the shipped intents/facts and the
+# broken fixtures (YAML loaders) and ../shared/channels/payloads (JSON
+# parsers). Crashes are kept in
 # tests/fuzz/crashes/<target>/ (ignored by git; move a reproducer to
 # tests/fuzz/regressions/<target>/ once triaged, they are seeds too); the exit
 # code is 1 if any target crashed.
@@ -37,7 +38,9 @@ for t in $targets; do
   cp "$root/tests/fuzz/seeds/$name/"* "$root/tests/fuzz/regressions/$name/"* "$corpus/" 2>/dev/null
   case "$name" in
     yaml_loaders) cp "$root"/intents/*.yaml "$root"/facts/*.yaml "$corpus/" 2>/dev/null
+                  j=0; for f in "$root"/tests/data/broken/*/*/*.yaml; do cp "$f" "$corpus/broken$((j++)).yaml"; done
                   i=0; for f in "$root"/intents/tests/*.yaml; do [ -f "$f" ] && cp "$f" "$corpus/test$((i++)).yaml"; done ;;
+    reply) ;;  # its own seeds: the first byte picks where the text goes
     *) cp "$root"/../shared/channels/payloads/*.json "$corpus/" 2>/dev/null ;;
   esac
   echo "== $t: ${seconds}s, $(ls "$corpus" | wc -l) seeds"

@@ -23,7 +23,18 @@ void DescribeChannelMetrics() {
                "answer), deduplicated, rate_limited, slowed_down, queue_full.");
     m.Describe("bot_channel_send_queue_depth", Metrics::Type::kGauge,
                "Answers queued or waiting for a retry, all channels together.");
+    m.Describe("bot_channel_abandoned_total", Metrics::Type::kCounter,
+               "Answers accepted but never sent because the shutdown deadline came first.");
+    m.Describe("bot_channel_reply_errors_total", Metrics::Type::kCounter,
+               "Replies dropped because building or sending them raised an error (bad "
+               "content or a bug; each has a reply_failed log line).");
   });
+}
+
+// One reply could not be built or sent: it is dropped, never the process.
+void ReplyFailed(const std::string& channel, const char* error) {
+  Metrics::Inc("bot_channel_reply_errors_total", {{"channel", channel}});
+  Log(LogLevel::kError, {{"event", "reply_failed"}, {"channel", channel}, {"error", error}});
 }
 
 void CountEvent(const std::string& channel, const char* result) {
@@ -110,9 +121,15 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
     if (result.welcome) {
       Event greet;
       greet.greeting = true;
-      core::Reply reply = ReplyFor(greet, channel->name());
-      result.body = channel->WelcomeBody(reply.text, reply.suggestions);
-      result.content_type = "application/json";
+      try {
+        core::Reply reply = ReplyFor(greet, channel->name());
+        result.body = channel->WelcomeBody(reply.text, reply.suggestions);
+        result.content_type = "application/json";
+      } catch (const std::exception& e) {
+        // Acknowledged without the welcome rather than a 500 redelivered.
+        ReplyFailed(channel->name(), e.what());
+        result.body.clear();
+      }
     }
     res.status = result.status;
     res.set_content(result.body, result.content_type);
@@ -187,37 +204,57 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
   auto state = std::make_shared<State>();
   return [this, channel, event, fixed_text = std::move(fixed_text),
           state]() -> std::optional<SteadyTime> {
-    if (!state->rendered) {
-      if (sender_.aborted()) return std::nullopt;
-      state->rendered = true;
-      std::vector<std::string> parts, buttons;
-      if (fixed_text) {
-        parts = {*fixed_text};
-      } else if (event.greeting || !event.text.empty()) {
-        core::Reply reply = ReplyFor(event, channel->name());
-        parts = SplitMessage(reply.text, channel->max_text_units());
-        buttons = reply.suggestions;
+    try {
+      if (!state->rendered) {
+        if (sender_.aborted()) {
+          Abandoned(*channel);
+          return std::nullopt;
+        }
+        state->rendered = true;
+        std::vector<std::string> parts, buttons;
+        if (fixed_text) {
+          parts = {*fixed_text};
+        } else if (event.greeting || !event.text.empty()) {
+          core::Reply reply = ReplyFor(event, channel->name());
+          parts = SplitMessage(reply.text, channel->max_text_units());
+          buttons = reply.suggestions;
+        }
+        state->calls = channel->RenderReply(event, parts, buttons);
       }
-      state->calls = channel->RenderReply(event, parts, buttons);
-    }
-    const std::chrono::milliseconds interval =
-        options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
-    while (state->next < state->calls.size()) {
-      SteadyTime retry_at;
-      switch (sender_.TrySend(*channel, event.chat, state->calls[state->next], interval,
-                              &state->attempts, &retry_at)) {
-        case Sender::Progress::kSent:
-          ++state->next;
-          state->attempts = 0;
-          break;
-        case Sender::Progress::kFailed:
-          return std::nullopt;  // later parts make no sense without this one
-        case Sender::Progress::kLater:
-          return retry_at;
+      const std::chrono::milliseconds interval =
+          options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
+      while (state->next < state->calls.size()) {
+        SteadyTime retry_at;
+        switch (sender_.TrySend(*channel, event.chat, state->calls[state->next], interval,
+                                &state->attempts, &retry_at)) {
+          case Sender::Progress::kSent:
+            ++state->next;
+            state->attempts = 0;
+            break;
+          case Sender::Progress::kFailed:
+            // Never tried: the sender was aborted first (failures it tried
+            // are counted as failed).
+            if (state->attempts == 0) Abandoned(*channel);
+            return std::nullopt;  // later parts make no sense without this one
+          case Sender::Progress::kLater:
+            return retry_at;
+        }
       }
+      return std::nullopt;
+    } catch (const std::exception& e) {
+      // E.g. a platform body that cannot be serialised: this reply is lost,
+      // the worker and the chat's later replies are not.
+      ReplyFailed(channel->name(), e.what());
+    } catch (...) {
+      ReplyFailed(channel->name(), "unknown exception");
     }
     return std::nullopt;
   };
+}
+
+void ChannelHub::Abandoned(const Channel& channel) {
+  ++abandoned_;
+  Metrics::Inc("bot_channel_abandoned_total", {{"channel", channel.name()}});
 }
 
 void ChannelHub::Poll(Channel* channel) {
@@ -254,7 +291,7 @@ void ChannelHub::Poll(Channel* channel) {
     std::vector<Event> events;
     try {
       events = channel->HandlePoll(response);
-    } catch (const nlohmann::json::exception&) {
+    } catch (const std::exception&) {
       // An API answer of an unexpected shape must not end the poller.
       ok = false;
     }
@@ -290,12 +327,17 @@ void ChannelHub::Stop(std::chrono::milliseconds drain) {
     for (auto& t : pollers_) {
       if (t.joinable()) t.join();
     }
-    if (!drained) Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}});
+    // Counted as the abandoned tasks ran out in queue_.Stop(): final now.
+    const uint64_t abandoned = abandoned_.load();
+    if (!drained || abandoned > 0) {
+      Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}, {"abandoned", abandoned}});
+    }
     SendStats s = sender_.stats();
     Log(LogLevel::kInfo, {{"event", "channels_stopped"},
                           {"sent", s.sent},
                           {"retried", s.retried},
-                          {"failed", s.failed}});
+                          {"failed", s.failed},
+                          {"abandoned", abandoned}});
   });
 }
 

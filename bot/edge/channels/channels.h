@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,8 +65,9 @@ class ChannelHub {
   ChannelHub& operator=(const ChannelHub&) = delete;
 
   // Stops polling, lets queued answers finish (up to `drain`, by default
-  // drain_timeout), then abandons the rest. Call after the HTTP server
-  // stopped. Only the first call acts.
+  // drain_timeout), then abandons the rest, logging and counting how many
+  // (bot_channel_abandoned_total). Call after the HTTP server stopped. Only
+  // the first call acts.
   void Stop();
   void Stop(std::chrono::milliseconds drain);
 
@@ -83,6 +85,8 @@ class ChannelHub {
   ChatQueue::Resumable Delivery(Channel* channel, const Event& event,
                                 std::optional<std::string> fixed_text);
   core::Reply ReplyFor(const Event& event, const std::string& channel) const;
+  // Counts an answer dropped unsent because Stop() aborted the sender.
+  void Abandoned(const Channel& channel);
   void Poll(Channel* channel);
 
   KnowledgeHolder* holder_;
@@ -94,6 +98,7 @@ class ChannelHub {
   Sender sender_;
   ChatQueue queue_;
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> abandoned_{0};
   std::vector<std::thread> pollers_;
   std::mutex poll_mutex_;
   std::vector<std::shared_ptr<httplib::Client>> poll_clients_;  // in-flight long polls

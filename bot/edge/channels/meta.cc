@@ -60,16 +60,6 @@ void GraphBase(const ChannelConfig& config, std::string* base, std::string* pref
   *prefix += "/" + version;
 }
 
-std::string FirstCodePoints(const std::string& text, size_t n) {
-  size_t i = 0, count = 0;
-  while (i < text.size() && count < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    ++count;
-  }
-  return text.substr(0, std::min(i, text.size()));
-}
-
 GraphChannel::GraphChannel(std::string app_secret, std::string verify_token, std::string token,
                            const ChannelConfig& config)
     : app_secret_(std::move(app_secret)),

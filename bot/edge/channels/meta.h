@@ -27,9 +27,6 @@ SendVerdict ClassifyGraph(const ApiResponse& response);
 // {base, prefix} of BOT_GRAPH_API plus the version (BOT_GRAPH_API_VERSION).
 void GraphBase(const ChannelConfig& config, std::string* base, std::string* prefix);
 
-// The first `n` code points of `text` (quick reply and button titles).
-std::string FirstCodePoints(const std::string& text, size_t n);
-
 // The base of Messenger and WhatsApp: the handshake and signature, a
 // verified JSON object handed to ReadEvents, Graph API calls with the token
 // in a header, and Graph error classification.

@@ -87,7 +87,14 @@ void ChatQueue::Worker() {
     Resumable task = std::move(it->second.front());
     ++running_;
     lock.unlock();
-    std::optional<SteadyTime> resume_at = task();
+    std::optional<SteadyTime> resume_at;
+    try {
+      resume_at = task();
+    } catch (...) {
+      // The last net (the hub's tasks catch their own): a task that throws
+      // is done, and the worker lives on.
+      Log(LogLevel::kError, {{"event", "queue_task_failed"}});
+    }
     lock.lock();
     --running_;
     it = chats_.find(chat);  // other chats may have rehashed the map

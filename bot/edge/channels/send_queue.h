@@ -44,7 +44,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 class ChatQueue {
  public:
   // Runs one step; returns when to run the next one, or nothing when done.
-  // The chat's later tasks wait until the resumable one is done.
+  // The chat's later tasks wait until the resumable one is done. A step that
+  // throws is logged and counts as done.
   using Resumable = std::function<std::optional<SteadyTime>()>;
 
   // `capacity` bounds the tasks waiting over all chats. `on_depth`, if set,

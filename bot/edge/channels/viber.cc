@@ -12,12 +12,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kSenderNameBytes = 28;  // Viber: sender.name at most 28 characters
+constexpr size_t kSenderNameChars = 28;  // Viber: sender.name at most 28 characters
+constexpr size_t kWelcomeChars = 7000;   // and a message's text at most 7000
 
 class ViberChannel : public Channel {
  public:
   ViberChannel(std::string token, std::string sender_name, std::string api)
-      : token_(std::move(token)), sender_name_(TruncateUtf8(sender_name, kSenderNameBytes)) {
+      : token_(std::move(token)), sender_name_(FirstCodePoints(sender_name, kSenderNameChars)) {
     SplitBaseUrl(api, &base_, &prefix_);
   }
 
@@ -79,7 +80,7 @@ class ViberChannel : public Channel {
 
   std::string WelcomeBody(const std::string& text,
                           const std::vector<std::string>& buttons) const override {
-    return Message(TruncateUtf8(text, 7000), buttons).dump();
+    return Message(FirstCodePoints(text, kWelcomeChars), buttons).dump();
   }
 
   SendVerdict Classify(const ApiResponse& response) const override {

@@ -36,6 +36,8 @@ class ChannelHarness {
 
   FakePlatform& fake() { return *fake_; }
   edge::channels::ChannelHub& hub() { return *hub_; }
+  // The knowledge the channels answer from (tests may swap in their own).
+  edge::KnowledgeHolder& holder() { return holder_; }
   // POSTs `body` to `path` on the bot with `headers`.
   httplib::Result Post(const std::string& path, const std::string& body,
                        const httplib::Headers& headers = {});

@@ -158,6 +158,18 @@ TEST_CASE("ChatQueue runs one chat's tasks in order and refuses work beyond its 
   release = true;
 }
 
+TEST_CASE("ChatQueue: a task that throws is dropped and the worker keeps running",
+          "[channels][queue]") {
+  std::atomic<int> ran{0};
+  ChatQueue queue(1, 10);
+  REQUIRE(queue.Submit("chat", Once([] { throw std::runtime_error("bad reply"); })));
+  REQUIRE(queue.Submit("chat", Once([&] { ++ran; })));
+  REQUIRE(queue.Submit("other", Once([&] { ++ran; })));
+  CHECK(queue.Drain(std::chrono::seconds(5)));
+  CHECK(ran == 2);
+  CHECK(queue.pending() == 0);
+}
+
 namespace {
 
 class StubChannel : public Channel {

@@ -289,6 +289,67 @@ TEST_CASE("Telegram gives up a send whose API answer has the wrong shape and kee
   CHECK(h.fake().Requests("/sendMessage").size() == 2);
 }
 
+TEST_CASE("A reply that cannot be built is dropped and counted; the process and other chats "
+          "carry on",
+          "[channels][telegram]") {
+  // Regression: a fact with a Windows-1252 byte (which the loaders now
+  // refuse, but which any other way in could still bring) made sendMessage's
+  // JSON throw type_error.316 on the send worker, which ended the process.
+  ChannelHarness h(kEnv);
+  std::vector<bot::core::Diagnostic> d;
+  bot::core::Fact fact;
+  fact.id = "delegation.vienna";
+  fact.text = "Belarus\x92s delegation works in Vienna.";
+  fact.source = "doc#1";
+  bot::core::Intent bad, good;
+  bad.id = "delegation";
+  bad.patterns = {{"delegation", {}}};
+  bad.answer.facts = {{"delegation.vienna", {}}};
+  good.id = "opening";
+  good.patterns = {{"opening hours", {}}};
+  good.answer.text = "Open.";
+  h.holder().Set(bot::core::Knowledge::Build({fact}, {bad, good}, &d));
+  const bot::edge::Labels labels = {{"channel", "telegram"}};
+  const double before = bot::edge::Metrics::Global().Value("bot_channel_reply_errors_total", labels);
+
+  auto first = h.Post("/webhooks/telegram", TextUpdate(21, "Where is the delegation?", 1), Signed());
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  auto second = h.Post("/webhooks/telegram", TextUpdate(22, "opening hours?", 2), Signed());
+  REQUIRE(second);
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  CHECK(Body(h.fake().Requests("/sendMessage")[0])["text"] == "Open.");
+  h.Finish();
+  CHECK(h.fake().Requests("/sendMessage").size() == 1);
+  CHECK(bot::edge::Metrics::Global().Value("bot_channel_reply_errors_total", labels) ==
+        before + 1);
+}
+
+TEST_CASE("Shutdown counts every queued answer it abandons",
+          "[channels][telegram][shutdown]") {
+  // Regression: channels_abandoned_work said nothing of how many answers
+  // were dropped (108 of 300 once), and `failed` stayed 0.
+  auto options = bot::testing::FastChannelOptions();
+  options.drain_timeout = std::chrono::milliseconds(150);
+  ChannelHarness h(kEnv, options);
+  h.fake().SetDefault("/sendMessage", {200, R"({"ok":true,"result":{}})", {},
+                                       std::chrono::milliseconds(100)});
+  const bot::edge::Labels labels = {{"channel", "telegram"}};
+  const double before = bot::edge::Metrics::Global().Value("bot_channel_abandoned_total", labels);
+  constexpr int kAnswers = 20;  // one chat: they go out one after another
+  for (int i = 0; i < kAnswers; ++i) {
+    auto r = h.Post("/webhooks/telegram", TextUpdate(100 + i, "opening hours?"), Signed());
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+  }
+  h.Finish();
+  const auto stats = h.hub().stats();
+  const double abandoned =
+      bot::edge::Metrics::Global().Value("bot_channel_abandoned_total", labels) - before;
+  CHECK(abandoned > 0);
+  CHECK(stats.sent + stats.failed + static_cast<uint64_t>(abandoned) == kAnswers);
+}
+
 TEST_CASE("A flooding user is asked once to slow down, then ignored; others are unaffected",
           "[channels][telegram]") {
   auto options = bot::testing::FastChannelOptions();

@@ -3,6 +3,7 @@
 
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/crypto.h"
+#include "bot/edge/metrics.h"
 #include "tests/edge/channels/channel_harness.h"
 #include "tests/support/test_support.h"
 
@@ -49,6 +50,43 @@ TEST_CASE("Viber answers a signed text message once and dedupes tokens above 2^5
   REQUIRE(h.Post("/webhooks/viber", next, Sign(next)));
   h.Finish();
   CHECK(h.fake().Requests("/pa/send_message").size() == 2);
+}
+
+TEST_CASE("Viber with a sender name that is not UTF-8 drops the reply and keeps running",
+          "[channels][viber]") {
+  // Regression: conversation_started answered 500 and the first message
+  // ended the process (type_error.316 on the send worker). `bot config
+  // check` now refuses such a name; the hub must survive it regardless.
+  ChannelHarness h({{"BOT_VIBER_TOKEN", bot::testing::kViberToken},
+                    {"BOT_VIBER_NAME", "OSCE \xff Bot"}});
+  const bot::edge::Labels labels = {{"channel", "viber"}};
+  const double before = bot::edge::Metrics::Global().Value("bot_channel_reply_errors_total", labels);
+  std::string started =
+      R"({"event":"conversation_started","timestamp":1767225601456,"message_token":1,)"
+      R"("type":"open","user":{"id":"01234567890A=","name":"Anna"},"subscribed":false})";
+  auto welcome = h.Post("/webhooks/viber", started, Sign(started));
+  REQUIRE(welcome);
+  CHECK(welcome->status == 200);  // no welcome message, but no 500 either
+  std::string body = Message("5741311803571721090", "What are your opening hours?");
+  auto res = h.Post("/webhooks/viber", body, Sign(body));
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  h.Finish();
+  CHECK(h.fake().Requests("/pa/send_message").empty());
+  CHECK(bot::edge::Metrics::Global().Value("bot_channel_reply_errors_total", labels) ==
+        before + 2);
+}
+
+TEST_CASE("Viber cuts a long sender name at 28 characters, not 28 bytes", "[channels][viber]") {
+  // 30 Cyrillic letters, 2 bytes each: a cut at 28 bytes kept 14 of them.
+  std::string name;
+  for (int i = 0; i < 30; ++i) name += i % 2 ? "\xD0\x91" : "\xD0\x96";  // Б, Ж
+  ChannelHarness h({{"BOT_VIBER_TOKEN", bot::testing::kViberToken}, {"BOT_VIBER_NAME", name}});
+  std::string body = Message("5741311803571721091", "What are your opening hours?");
+  REQUIRE(h.Post("/webhooks/viber", body, Sign(body)));
+  REQUIRE(h.fake().WaitFor("/pa/send_message", 1) == 1);
+  json sent = json::parse(h.fake().Requests("/pa/send_message")[0].body);
+  CHECK(sent["sender"]["name"] == name.substr(0, 56));
 }
 
 TEST_CASE("Viber verifies the shared signature vectors and rejects forged ones",
