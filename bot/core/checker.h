@@ -37,14 +37,6 @@ struct CheckOptions {
 void Check(const Knowledge& knowledge, const CheckOptions& options,
            std::vector<Diagnostic>* diagnostics);
 
-// Up to `limit` strings a pattern is meant to match, built from its literal
-// structure: each alternation branch is used by some sample, optional parts
-// alternate between present and absent, `.*` gaps become one space, classes
-// give one member. Empty when the pattern uses syntax the sampler does not
-// model (the checker then skips the checks that need samples). Samples are
-// not guaranteed to match; callers confirm with RE2.
-std::vector<std::string> PatternSamples(const std::string& pattern, size_t limit);
-
 // Coverage of the examples (and extra test questions) over the knowledge.
 struct Coverage {
   int intents = 0;

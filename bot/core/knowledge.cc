@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/pattern_specificity.h"
 
 namespace bot::core {
 namespace {

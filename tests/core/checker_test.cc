@@ -5,6 +5,7 @@
 #include <set>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/pattern_sampler.h"
 #include "re2/re2.h"
 #include "tests/support/test_support.h"
 

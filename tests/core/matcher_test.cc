@@ -1,4 +1,5 @@
 #include "bot/core/matcher.h"
+#include "bot/core/pattern_specificity.h"
 
 #include <catch2/catch.hpp>
 
