@@ -1,29 +1,16 @@
 #include "bot/core/checker.h"
 
 #include <algorithm>
-#include <cmath>
 #include <iterator>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "bot/core/answerer.h"
 #include "bot/core/normalizer.h"
 #include "bot/core/pattern_sampler.h"
-#include "bot/core/utf8.h"
 
 namespace bot::core {
 namespace {
-
-// The code points of `s`; malformed bytes are skipped.
-std::u32string CodePoints(const std::string& s) {
-  std::u32string out;
-  for (size_t i = 0; i < s.size();) {
-    char32_t c = DecodeUtf8(s, &i);
-    if (c != kInvalidCodePoint) out += c;
-  }
-  return out;
-}
 
 std::vector<std::string> SplitWords(const std::string& s) {
   std::vector<std::string> words;
@@ -391,9 +378,6 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   }
 }
 
-// Common English endings, longest first.
-const char* const kSuffixes[] = {"ing", "ed", "es", "s"};
-
 }  // namespace
 
 void Check(const Knowledge& knowledge, const CheckOptions& options,
@@ -404,152 +388,6 @@ void Check(const Knowledge& knowledge, const CheckOptions& options,
     CheckPatternShapes(knowledge, diagnostics);
     CheckOverlaps(knowledge, options, diagnostics);
   }
-}
-
-std::vector<bool> ReachableFacts(const Knowledge& k) {
-  const auto& facts = k.facts().facts();
-  std::vector<bool> reachable(facts.size(), false);
-  std::map<std::string, size_t> index;
-  for (size_t f = 0; f < facts.size(); ++f) index[facts[f].id] = f;
-  bool by_year = false;
-  const auto& all = k.intents().intents();
-  for (size_t i = 0; i < all.size(); ++i) {
-    const AnswerSpec& a = all[i].answer;
-    if (!a.facts_by_year.empty()) by_year = true;
-    for (const auto& f : a.facts) {
-      if (auto it = index.find(f.text); it != index.end()) reachable[it->second] = true;
-    }
-    for (const TemplatePart& part : k.answer_template(static_cast<int>(i))) {
-      if (part.kind != TemplatePart::Kind::kFact) continue;
-      if (auto it = index.find(part.value); it != index.end()) reachable[it->second] = true;
-    }
-  }
-  if (by_year) {
-    for (size_t f = 0; f < facts.size(); ++f) {
-      if (!facts[f].date.empty() || facts[f].year || facts[f].period) reachable[f] = true;
-    }
-  }
-  return reachable;
-}
-
-Coverage ComputeCoverage(const Knowledge& k,
-                         const std::vector<std::pair<std::string, std::string>>& extra) {
-  Coverage c;
-  const auto& all = k.intents().intents();
-  const auto& flat = k.patterns();
-  c.intents = static_cast<int>(all.size());
-  c.patterns = static_cast<int>(flat.size());
-  std::vector<bool> exercised(flat.size(), false);
-  std::vector<int> matches;
-  auto exercise = [&](const std::string& question, int intent) {
-    k.Match(Normalize(question), &matches);
-    for (int m : matches) {
-      if (flat[m].intent == intent) exercised[m] = true;
-    }
-  };
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (!all[i].examples.empty()) ++c.intents_with_examples;
-    for (const auto& e : all[i].examples) exercise(e.text, static_cast<int>(i));
-  }
-  for (const auto& [question, id] : extra) {
-    int i = k.intents().IndexOf(id);
-    if (i >= 0) exercise(question, i);
-  }
-  for (size_t p = 0; p < flat.size(); ++p) {
-    if (!exercised[p]) {
-      c.unexercised.push_back(&all[flat[p].intent].patterns[flat[p].index_in_intent]);
-    }
-  }
-  std::vector<bool> reachable = ReachableFacts(k);
-  c.facts = static_cast<int>(reachable.size());
-  c.facts_reachable = static_cast<int>(std::count(reachable.begin(), reachable.end(), true));
-  return c;
-}
-
-std::vector<std::string> Stems(const std::string& normalized) {
-  std::vector<std::string> out;
-  for (std::string w : SignificantWords(normalized)) {
-    bool ascii = std::all_of(w.begin(), w.end(),
-                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (!ascii) {
-      std::u32string cps = CodePoints(w);
-      if (cps.size() > 5) cps.resize(5);
-      w.clear();
-      for (char32_t c : cps) AppendUtf8(c, &w);
-    } else {
-      for (const char* suffix : kSuffixes) {
-        std::string s = suffix;
-        if (w.size() >= s.size() + 4 && w.compare(w.size() - s.size(), s.size(), s) == 0) {
-          w.resize(w.size() - s.size());
-          break;
-        }
-      }
-    }
-    out.push_back(std::move(w));
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-NearestIndex::Index NearestIndex::BuildIndex(const std::vector<std::vector<std::string>>& docs) {
-  Index index;
-  for (size_t d = 0; d < docs.size(); ++d) {
-    for (const auto& s : docs[d]) index.postings[s].push_back(static_cast<int>(d));
-  }
-  index.norms.assign(docs.size(), 0);
-  for (const auto& [stem, list] : index.postings) {
-    double idf = std::log(1.0 + static_cast<double>(docs.size()) / list.size());
-    for (int d : list) index.norms[d] += idf * idf;
-  }
-  for (double& v : index.norms) v = std::sqrt(v);
-  return index;
-}
-
-std::pair<int, double> NearestIndex::Best(const Index& index,
-                                          const std::vector<std::string>& stems) {
-  std::map<int, double> score;
-  for (const auto& s : stems) {
-    auto it = index.postings.find(s);
-    if (it == index.postings.end()) continue;
-    double idf = std::log(1.0 + static_cast<double>(index.norms.size()) / it->second.size());
-    for (int d : it->second) score[d] += idf * idf;
-  }
-  std::pair<int, double> best{-1, 0};
-  for (const auto& [d, s] : score) {
-    double cosine = index.norms[d] > 0 ? s / index.norms[d] : 0;
-    if (cosine > best.second) best = {d, cosine};
-  }
-  return best;
-}
-
-NearestIndex::NearestIndex(const Knowledge& k) {
-  std::vector<std::vector<std::string>> docs;
-  for (const Intent& intent : k.intents().intents()) {
-    std::string bag = intent.id + " ";
-    for (const auto& e : intent.examples) bag += e.text + " ";
-    for (const auto& p : intent.patterns) {
-      for (const auto& s : PatternSamples(p.text, 4)) bag += s + " ";
-    }
-    docs.push_back(Stems(Normalize(bag)));
-  }
-  intents_ = BuildIndex(docs);
-  docs.clear();
-  for (const Fact& f : k.facts().facts()) {
-    std::string bag = f.text + " ";
-    for (const auto& t : f.tags) bag += t + " ";
-    for (const auto& a : f.aliases) bag += a + " ";
-    docs.push_back(Stems(Normalize(bag)));
-  }
-  facts_ = BuildIndex(docs);
-}
-
-NearestIndex::Nearest NearestIndex::Find(const std::string& normalized) const {
-  std::vector<std::string> stems = Stems(normalized);
-  Nearest n;
-  std::tie(n.intent, n.intent_score) = Best(intents_, stems);
-  std::tie(n.fact, n.fact_score) = Best(facts_, stems);
-  return n;
 }
 
 }  // namespace bot::core
