@@ -3,14 +3,25 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "re2/re2.h"
 #include "bot/core/matcher.h"
 #include "bot/core/utf8.h"
+#include "re2/re2.h"
 #include "tests/support/test_support.h"
 
 using bot::core::DescribeSyntax;
 using bot::core::ParsePattern;
 using bot::core::SyntaxNode;
+
+namespace {
+
+// The tree of a pattern that parses without a structural error.
+std::string Tree(const std::string& pattern) {
+  auto syntax = ParsePattern(pattern);
+  CHECK(syntax.ok());
+  return DescribeSyntax(syntax.root);
+}
+
+}  // namespace
 
 TEST_CASE("ParsePattern reads the syntax intents use into a tree with byte spans",
           "[pattern_syntax]") {
@@ -38,9 +49,7 @@ TEST_CASE("ParsePattern reads the syntax intents use into a tree with byte spans
       {R"(\Bx\A\z)", R"((cat@0-7 \B@0-2 "x"@2-3 \A@3-5 \z@5-7))"},
   }));
   CAPTURE(pattern);
-  auto syntax = ParsePattern(pattern);
-  CHECK(syntax.ok());
-  CHECK(DescribeSyntax(syntax.root) == tree);
+  CHECK(Tree(pattern) == tree);
 }
 
 TEST_CASE("ParsePattern keeps what the tree does not model as one opaque node",
@@ -55,9 +64,7 @@ TEST_CASE("ParsePattern keeps what the tree does not model as one opaque node",
       {"(?P=name)", "other@0-9"},
   }));
   CAPTURE(pattern);
-  auto syntax = ParsePattern(pattern);
-  CHECK(syntax.ok());
-  CHECK(DescribeSyntax(syntax.root) == tree);
+  CHECK(Tree(pattern) == tree);
 }
 
 TEST_CASE("ParsePattern says where a pattern's structure breaks and keeps what it read",
