@@ -286,7 +286,7 @@ class Parser {
       default:
         break;
     }
-    if (IsOctal(c) && c != '8') {
+    if (IsOctal(c)) {
       for (int k = 0; k < 2 && !AtEnd() && IsOctal(p_[pos_]); ++k) ++pos_;
       return e;
     }
@@ -384,11 +384,7 @@ class Parser {
       ++pos_;
     }
     n.end = pos_;
-    if (opaque) {
-      SyntaxNode other = Make(Kind::kOther, begin);
-      return other;
-    }
-    return n;
+    return opaque ? Make(Kind::kOther, begin) : n;
   }
 
   std::string_view p_;
