@@ -1,6 +1,7 @@
 #include "bot/core/literal_pattern.h"
 
 #include <algorithm>
+#include <span>
 
 #include "bot/core/utf8.h"
 
@@ -27,19 +28,15 @@ char32_t Lower(char32_t c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; 
 using Language = std::vector<std::string>;
 
 // The items of a branch, in order.
-std::vector<const SyntaxNode*> Items(const SyntaxNode& branch) {
+std::span<const SyntaxNode> Items(const SyntaxNode& branch) {
   if (branch.kind == Kind::kEmpty) return {};
-  if (branch.kind != Kind::kConcat) return {&branch};
-  std::vector<const SyntaxNode*> items;
-  for (const SyntaxNode& kid : branch.kids) items.push_back(&kid);
-  return items;
+  if (branch.kind != Kind::kConcat) return {&branch, 1};
+  return branch.kids;
 }
 
-std::vector<const SyntaxNode*> Branches(const SyntaxNode& n) {
-  if (n.kind != Kind::kAlternation) return {&n};
-  std::vector<const SyntaxNode*> branches;
-  for (const SyntaxNode& kid : n.kids) branches.push_back(&kid);
-  return branches;
+std::span<const SyntaxNode> Branches(const SyntaxNode& n) {
+  if (n.kind != Kind::kAlternation) return {&n, 1};
+  return n.kids;
 }
 
 bool IsAssertion(const SyntaxNode& n, char32_t which) {
@@ -104,11 +101,11 @@ bool Item(const SyntaxNode& n, Language* out);
 
 // A group's body: branches of concatenations, no `.` at all.
 bool GroupLanguage(const SyntaxNode& body, Language* out) {
-  for (const SyntaxNode* branch : Branches(body)) {
+  for (const SyntaxNode& branch : Branches(body)) {
     Language current{""};
-    for (const SyntaxNode* item : Items(*branch)) {
+    for (const SyntaxNode& item : Items(branch)) {
       Language l;
-      if (!Item(*item, &l) || !Concat(&current, l)) return false;
+      if (!Item(item, &l) || !Concat(&current, l)) return false;
     }
     out->insert(out->end(), current.begin(), current.end());
     if (out->size() > kMaxAlternatives) return false;
@@ -242,28 +239,28 @@ std::string LiteralAlternative::Key() const {
 
 std::optional<LiteralPattern> ReadLiteralPattern(const SyntaxNode& root) {
   LiteralPattern out;
-  const std::vector<const SyntaxNode*> branches = Branches(root);
+  const std::span<const SyntaxNode> branches = Branches(root);
   std::vector<std::vector<Language>> groups(branches.size());
   for (size_t b = 0; b < branches.size(); ++b) {
-    const std::vector<const SyntaxNode*> items = Items(*branches[b]);
+    const std::span<const SyntaxNode> items = Items(branches[b]);
     const bool last_branch = b + 1 == branches.size();
     size_t k = 0;
     if (b == 0) {
-      while (k < items.size() && items[k]->kind == Kind::kFlags && items[k]->flags == "i") ++k;
-      if (k < items.size() && IsAssertion(*items[k], '^')) {
+      while (k < items.size() && items[k].kind == Kind::kFlags && items[k].flags == "i") ++k;
+      if (k < items.size() && IsAssertion(items[k], '^')) {
         out.starts_text = true;
         // `^.*x` is just `x`, left to RE2.
-        if (++k < items.size() && IsGap(*items[k])) return std::nullopt;
+        if (++k < items.size() && IsGap(items[k])) return std::nullopt;
       }
     }
     Language current{""};
     for (; k < items.size(); ++k) {
-      const SyntaxNode& item = *items[k];
+      const SyntaxNode& item = items[k];
       // `$`, or `[...]*$`, ending the pattern.
       std::string end_chars;
       const bool end_anchor =
           last_branch && ((k + 1 == items.size() && IsAssertion(item, '$')) ||
-                          (k + 2 == items.size() && IsAssertion(*items[k + 1], '$') &&
+                          (k + 2 == items.size() && IsAssertion(items[k + 1], '$') &&
                            item.kind == Kind::kRepeat && item.op == '*' && item.greedy &&
                            ClassChars(item.kids[0], &end_chars)));
       if (end_anchor) {

@@ -20,7 +20,9 @@ int PatternSpecificity(const SyntaxNode& n) {
     }
     case Kind::kAlternation: {
       int least = PatternSpecificity(n.kids[0]);
-      for (const SyntaxNode& kid : n.kids) least = std::min(least, PatternSpecificity(kid));
+      for (size_t k = 1; k < n.kids.size(); ++k) {
+        least = std::min(least, PatternSpecificity(n.kids[k]));
+      }
       return least;
     }
     default:

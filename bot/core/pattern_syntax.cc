@@ -49,10 +49,13 @@ class Parser {
   // A node of `kind` spanning from `begin` to here.
   SyntaxNode Make(Kind kind, size_t begin) const {
     SyntaxNode n;
-    n.kind = kind;
-    n.begin = begin;
-    n.end = pos_;
+    Set(&n, kind, begin);
     return n;
+  }
+  void Set(SyntaxNode* n, Kind kind, size_t begin) const {
+    n->kind = kind;
+    n->begin = begin;
+    n->end = pos_;
   }
 
   SyntaxNode Alternation() {
@@ -72,8 +75,10 @@ class Parser {
   SyntaxNode Concat() {
     const size_t begin = pos_;
     std::vector<SyntaxNode> items;
+    // Items are built in place: moving nodes is most of what parsing costs.
+    items.reserve(std::min<size_t>(p_.size() - pos_, 16));
     while (!AtEnd() && !At('|') && !At(')')) {
-      items.push_back(Atom());
+      Atom(&items.emplace_back());
       Repeats(&items.back());
     }
     if (items.size() == 1) return std::move(items[0]);
@@ -144,46 +149,45 @@ class Parser {
     return true;
   }
 
-  SyntaxNode Atom() {
+  // Reads one item without its repetition into `n`, a new node.
+  void Atom(SyntaxNode* n) {
     const size_t begin = pos_;
     const char c = p_[pos_];
     switch (c) {
       case '(':
-        return Group();
+        return Group(n);
       case '[':
-        return Class();
+        return Class(n);
       case '\\':
-        return EscapeNode();
+        return EscapeNode(n);
       case '.':
         ++pos_;
-        return Make(Kind::kAnyChar, begin);
+        return Set(n, Kind::kAnyChar, begin);
       case '^':
-      case '$': {
+      case '$':
         ++pos_;
-        SyntaxNode n = Make(Kind::kAssertion, begin);
-        n.value = static_cast<unsigned char>(c);
-        return n;
-      }
+        Set(n, Kind::kAssertion, begin);
+        n->value = static_cast<unsigned char>(c);
+        return;
       case '*':
       case '+':
       case '?':
         ++pos_;
         Fail(begin, "no argument for repetition operator");
-        return Make(Kind::kOther, begin);
+        return Set(n, Kind::kOther, begin);
       default:
         break;
     }
     // `{` that starts no repetition, `}` and `]` stand for themselves.
     const char32_t cp = DecodeUtf8(p_, &pos_);
-    if (cp == kInvalidCodePoint) return Make(Kind::kOther, begin);
-    SyntaxNode n = Make(Kind::kLiteral, begin);
-    n.value = cp;
-    return n;
+    Set(n, cp == kInvalidCodePoint ? Kind::kOther : Kind::kLiteral, begin);
+    if (cp != kInvalidCodePoint) n->value = cp;
   }
 
-  SyntaxNode Group() {
+  void Group(SyntaxNode* n) {
     const size_t begin = pos_++;
-    SyntaxNode g = Make(Kind::kGroup, begin);
+    SyntaxNode& g = *n;
+    Set(&g, Kind::kGroup, begin);
     if (!At('?')) {
       g.capturing = true;
     } else if (p_.substr(pos_, 2) == "?:") {
@@ -207,9 +211,7 @@ class Parser {
       g.flags = std::string(p_.substr(pos_ + 1, i - pos_ - 1));
       if (i < p_.size() && p_[i] == ')') {
         pos_ = i + 1;
-        SyntaxNode f = Make(Kind::kFlags, begin);
-        f.flags = std::move(g.flags);
-        return f;
+        return Set(&g, Kind::kFlags, begin);
       }
       if (i < p_.size() && p_[i] == ':') {
         pos_ = i + 1;
@@ -228,7 +230,6 @@ class Parser {
       ++pos_;
     }
     g.end = pos_;
-    return g;
   }
 
   // Reads the escape whose backslash is at pos_ - 1.
@@ -297,32 +298,31 @@ class Parser {
     return e;  // `\D`, `\C`, `\E`, `\q`...: RE2 decides
   }
 
-  SyntaxNode EscapeNode() {
+  void EscapeNode(SyntaxNode* n) {
     const size_t begin = pos_++;
     if (AtEnd()) {
       Fail(begin, "trailing \\");
-      return Make(Kind::kOther, begin);
+      return Set(n, Kind::kOther, begin);
     }
     const Escape e = ReadEscape(/*in_class=*/false);
-    SyntaxNode n = Make(Kind::kOther, begin);
+    Set(n, Kind::kOther, begin);
     switch (e.kind) {
       case Escape::Kind::kChar:
-        n.kind = Kind::kLiteral;
-        n.value = e.value;
-        n.escaped = true;
+        n->kind = Kind::kLiteral;
+        n->value = e.value;
+        n->escaped = true;
         break;
       case Escape::Kind::kPerl:
-        n.kind = Kind::kClass;
-        n.perl = e.perl;
+        n->kind = Kind::kClass;
+        n->perl = e.perl;
         break;
       case Escape::Kind::kAssertion:
-        n.kind = Kind::kAssertion;
-        n.value = e.value;
+        n->kind = Kind::kAssertion;
+        n->value = e.value;
         break;
       case Escape::Kind::kOpaque:
         break;
     }
-    return n;
   }
 
   // One member character of a class at pos_ into *c; false when the member
@@ -349,9 +349,10 @@ class Parser {
     return false;
   }
 
-  SyntaxNode Class() {
+  void Class(SyntaxNode* out) {
     const size_t begin = pos_++;
-    SyntaxNode n = Make(Kind::kClass, begin);
+    SyntaxNode& n = *out;
+    Set(&n, Kind::kClass, begin);
     n.bracketed = true;
     bool opaque = false;
     if (At('^')) {
@@ -383,8 +384,8 @@ class Parser {
     } else {
       ++pos_;
     }
-    n.end = pos_;
-    return opaque ? Make(Kind::kOther, begin) : n;
+    if (opaque) n = SyntaxNode();
+    Set(&n, opaque ? Kind::kOther : Kind::kClass, begin);
   }
 
   std::string_view p_;
