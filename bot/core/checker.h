@@ -8,12 +8,12 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
+#include "bot/core/coverage.h"    // `bot test` reaches ComputeCoverage through here
 #include "bot/core/diagnostic.h"
 #include "bot/core/knowledge.h"
+#include "bot/core/similarity.h"  // and `bot unmatched` NearestIndex
 
 namespace bot::core {
 
@@ -36,68 +36,5 @@ struct CheckOptions {
 // pattern-never-matches, overlap.
 void Check(const Knowledge& knowledge, const CheckOptions& options,
            std::vector<Diagnostic>* diagnostics);
-
-// Up to `limit` strings a pattern is meant to match, built from its literal
-// structure: each alternation branch is used by some sample, optional parts
-// alternate between present and absent, `.*` gaps become one space, classes
-// give one member. Empty when the pattern uses syntax the sampler does not
-// model (the checker then skips the checks that need samples). Samples are
-// not guaranteed to match; callers confirm with RE2.
-std::vector<std::string> PatternSamples(const std::string& pattern, size_t limit);
-
-// Coverage of the examples (and extra test questions) over the knowledge.
-struct Coverage {
-  int intents = 0;
-  int intents_with_examples = 0;
-  int facts = 0;
-  int facts_reachable = 0;
-  int patterns = 0;
-  // Patterns that no example or test question of their own intent matches.
-  std::vector<const LocatedText*> unexercised;
-};
-
-// `extra` are (question, intent id) pairs from test files; they count as
-// examples of that intent when judging which patterns are exercised.
-Coverage ComputeCoverage(const Knowledge& knowledge,
-                         const std::vector<std::pair<std::string, std::string>>& extra);
-
-// True when a fact can be said by some intent: named in `answer.facts` or a
-// `{fact:id}` in a template, or dated while a `facts_by_year` intent exists.
-std::vector<bool> ReachableFacts(const Knowledge& knowledge);
-
-// For `bot unmatched`: finds the intent and the fact whose words are closest
-// to a normalised question (shared significant words, crudely stemmed and
-// weighted by rarity). Holds a reference to `knowledge`, which must outlive
-// it. Immutable after construction.
-class NearestIndex {
- public:
-  explicit NearestIndex(const Knowledge& knowledge);
-
-  struct Nearest {
-    int intent = -1;  // index into intents(), or -1 when no word is shared
-    int fact = -1;    // index into facts(), or -1
-    double intent_score = 0;
-    double fact_score = 0;
-  };
-  Nearest Find(const std::string& normalized) const;
-
- private:
-  struct Index {
-    // stem -> documents containing it
-    std::unordered_map<std::string, std::vector<int>> postings;
-    std::vector<double> norms;  // per document
-  };
-  static Index BuildIndex(const std::vector<std::vector<std::string>>& docs);
-  static std::pair<int, double> Best(const Index& index,
-                                     const std::vector<std::string>& stems);
-
-  Index intents_;
-  Index facts_;
-};
-
-// The crude stems NearestIndex compares: significant words with common
-// English endings removed ("joined" -> "join"); other scripts keep their
-// first five letters ("беларуси" -> "белар").
-std::vector<std::string> Stems(const std::string& normalized);
 
 }  // namespace bot::core

@@ -1,61 +1,12 @@
 #include "bot/core/knowledge.h"
 
 #include <algorithm>
-#include <cmath>
 #include <set>
-#include <unordered_set>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/pattern_specificity.h"
 
 namespace bot::core {
-namespace {
-
-// Words too common in questions to say what a question is about.
-const std::unordered_set<std::string>& StopWords() {
-  static const auto* kWords = new std::unordered_set<std::string>{
-      "the", "and", "for", "are", "was", "were", "what", "when", "where",
-      "who", "whom", "why", "how", "which", "does", "did", "has", "have",
-      "had", "with", "this", "that", "these", "those", "from", "into", "about",
-      "there", "their", "its", "can", "could", "would", "should", "will",
-      "you", "your", "tell", "know", "any", "some", "many", "much", "more",
-      "most", "been", "being", "is", "not", "all", "also", "than", "then",
-      "them", "they", "our", "out", "over", "since", "year", "years", "time",
-      "please", "give", "let", "say", "said", "get", "got", "one", "two",
-      "like", "just", "very", "such", "other", "only", "between", "within",
-      "osce", "belarus", "belarusian"};
-  return *kWords;
-}
-
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-}  // namespace
-
-std::vector<std::string> SignificantWords(const std::string& normalized) {
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (i < normalized.size()) {
-    if (!IsWordByte(static_cast<unsigned char>(normalized[i]))) {
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < normalized.size() &&
-           IsWordByte(static_cast<unsigned char>(normalized[end]))) {
-      ++end;
-    }
-    std::string w = normalized.substr(i, end - i);
-    if (CountCodePoints(w) >= 3 && !StopWords().count(w)) {
-      // Crude plural folding keeps "facilities"/"facility" apart but joins
-      // "projects"/"project", which is what suggestions need.
-      if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
-      words.push_back(std::move(w));
-    }
-    i = end;
-  }
-  return words;
-}
 
 std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
                                             std::vector<Intent> intents,
@@ -210,14 +161,12 @@ std::vector<std::string> Knowledge::CaptureNames(int intent) const {
 
 void Knowledge::BuildSuggestionIndex() {
   const auto& all = intents_.intents();
-  std::unordered_map<std::string, std::set<int>> postings;
-  int documents = 0;
+  std::vector<std::pair<int, std::vector<std::string>>> docs;
   for (size_t i = 0; i < all.size(); ++i) {
     const Intent& intent = all[i];
     // Only intents that state facts are worth suggesting, and only through
     // a question an editor wrote for them.
     if (intent.answer.facts.empty() || intent.examples.empty()) continue;
-    ++documents;
     std::string bag;
     for (const auto& e : intent.examples) bag += e.text + " ";
     for (const auto& f : intent.answer.facts) {
@@ -227,34 +176,15 @@ void Knowledge::BuildSuggestionIndex() {
         for (const auto& a : fact->aliases) bag += a + " ";
       }
     }
-    for (const std::string& w : SignificantWords(Normalize(bag))) {
-      postings[w].insert(static_cast<int>(i));
-    }
+    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag))});
   }
-  for (auto& [word, intents] : postings) {
-    double idf = std::log(1.0 + static_cast<double>(documents) /
-                                    static_cast<double>(intents.size()));
-    auto& list = word_index_[word];
-    for (int i : intents) list.push_back({i, idf});
-  }
+  suggestions_ = TermIndex(docs);
 }
 
 std::vector<std::string> Knowledge::Suggest(const std::string& normalized,
                                             size_t limit) const {
-  std::vector<std::string> words = SignificantWords(normalized);
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  std::unordered_map<int, double> score;
-  for (const std::string& w : words) {
-    auto it = word_index_.find(w);
-    if (it == word_index_.end()) continue;
-    for (const auto& [intent, weight] : it->second) score[intent] += weight;
-  }
-  std::vector<std::pair<double, int>> ranked;
-  for (const auto& [intent, s] : score) ranked.push_back({-s, intent});
-  std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;
-  for (const auto& [neg, intent] : ranked) {
+  for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized))) {
     if (out.size() >= limit) break;
     out.push_back(intents_.intents()[intent].examples.front().text);
   }

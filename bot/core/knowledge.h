@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "re2/re2.h"
@@ -21,6 +20,7 @@
 #include "bot/core/intent_set.h"
 #include "bot/core/lexicon.h"
 #include "bot/core/matcher.h"
+#include "bot/core/similarity.h"
 
 namespace bot::core {
 
@@ -129,14 +129,10 @@ class Knowledge {
   std::vector<int> first_exclude_;  // per intent, + a sentinel
   std::vector<std::vector<const Fact*>> answer_facts_;
   std::vector<std::vector<TemplatePart>> templates_;
-  // word -> (intent, weight); weights are inverse document frequencies.
-  std::unordered_map<std::string, std::vector<std::pair<int, double>>> word_index_;
+  // Significant words of the fact intents' examples and facts, by intent.
+  TermIndex suggestions_;
   std::unordered_map<std::string, std::vector<int>> suggestion_entities_;
   KnowledgeVersion version_;
 };
-
-// Significant words of a normalised text: lower-case tokens of three or more
-// characters that are not stop words. Used by suggestions and tools.
-std::vector<std::string> SignificantWords(const std::string& normalized);
 
 }  // namespace bot::core

@@ -2,19 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
+#include "bot/core/literal_pattern.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/pattern_syntax.h"
 #include "bot/core/utf8.h"
 
 namespace bot::core {
 namespace {
-
-// Alternatives a simple pattern's group may expand to; more and it is left
-// to RE2 (the trie would grow for little gain).
-constexpr size_t kMaxAlternatives = 256;
-// Stand for `\b` and `\w*` inside an expanded alternative until resolved.
-constexpr char kBoundary = '\x01';
-constexpr char kRun = '\x02';
 
 bool IsWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -22,343 +18,6 @@ bool IsWordByte(unsigned char c) {
 }
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// A finite set of strings; kBoundary marks where `\b` must hold.
-using Language = std::vector<std::string>;
-
-// One alternative of a group of a simple pattern: `text`, then with `run`
-// the word characters after it (`\w*` followed by `\b` or by `tail`, which
-// starts with a non-word character, so the run is always the whole rest of
-// the word), then `tail`; word boundaries required before/after.
-struct SimpleAlternative {
-  std::string text;
-  bool boundary_before = false;
-  bool boundary_after = false;
-  bool run = false;
-  std::string tail;
-
-  std::string Key() const {
-    return text + '\0' + tail + '\0' + char('0' + boundary_before) +
-           char('0' + boundary_after) + char('0' + run);
-  }
-};
-using SimpleGroup = std::vector<SimpleAlternative>;
-
-// Recognises the simple shape (see matcher.h) in RE2 syntax: literal ASCII
-// characters, `\b`, `\d`, escaped punctuation, small classes like [a-z],
-// groups `(...)`/`(?:...)` with `|`, the `?` quantifier, and `.*` between
-// groups at the top level; a leading `(?i)`. Anything else: not simple.
-class SimpleReader {
- public:
-  explicit SimpleReader(std::string_view p) : p_(p) {}
-
-  // A leading `^`: the first group must start the text.
-  bool starts_text() const { return starts_text_; }
-  // A trailing `$`, maybe after `[...]*`: the last group must be followed
-  // only by characters of `end_chars` (lower-case ASCII) up to the end.
-  bool ends_text() const { return ends_text_; }
-  const std::string& end_chars() const { return end_chars_; }
-
-  bool Read(std::vector<SimpleGroup>* groups) {
-    while (p_.substr(pos_, 4) == "(?i)") pos_ += 4;
-    if (pos_ < p_.size() && p_[pos_] == '^') {
-      ++pos_;
-      starts_text_ = true;
-      if (p_.substr(pos_, 2) == ".*") return false;  // `^.*x` is just `x`
-    }
-    std::vector<std::vector<Language>> branches(1);
-    Language current{""};
-    while (true) {
-      if (pos_ < p_.size() && EndAnchor()) {
-        // The anchor binds the group being read; after `.*` (nothing read)
-        // it would bind nothing, and that is left to RE2.
-        if (current.size() == 1 && current[0].empty()) return false;
-        for (const std::string& s : current) {
-          if (s.find(kRun) != std::string::npos) return false;  // `x\w*$`
-        }
-        if (!Close(&current, &branches.back())) return false;
-        break;
-      }
-      if (pos_ >= p_.size() || p_[pos_] == '|') {
-        if (!Close(&current, &branches.back())) return false;
-        if (pos_ >= p_.size()) break;
-        ++pos_;
-        branches.emplace_back();
-        current = {""};
-        continue;
-      }
-      if (p_.substr(pos_, 2) == ".*") {
-        pos_ += 2;
-        if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;
-        if (!Close(&current, &branches.back())) return false;
-        current = {""};
-        continue;
-      }
-      Language item;
-      if (!Item(&item) || !Quantifier(&item) || !Concat(&current, item)) return false;
-    }
-    std::vector<Language> languages;
-    if (branches.size() == 1) {
-      languages = std::move(branches[0]);
-    } else {
-      if (starts_text_ || ends_text_) return false;  // `^a|b`: anchors one branch
-      // `a|b` at the top: fine when each branch is one group.
-      Language all;
-      for (auto& b : branches) {
-        if (b.size() != 1) return false;
-        all.insert(all.end(), b[0].begin(), b[0].end());
-      }
-      languages.push_back(std::move(all));
-    }
-    if (languages.empty() || languages.size() > 0xffff) return false;
-    for (const Language& l : languages) {
-      SimpleGroup g;
-      if (!Resolve(l, &g)) return false;
-      groups->push_back(std::move(g));
-    }
-    return true;
-  }
-
- private:
-  // At `$` or `[...]*$` that ends the pattern: consumes it.
-  bool EndAnchor() {
-    if (p_[pos_] == '$' && pos_ + 1 == p_.size()) {
-      ++pos_;
-      ends_text_ = true;
-      return true;
-    }
-    if (p_[pos_] != '[') return false;
-    const size_t at = pos_;
-    Language chars;
-    if (Class(&chars) && p_.substr(pos_) == "*$") {
-      pos_ = p_.size();
-      ends_text_ = true;
-      for (const std::string& c : chars) end_chars_ += c;
-      return true;
-    }
-    pos_ = at;
-    return false;
-  }
-
-  // Ends a group: nothing (the empty string alone) adds no constraint.
-  static bool Close(Language* current, std::vector<Language>* groups) {
-    if (current->size() == 1 && (*current)[0].empty()) return true;
-    std::sort(current->begin(), current->end());
-    current->erase(std::unique(current->begin(), current->end()), current->end());
-    groups->push_back(std::move(*current));
-    return true;
-  }
-
-  static bool Concat(Language* a, const Language& b) {
-    if (a->size() * b.size() > kMaxAlternatives) return false;
-    Language out;
-    out.reserve(a->size() * b.size());
-    for (const std::string& x : *a) {
-      for (const std::string& y : b) out.push_back(x + y);
-    }
-    *a = std::move(out);
-    return true;
-  }
-
-  // (...) (?:...), \b \d \<punct>, [class], a literal character.
-  bool Item(Language* out) {
-    char c = p_[pos_];
-    if (c == '(') {
-      ++pos_;
-      if (p_.substr(pos_, 2) == "?:") {
-        pos_ += 2;
-      } else if (p_.substr(pos_, 3) == "?P<") {
-        // A named group matches what the group does; the name only matters
-        // to captures, which RE2 extracts once the pattern has matched.
-        const size_t close = p_.find('>', pos_);
-        if (close == std::string_view::npos) return false;
-        pos_ = close + 1;
-      } else if (pos_ < p_.size() && p_[pos_] == '?') {
-        return false;  // flags
-      }
-      if (!Alternation(out)) return false;
-      if (pos_ >= p_.size() || p_[pos_] != ')') return false;
-      ++pos_;
-      return true;
-    }
-    if (c == '[') return Class(out);
-    if (c == '\\') {
-      if (pos_ + 1 >= p_.size()) return false;
-      char e = p_[pos_ + 1];
-      pos_ += 2;
-      if (e == 'b') {
-        *out = {std::string(1, kBoundary)};
-        return true;
-      }
-      if (e == 'd') {
-        for (char d = '0'; d <= '9'; ++d) out->push_back(std::string(1, d));
-        return true;
-      }
-      if (e == 'w' && pos_ < p_.size() && p_[pos_] == '*') {
-        ++pos_;
-        if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;  // lazy: same matches
-        *out = {std::string(1, kRun)};
-        return true;
-      }
-      if (e > ' ' && e < 0x7f && !IsWordByte(static_cast<unsigned char>(e))) {
-        *out = {std::string(1, e)};
-        return true;
-      }
-      return false;
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) return Utf8Literal(out);
-    if (!Plain(c)) return false;
-    ++pos_;
-    *out = {std::string(1, Lower(c))};
-    return true;
-  }
-
-  // One non-ASCII character, as written (the matcher guards against texts
-  // holding another case of it). Not the two RE2 folds into ASCII letters.
-  bool Utf8Literal(Language* out) {
-    unsigned char lead = static_cast<unsigned char>(p_[pos_]);
-    size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-    if (n == 0 || pos_ + n > p_.size()) return false;
-    std::string c(p_.substr(pos_, n));
-    if (!IsValidUtf8(c) || c == "\xE2\x84\xAA" || c == "\xC5\xBF") return false;
-    pos_ += n;
-    *out = {c};
-    return true;
-  }
-
-  // An ASCII character that stands for itself outside a class.
-  static bool Plain(char c) {
-    if (c < ' ' || c >= 0x7f) return false;
-    return std::string_view("\\.+*?()|[]{}^$").find(c) == std::string_view::npos;
-  }
-
-  // Inside a group: branches of concatenations, no `.*`.
-  bool Alternation(Language* out) {
-    Language current{""};
-    while (true) {
-      if (pos_ >= p_.size()) return false;
-      char c = p_[pos_];
-      if (c == ')' || c == '|') {
-        out->insert(out->end(), current.begin(), current.end());
-        if (out->size() > kMaxAlternatives) return false;
-        if (c == ')') return true;
-        ++pos_;
-        current = {""};
-        continue;
-      }
-      if (c == '.') return false;
-      Language item;
-      if (!Item(&item) || !Quantifier(&item) || !Concat(&current, item)) return false;
-    }
-  }
-
-  // [abc], [a-z0-9]: ASCII, not negated, no escapes.
-  bool Class(Language* out) {
-    ++pos_;
-    std::string chars;
-    if (pos_ < p_.size() && (p_[pos_] == '^' || p_[pos_] == ']')) return false;
-    while (pos_ < p_.size() && p_[pos_] != ']') {
-      char c = p_[pos_];
-      if (c == '\\' || c == '[' || c < ' ' || c >= 0x7f) return false;
-      if (pos_ + 2 < p_.size() && p_[pos_ + 1] == '-' && p_[pos_ + 2] != ']') {
-        char hi = p_[pos_ + 2];
-        if (hi == '\\' || hi == '[' || hi < c || hi >= 0x7f) return false;
-        for (int x = c; x <= hi; ++x) chars += Lower(static_cast<char>(x));
-        pos_ += 3;
-      } else {
-        chars += Lower(c);
-        ++pos_;
-      }
-    }
-    if (pos_ >= p_.size()) return false;
-    ++pos_;
-    std::sort(chars.begin(), chars.end());
-    chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
-    for (char c : chars) out->push_back(std::string(1, c));
-    return !out->empty();
-  }
-
-  // `?` (greedy or lazy) adds the empty string; other repetition: not simple.
-  bool Quantifier(Language* item) {
-    if (pos_ >= p_.size()) return true;
-    char c = p_[pos_];
-    if (c == '*' || c == '+' || c == '{') return false;
-    if (c != '?') return true;
-    for (const std::string& s : *item) {
-      if (s.find(kRun) != std::string::npos) return false;
-    }
-    ++pos_;
-    if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;
-    if (pos_ < p_.size() && (p_[pos_] == '*' || p_[pos_] == '+' || p_[pos_] == '?' ||
-                             p_[pos_] == '{')) {
-      return false;
-    }
-    item->push_back("");
-    return true;
-  }
-
-  // Turns the marked strings of a group into alternatives. A `\b` between two
-  // literal characters is decided here (an impossible one drops the string);
-  // at either end it becomes a flag checked against the text.
-  static bool Resolve(const Language& language, SimpleGroup* group) {
-    for (const std::string& marked : language) {
-      SimpleAlternative a;
-      std::string* out = &a.text;
-      bool pending = false;      // a boundary since the last character
-      bool possible = true;
-      bool run_boundary = false;  // `\w*\b`
-      for (char c : marked) {
-        if (c == kBoundary) {
-          pending = true;
-          continue;
-        }
-        if (c == kRun) {
-          if (a.run || pending || a.text.empty()) return false;
-          a.run = true;
-          out = &a.tail;
-          continue;
-        }
-        if (a.run && a.tail.empty()) {
-          // What follows the run must end it: a non-word character, with no
-          // `\b` in between.
-          if (pending || IsWordByte(static_cast<unsigned char>(c))) return false;
-        }
-        if (pending) {
-          if (out->empty() && !a.run) {
-            a.boundary_before = true;
-          } else if (IsWordByte(static_cast<unsigned char>(out->back())) ==
-                     IsWordByte(static_cast<unsigned char>(c))) {
-            possible = false;
-          }
-          pending = false;
-        }
-        *out += c;
-      }
-      if (a.text.empty()) return false;  // matches the empty string
-      if (a.run && a.tail.empty()) {
-        run_boundary = pending;
-        pending = false;
-        const bool word_end = IsWordByte(static_cast<unsigned char>(a.text.back()));
-        if (!run_boundary) {
-          a.run = false;  // `x\w*` then `.*` or the end: `x` is enough
-        } else if (!word_end) {
-          a.run = false;  // `-\w*\b` first holds right after `-`, if ever
-          a.boundary_after = true;
-        }
-      } else {
-        a.boundary_after = pending;
-      }
-      if (possible) group->push_back(std::move(a));
-    }
-    return !group->empty();
-  }
-
-  std::string_view p_;
-  size_t pos_ = 0;
-  bool starts_text_ = false;
-  bool ends_text_ = false;
-  std::string end_chars_;
-};
 
 std::string EncodeUtf8(uint32_t cp) {
   std::string out;
@@ -474,16 +133,16 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     }
     m->patterns_[i] = std::move(re);
     m->usable_.push_back(static_cast<int>(i));
-    std::vector<SimpleGroup> groups;
-    SimpleReader reader(patterns[i]);
+    const std::optional<LiteralPattern> simple = ReadLiteralPattern(ParsePattern(patterns[i]).root);
     // An end anchor needs an end set, and Slot::anchor has room for 0x7fff.
-    if (reader.Read(&groups) && !(reader.ends_text() && m->end_sets_.size() >= 0x7fff)) {
+    if (simple && !(simple->ends_text && m->end_sets_.size() >= 0x7fff)) {
+      const std::vector<LiteralGroup>& groups = simple->groups;
       m->groups_[i] = static_cast<uint16_t>(groups.size());
       ++m->simple_count_;
       uint16_t end_set = 0;
-      if (reader.ends_text()) {
+      if (simple->ends_text) {
         CharSet set{{0, 0}};
-        for (char c : reader.end_chars()) {
+        for (char c : simple->end_chars) {
           const auto u = static_cast<unsigned char>(c);
           set.bits[u >> 6] |= uint64_t{1} << (u & 63);
           // Case-insensitive: a letter's upper case may follow too.
@@ -494,9 +153,9 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
       }
       for (size_t g = 0; g < groups.size(); ++g) {
         uint16_t anchor = 0;
-        if (g == 0 && reader.starts_text()) anchor |= kStartsText;
+        if (g == 0 && simple->starts_text) anchor |= kStartsText;
         if (g + 1 == groups.size()) anchor |= end_set;
-        for (const SimpleAlternative& a : groups[g]) {
+        for (const LiteralAlternative& a : groups[g]) {
           auto [it, added] = literal_ids.emplace(a.Key(), static_cast<int>(literals.size()));
           if (added) {
             literals.push_back(a.text);
@@ -716,136 +375,6 @@ size_t Matcher::scan_table_bytes() const {
 const RE2* Matcher::pattern(int i) const {
   if (i < 0 || static_cast<size_t>(i) >= patterns_.size()) return nullptr;
   return patterns_[i].get();
-}
-
-namespace {
-
-// A tiny recursive-descent reader of RE2 syntax that only counts what must
-// be matched literally. Unknown constructs count as zero: never an error.
-class SpecificityReader {
- public:
-  explicit SpecificityReader(std::string_view p) : p_(p) {}
-  int Alternation() {
-    int best = Concatenation();
-    while (pos_ < p_.size() && p_[pos_] == '|') {
-      ++pos_;
-      best = std::min(best, Concatenation());
-    }
-    return best;
-  }
-
- private:
-  int Concatenation() {
-    int total = 0;
-    while (pos_ < p_.size() && p_[pos_] != '|' && p_[pos_] != ')') {
-      int item = Atom();
-      total += Quantified(item);
-    }
-    return total;
-  }
-
-  int Quantified(int item) {
-    if (pos_ >= p_.size()) return item;
-    char c = p_[pos_];
-    int result = item;
-    if (c == '*' || c == '?') {
-      ++pos_;
-      result = 0;
-    } else if (c == '+') {
-      ++pos_;
-    } else if (c == '{') {
-      size_t close = p_.find('}', pos_);
-      if (close == std::string_view::npos) return item;
-      std::string_view body = p_.substr(pos_ + 1, close - pos_ - 1);
-      int min = 0;
-      for (char d : body) {
-        if (d < '0' || d > '9') break;
-        min = min * 10 + (d - '0');
-        if (min > 100) break;
-      }
-      pos_ = close + 1;
-      result = item * std::min(min, 100);
-    } else {
-      return item;
-    }
-    if (pos_ < p_.size() && p_[pos_] == '?') ++pos_;  // non-greedy
-    return result;
-  }
-
-  int Atom() {
-    char c = p_[pos_];
-    if (c == '(') {
-      ++pos_;
-      if (pos_ < p_.size() && p_[pos_] == '?') {
-        // (?:...), (?P<name>...), (?i) or (?i:...)
-        ++pos_;
-        if (pos_ < p_.size() && p_[pos_] == 'P') {
-          size_t close = p_.find('>', pos_);
-          pos_ = close == std::string_view::npos ? p_.size() : close + 1;
-        } else {
-          while (pos_ < p_.size() && p_[pos_] != ':' && p_[pos_] != ')') ++pos_;
-          if (pos_ < p_.size() && p_[pos_] == ')') {
-            ++pos_;
-            return 0;  // flags only
-          }
-          if (pos_ < p_.size()) ++pos_;
-        }
-      }
-      int inner = Alternation();
-      if (pos_ < p_.size() && p_[pos_] == ')') ++pos_;
-      return inner;
-    }
-    if (c == '[') {
-      ++pos_;
-      if (pos_ < p_.size() && p_[pos_] == '^') ++pos_;
-      if (pos_ < p_.size() && p_[pos_] == ']') ++pos_;
-      while (pos_ < p_.size() && p_[pos_] != ']') {
-        if (p_[pos_] == '\\') {
-          pos_ += 2;
-          continue;
-        }
-        if (p_[pos_] == '[' && pos_ + 1 < p_.size() && p_[pos_ + 1] == ':') {
-          size_t close = p_.find(":]", pos_);
-          pos_ = close == std::string_view::npos ? p_.size() : close + 1;
-        }
-        ++pos_;
-      }
-      pos_ = std::min(pos_ + 1, p_.size());
-      return 0;
-    }
-    if (c == '\\') {
-      ++pos_;
-      if (pos_ >= p_.size()) return 0;
-      char e = p_[pos_++];
-      if (e == 'p' || e == 'P') {
-        if (pos_ < p_.size() && p_[pos_] == '{') {
-          size_t close = p_.find('}', pos_);
-          pos_ = close == std::string_view::npos ? p_.size() : close + 1;
-        } else {
-          ++pos_;
-        }
-        return 0;
-      }
-      if (std::string_view("bBAzdDwWsSQE").find(e) != std::string_view::npos) {
-        return 0;
-      }
-      return 1;  // an escaped literal such as \. or \?
-    }
-    ++pos_;
-    if (c == '.' || c == '^' || c == '$') return 0;
-    // Count code points, not bytes, so Cyrillic weighs like Latin.
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
-  }
-
-  std::string_view p_;
-  size_t pos_ = 0;
-};
-
-}  // namespace
-
-int PatternSpecificity(std::string_view pattern) {
-  SpecificityReader reader(pattern);
-  return reader.Alternation();
 }
 
 }  // namespace bot::core

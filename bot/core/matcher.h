@@ -5,8 +5,9 @@
 // Design. Most intent patterns are a few groups of literal alternatives,
 // with word boundaries, in order: `\b(how many|how much)\b.*\bdelegates?\b`.
 // Compile() recognises that shape (finite alternatives, `?`, small classes,
-// `\b`, groups joined by `.*`) and turns such a "simple" pattern into groups
-// of literal strings with boundary flags. One Aho-Corasick pass over the
+// `\b`, groups joined by `.*`) on the pattern's syntax tree and turns such a
+// "simple" pattern into groups of literal strings with boundary flags
+// (ReadLiteralPattern, literal_pattern.h). One Aho-Corasick pass over the
 // question (AtomScanner) reports every occurrence of every such literal, in
 // order of its end; each occurrence advances the patterns that use it when
 // it satisfies the next group after the previous one (the earliest-ending
@@ -138,10 +139,5 @@ class Matcher {
   static constexpr uint32_t kFoldGuardBits = 0x800;
   std::vector<uint64_t> fold_guard_bits_;
 };
-
-// How much literal text a pattern demands: characters that must appear in
-// every match (for an alternation, its least demanding branch). Ranks a more
-// specific pattern above a vaguer one that matched the same question.
-int PatternSpecificity(std::string_view pattern);
 
 }  // namespace bot::core

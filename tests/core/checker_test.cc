@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <set>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/pattern_sampler.h"
 #include "re2/re2.h"
 #include "tests/support/test_support.h"
 
@@ -40,33 +40,7 @@ std::vector<Diagnostic> WithCode(const std::vector<Diagnostic>& all, const std::
   return out;
 }
 
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 }  // namespace
-
-TEST_CASE("PatternSamples uses every alternation branch and fills gaps with a space",
-          "[checker]") {
-  auto samples = PatternSamples(R"(\b(when|what year)\b.*\bjoin\w*\b)", 8);
-  CHECK(Contains(samples, "when join"));
-  CHECK(Contains(samples, "what year join"));
-  auto optional = PatternSamples(R"(\bjoin\w* (the )?osce\b)", 8);
-  CHECK(Contains(optional, "join the osce"));
-  CHECK(Contains(optional, "join osce"));
-  auto classes = PatternSamples(R"(bec[oa]me)", 4);
-  CHECK(std::set<std::string>(classes.begin(), classes.end()) ==
-        std::set<std::string>{"become", "became"});
-  CHECK(PatternSamples(R"((?P<year>\d{4}))", 4) == std::vector<std::string>{"1111"});
-  CHECK(PatternSamples("(беларус|белорус).*обсе", 4).size() == 2);
-}
-
-TEST_CASE("PatternSamples gives up on syntax it does not model instead of guessing",
-          "[checker]") {
-  CHECK(PatternSamples(R"(\p{L}+)", 4).empty());
-  CHECK(PatternSamples(R"([[:alpha:]]+)", 4).empty());
-  CHECK(PatternSamples("(unclosed", 4).empty());
-}
 
 TEST_CASE("Every shipped pattern that the sampler models has a sample it matches",
           "[checker]") {

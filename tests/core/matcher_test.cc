@@ -4,7 +4,6 @@
 
 using bot::core::Matcher;
 using bot::core::PatternError;
-using bot::core::PatternSpecificity;
 
 namespace {
 
@@ -56,17 +55,4 @@ TEST_CASE("Matcher with no patterns matches nothing", "[matcher]") {
   std::vector<int> out{42};
   m->Match("anything", &out);
   CHECK(out.empty());
-}
-
-TEST_CASE("PatternSpecificity counts the literal text a match requires", "[matcher]") {
-  CHECK(PatternSpecificity("abc") == 3);
-  CHECK(PatternSpecificity(R"(\bjoin\b)") == 4);
-  CHECK(PatternSpecificity("(when|what year)") == 4);
-  CHECK(PatternSpecificity("join(ed)?") == 4);
-  CHECK(PatternSpecificity(".*") == 0);
-  CHECK(PatternSpecificity(R"([a-z]+\d{4})") == 0);
-  CHECK(PatternSpecificity(R"((?P<year>(19|20)\d\d))") == 2);
-  CHECK(PatternSpecificity(R"(a{3})") == 3);
-  CHECK(PatternSpecificity(R"(\.)") == 1);
-  CHECK(PatternSpecificity("(unclosed") == 8);  // never throws on bad input
 }
