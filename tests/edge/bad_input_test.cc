@@ -17,12 +17,8 @@
 namespace bot::edge {
 namespace {
 
-const char kFacts[] =
-    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
-const char kIntents[] =
-    "intents:\n"
-    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
-    "    examples: ['When did Belarus join?']\n";
+using testing::kJoinFacts;
+using testing::kJoinIntents;
 
 using testing::RawConnection;
 using testing::StatusOf;
@@ -156,7 +152,7 @@ void ExpectHealthy(int port) {
 }
 
 TEST_CASE("Malformed bodies on every POST endpoint get a 4xx, never a 5xx", "[bad_input]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), SweepOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), SweepOptions());
   for (const std::string path : {"/api/v1/ask", "/api/v1/explain", "/healthz", "/nope"}) {
     for (const auto& c : BadBodies()) {
       CAPTURE(path, c.name);
@@ -176,7 +172,7 @@ TEST_CASE("Malformed bodies on every POST endpoint get a 4xx, never a 5xx", "[ba
 TEST_CASE("Malformed requests and headers never get a 5xx or crash the server",
           "[bad_input]") {
   edge::HttpOptions options = SweepOptions();
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), options);
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), options);
   for (const auto& c : BadRequests(static_cast<int>(options.max_body_bytes))) {
     CAPTURE(c.name);
     RawConnection conn(server.port());
@@ -203,7 +199,7 @@ TEST_CASE("Malformed requests and headers never get a 5xx or crash the server",
 TEST_CASE("A client trickling slower than the read timeout is disconnected", "[bad_input]") {
   edge::HttpOptions options = SweepOptions();
   options.read_timeout_ms = 200;
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), options);
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), options);
   RawConnection slow(server.port());
   std::string request = Post("/api/v1/ask", R"({"text":"join"})");
   bool still_open = true;

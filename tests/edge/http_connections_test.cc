@@ -22,12 +22,8 @@ namespace {
 using testing::RawConnection;
 using testing::StatusOf;
 
-const char kFacts[] =
-    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
-const char kIntents[] =
-    "intents:\n"
-    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
-    "    examples: ['When did Belarus join?']\n";
+using testing::kJoinFacts;
+using testing::kJoinIntents;
 
 std::string Post(const std::string& path, const std::string& body) {
   return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -56,7 +52,7 @@ HttpOptions PatientOptions() {
 class ServerWithNoop {
  public:
   explicit ServerWithNoop(HttpOptions options)
-      : holder_(testing::KnowledgeFromYaml(kFacts, kIntents)) {
+      : holder_(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents)) {
     options.host = "127.0.0.1";
     options.port = 0;
     server_ = std::make_unique<HttpServer>(&holder_, options);
@@ -78,7 +74,7 @@ class ServerWithNoop {
 
 TEST_CASE("A body refused as too large is never parsed as further requests",
           "[http_connections]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   std::string smuggled;
   while (smuggled.size() < 20000) smuggled += Get("/api/v1/facts");
   smuggled.resize(20000);
@@ -93,7 +89,7 @@ TEST_CASE("A body refused as too large is never parsed as further requests",
 
 TEST_CASE("Chunked and compressed bodies are bounded before memory is spent",
           "[http_connections]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   SECTION("a chunked body past the limit gets 413 while it is still arriving") {
     RawConnection conn(server.port());
     conn.Send("POST /api/v1/ask HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -120,7 +116,7 @@ TEST_CASE("Chunked and compressed bodies are bounded before memory is spent",
 }
 
 TEST_CASE("Range is ignored: replies are whole", "[http_connections]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   RawConnection conn(server.port());
   std::string ranges = "bytes=0-3";
   for (int i = 0; i < 500; ++i) ranges += ",0-" + std::to_string(i);
@@ -169,7 +165,7 @@ TEST_CASE("Framing is strict and a bodiless request is answered at once",
 }
 
 TEST_CASE("Pipelined requests are each answered, in order", "[http_connections]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   RawConnection conn(server.port());
   conn.Send(Get("/healthz") + Post("/api/v1/ask", R"({"text":"join"})") + Get("/nope") +
             Get("/readyz"));
@@ -184,7 +180,7 @@ TEST_CASE("Pipelined requests are each answered, in order", "[http_connections]"
 }
 
 TEST_CASE("A client that closed its sending side still gets its answer", "[http_connections]") {
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   RawConnection conn(server.port());
   conn.Send(Post("/api/v1/ask", R"({"text":"When did Belarus join?"})"));
   conn.ShutdownWrite();
@@ -197,7 +193,7 @@ TEST_CASE("Idle and trickling connections do not hold workers", "[http_connectio
   HttpOptions options = PatientOptions();
   options.min_threads = 2;
   options.max_threads = 4;  // httplib kept one per connection: the 5th waited
-  testing::LoopbackServer server(testing::KnowledgeFromYaml(kFacts, kIntents), options);
+  testing::LoopbackServer server(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), options);
   std::vector<std::unique_ptr<RawConnection>> held;
   for (int i = 0; i < 40; ++i) {  // kept alive after one answer each
     held.push_back(std::make_unique<RawConnection>(server.port()));
@@ -218,7 +214,7 @@ TEST_CASE("Idle and trickling connections do not hold workers", "[http_connectio
 TEST_CASE("Stopping answers the requests already received",
           "[http_connections]") {
   auto server = std::make_unique<testing::LoopbackServer>(
-      testing::KnowledgeFromYaml(kFacts, kIntents), PatientOptions());
+      testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents), PatientOptions());
   RawConnection conn(server->port());
   REQUIRE(conn.Send(Get("/healthz")));
   REQUIRE(StatusOf(conn.ReadResponse()) == 200);

@@ -11,15 +11,11 @@ using nlohmann::json;
 
 namespace {
 
-const char kFacts[] =
-    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
-const char kIntents[] =
-    "intents:\n"
-    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
-    "    examples: ['When did Belarus join?']\n";
+using bot::testing::kJoinFacts;
+using bot::testing::kJoinIntents;
 
 struct Fixture {
-  bot::testing::LoopbackServer server{bot::testing::KnowledgeFromYaml(kFacts, kIntents)};
+  bot::testing::LoopbackServer server{bot::testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents)};
   httplib::Client client{"127.0.0.1", server.port()};
   httplib::Result Ask(const std::string& body) {
     return client.Post("/api/v1/ask", body, "application/json");

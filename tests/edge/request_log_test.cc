@@ -18,12 +18,8 @@ using nlohmann::json;
 namespace bot::edge {
 namespace {
 
-const char kFacts[] =
-    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
-const char kIntents[] =
-    "intents:\n"
-    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
-    "    examples: ['When did Belarus join?']\n";
+using testing::kJoinFacts;
+using testing::kJoinIntents;
 
 // Redirects fd 2 into a file for the object's life; lines() reads it back.
 class StderrCapture {
@@ -61,7 +57,7 @@ class StderrCapture {
 };
 
 struct Fixture {
-  testing::LoopbackServer server{testing::KnowledgeFromYaml(kFacts, kIntents)};
+  testing::LoopbackServer server{testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents)};
   httplib::Client client{"127.0.0.1", server.port()};
   Fixture() { client.set_keep_alive(true); }
   // On one keep-alive connection the previous request's log line is written
@@ -172,7 +168,7 @@ TEST_CASE("GET /readyz is 200 while serving and 503 while draining", "[request_l
 }
 
 TEST_CASE("Body limits are per route and checked before the body is read", "[request_log]") {
-  KnowledgeHolder holder(testing::KnowledgeFromYaml(kFacts, kIntents));
+  KnowledgeHolder holder(testing::KnowledgeFromYaml(kJoinFacts, kJoinIntents));
   HttpOptions options;
   options.port = 0;
   options.max_body_bytes = 1000;

@@ -21,6 +21,13 @@ namespace bot::testing {
 
 namespace fs = std::filesystem;
 
+const char kJoinFacts[] =
+    "facts:\n  - id: m.since\n    text: Belarus joined on 30 January 1992.\n    source: doc#4\n";
+const char kJoinIntents[] =
+    "intents:\n"
+    "  - id: m.joined\n    patterns: ['\\bjoin']\n    answer: {facts: [m.since]}\n"
+    "    examples: ['When did Belarus join?']\n";
+
 std::string SourceDir() { return BOT_SOURCE_DIR; }
 
 std::string SharedDir() {

@@ -17,6 +17,11 @@ std::string SourceDir();
 std::string SharedDir();  // empty when ../shared is absent
 bool HaveShared();
 
+// The smallest knowledge the HTTP tests serve: one fact (Belarus joined on
+// 30 January 1992) and one intent (`m.joined`, pattern `\bjoin`).
+extern const char kJoinFacts[];
+extern const char kJoinIntents[];
+
 // Builds a Knowledge from inline YAML documents (file names "facts.yaml" and
 // "intents.yaml" in diagnostics). REQUIRES: no errors (fails the test).
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
