@@ -56,6 +56,7 @@ edge::HttpOptions HttpOptionsFrom(const edge::ServiceConfig& c) {
   o.port = c.port;
   o.min_threads = static_cast<size_t>(c.min_threads);
   o.max_threads = static_cast<size_t>(c.max_threads);
+  o.max_connections = static_cast<size_t>(c.max_connections);
   o.read_timeout_ms = c.read_timeout_ms;
   o.write_timeout_ms = c.write_timeout_ms;
   o.keep_alive_timeout_s = c.keep_alive_timeout_s;

@@ -22,6 +22,7 @@ struct ServiceConfig {
   int port = 8080;
   int min_threads = 8;
   int max_threads = 512;
+  int max_connections = 10000;
   int read_timeout_ms = 5000;
   int write_timeout_ms = 5000;
   int keep_alive_timeout_s = 5;
