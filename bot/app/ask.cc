@@ -96,6 +96,12 @@ int RunExplain(const Args& args) {
     for (const auto& [name, value] : c.captures) {
       std::cout << "    capture " << name << " = " << value << "\n";
     }
+    if (winner) {
+      for (const core::ConceptUse& u : e.concepts) {
+        std::cout << "    concept {" << u.name << "}: \"" << u.matched << "\" (term "
+                  << (u.term.empty() ? "?" : u.term) << ")\n";
+      }
+    }
     if (c.vetoed_by >= 0) {
       const core::LocatedText& x = intent.exclude[c.vetoed_by];
       std::cout << "    vetoed by exclude " << x.where.file << ":" << x.where.line << "  "

@@ -302,6 +302,8 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   if (full && live > 0) {
     const Candidate& w = ranked[0];
     const std::string& id = k.intents().intents()[w.intent].id;
+    e.concepts = MatchedConcepts(k.intents().intents()[w.intent].patterns[w.pattern].text,
+                                 k.lexicon(), e.normalized);
     if (live == 1) {
       e.why = "`" + id + "` is the only intent that matched";
     } else {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/concept_pattern.h"
 #include "bot/core/knowledge.h"
 #include "bot/core/message.h"
 
@@ -32,6 +33,9 @@ struct Explanation {
   std::vector<Candidate> candidates;
   std::optional<size_t> winner;  // index into candidates
   std::string why;               // why the winner won, in one sentence
+  // The `{concept}` references of the winner's pattern and the terms they
+  // matched (computed by Explain only).
+  std::vector<ConceptUse> concepts;
   // Grounding of the winner's facts: each rule and whether it refused.
   std::optional<GroundingVerdict> grounding;
   Reply reply;

@@ -305,7 +305,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
     if (!k.matcher().pattern(p)) continue;
     const Intent& intent = all[flat[p].intent];
     for (const std::string& s :
-         PatternSamples(intent.patterns[flat[p].index_in_intent].text, 8)) {
+         PatternSamples(k.matcher().pattern(p)->pattern(), 8)) {
       std::string normalized = Normalize(s);
       offer_all(normalized, 1);
       words[p].push_back(SplitWords(normalized));

@@ -19,6 +19,11 @@ namespace bot::core {
 struct LocatedText {
   std::string text;
   SourceLocation where;
+  // The column of text[0] when the file holds the text on one line byte for
+  // byte (a plain scalar, or a quoted one without escapes), else 0; then
+  // byte offset i of the text is at column text_column + (code points
+  // before i), so a diagnostic can point inside a pattern.
+  int text_column = 0;
 };
 
 struct AnswerSpec {

@@ -3,10 +3,33 @@
 #include <algorithm>
 #include <set>
 
+#include "bot/core/concept_pattern.h"
 #include "bot/core/normalizer.h"
 #include "bot/core/pattern_specificity.h"
 
 namespace bot::core {
+
+namespace {
+
+// Where byte `offset` of `text` is in the file (the text's own place when
+// the file does not hold it byte for byte).
+SourceLocation Inside(const LocatedText& text, size_t offset) {
+  SourceLocation where = text.where;
+  if (text.text_column <= 0) return where;
+  int column = text.text_column;
+  for (size_t i = 0; i < offset && i < text.text.size(); ++i) {
+    if ((static_cast<unsigned char>(text.text[i]) & 0xC0) != 0x80) ++column;
+  }
+  where.column = column;
+  return where;
+}
+
+// Grounding reads concepts with these roles, so they need no pattern.
+bool HasRole(const Concept& c) {
+  return !c.asks_for.empty() || !c.marks.empty() || c.interrogative || c.name == "relative_time";
+}
+
+}  // namespace
 
 std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
                                             std::vector<Intent> intents,
@@ -45,13 +68,35 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   }
 
   const auto& all = k->intents_.intents();
+  // `{concept}` references expand before anything reads a pattern.
+  const std::vector<Concept>& concepts = k->lexicon_.concepts();
+  std::vector<std::string> concept_names;
+  for (const Concept& c : concepts) concept_names.push_back(c.name);
+  std::vector<bool> used(concepts.size(), false);
+  auto expand = [&](const LocatedText& p) {
+    std::vector<ConceptRef> unknown;
+    for (const ConceptRef& r : FindConceptRefs(p.text)) {
+      const int c = k->lexicon_.Find(r.name);
+      if (c >= 0) used[static_cast<size_t>(c)] = true;
+    }
+    std::string expanded = ExpandConcepts(p.text, k->lexicon_, &unknown);
+    for (const ConceptRef& r : unknown) {
+      const std::string near = NearestName(r.name, concept_names);
+      diagnostics->push_back(
+          {Diagnostic::Severity::kError, Inside(p, r.begin), "unknown-concept",
+           "unknown concept `{" + r.name + "}`" +
+               (near.empty() ? "; concepts are defined in intents/lexicon.yaml"
+                             : "; did you mean `{" + near + "}`?")});
+    }
+    return expanded;
+  };
   std::vector<std::string> texts;
   for (size_t i = 0; i < all.size(); ++i) {
     k->first_pattern_.push_back(static_cast<int>(k->patterns_.size()));
     for (size_t p = 0; p < all[i].patterns.size(); ++p) {
+      texts.push_back(expand(all[i].patterns[p]));
       k->patterns_.push_back({static_cast<int>(i), static_cast<int>(p),
-                              PatternSpecificity(all[i].patterns[p].text)});
-      texts.push_back(all[i].patterns[p].text);
+                              PatternSpecificity(texts.back())});
     }
   }
   // Excludes go into the same matcher, after the patterns.
@@ -61,10 +106,18 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
     k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
     for (size_t x = 0; x < all[i].exclude.size(); ++x) {
       exclude_of.push_back({static_cast<int>(i), static_cast<int>(x)});
-      texts.push_back(all[i].exclude[x].text);
+      texts.push_back(expand(all[i].exclude[x]));
     }
   }
   k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
+  for (size_t c = 0; c < concepts.size(); ++c) {
+    if (used[c] || HasRole(concepts[c])) continue;
+    diagnostics->push_back({Diagnostic::Severity::kWarning, concepts[c].where, "unused-concept",
+                            "concept `" + concepts[c].name +
+                                "` is used by no pattern and has no role in grounding "
+                                "(`asks_for`, `marks`, `interrogative`); reference it as `{" +
+                                concepts[c].name + "}` or remove it"});
+  }
   std::vector<PatternError> errors;
   k->matcher_ = Matcher::Compile(texts, &errors);
   for (const PatternError& e : errors) {

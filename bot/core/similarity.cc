@@ -149,8 +149,11 @@ NearestIndex::NearestIndex(const Knowledge& k) {
   for (size_t i = 0; i < intents.size(); ++i) {
     std::string bag = intents[i].id + " ";
     for (const auto& e : intents[i].examples) bag += e.text + " ";
-    for (const auto& p : intents[i].patterns) {
-      for (const auto& s : PatternSamples(p.text, 4)) bag += s + " ";
+    for (size_t p = 0; p < intents[i].patterns.size(); ++p) {
+      // The compiled text: `{concept}` references expanded.
+      const RE2* re = k.matcher().pattern(k.first_pattern(static_cast<int>(i)) + static_cast<int>(p));
+      const std::string& text = re ? re->pattern() : intents[i].patterns[p].text;
+      for (const auto& s : PatternSamples(text, 4)) bag += s + " ";
     }
     docs.push_back({static_cast<int>(i), Stems(Normalize(bag))});
   }

@@ -279,6 +279,13 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
       const core::LocatedText& x = intent.exclude[c.vetoed_by];
       item["vetoed_by"] = {{"pattern", x.text}, {"where", Where(x.where)}};
     }
+    if (e.winner && *e.winner == i && !e.concepts.empty()) {
+      json concepts = json::array();
+      for (const core::ConceptUse& u : e.concepts) {
+        concepts.push_back({{"concept", u.name}, {"term", u.term}, {"matched", u.matched}});
+      }
+      item["concepts"] = std::move(concepts);
+    }
     candidates.push_back(std::move(item));
   }
   json facts = json::array();

@@ -302,9 +302,34 @@ class Reader {
         Error(At(item), "bad-type", "each entry of `" + key + "` must be a non-empty string");
         continue;
       }
-      out.push_back({Text(item), At(item)});
+      SourceLocation where = At(item);
+      out.push_back({Text(item), where, TextColumn(item, where)});
     }
     return out;
+  }
+
+  // See LocatedText::text_column.
+  int TextColumn(const YAML::Node& scalar, const SourceLocation& where) const {
+    if (!text_ || where.line <= 0 || where.column <= 0) return 0;
+    const std::string_view text = *text_;
+    size_t line_start = 0;
+    for (int line = 1; line < where.line && line_start < text.size(); ++line) {
+      size_t newline = text.find('\n', line_start);
+      line_start = newline == std::string_view::npos ? text.size() : newline + 1;
+    }
+    size_t at = line_start + static_cast<size_t>(where.column - 1);
+    if (at >= text.size()) return 0;
+    int column = where.column;
+    char quote = 0;
+    if (text[at] == '\'' || text[at] == '"') {
+      quote = text[at];
+      ++at;
+      ++column;
+    }
+    const std::string& s = scalar.Scalar();
+    if (text.substr(at, s.size()) != s) return 0;
+    if (quote && (at + s.size() >= text.size() || text[at + s.size()] != quote)) return 0;
+    return column;
   }
 
   const std::string& file() const { return file_; }

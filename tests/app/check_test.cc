@@ -62,6 +62,10 @@ TEST_CASE("bot check reports each broken file at its exact file:line:column and 
        Set{b + "examples/intents/examples.yaml:8:9 error example-unmatched",
            b + "examples/intents/examples.yaml:9:9 error example-shadowed",
            b + "examples/intents/examples.yaml:11:9 error counter-example-matched"}},
+      {"concepts",
+       Set{b + "concepts/intents/concepts.yaml:5:23 error unknown-concept",
+           b + "concepts/intents/concepts.yaml:6:39 error unknown-concept",
+           b + "concepts/intents/lexicon.yaml:5:3 warning unused-concept"}},
       {"warnings",
        Set{b + "warnings/facts/facts.yaml:6:5 warning unreachable-fact",
            b + "warnings/intents/warnings.yaml:2:5 warning no-examples",
@@ -93,6 +97,11 @@ TEST_CASE("bot check explains what is wrong and how to fix it", "[check]") {
                Catch::Contains("intent `when` overlaps with `join.osce`") &&
                    Catch::Contains("both match \"when join the osce\"") &&
                    Catch::Contains("`join.osce` wins by more specific pattern (9 > 8"));
+  }
+  SECTION("an unknown concept gets a suggestion at its brace") {
+    CHECK_THAT(RunBot(CheckArgs("concepts")).output,
+               Catch::Contains("concepts.yaml:5:23: error: unknown concept `{joim}`; did you "
+                               "mean `{join}`? [unknown-concept]"));
   }
   SECTION("a byte that is not UTF-8 is named, with the fix") {
     CHECK_THAT(RunBot(CheckArgs("encoding")).output,

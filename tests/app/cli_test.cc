@@ -73,3 +73,23 @@ TEST_CASE("bot eval scores a question file and honours --min", "[cli]") {
   CHECK(RunBot("eval --min 60" + data + dir.path() + "/q.jsonl").exit_code == 0);
   CHECK(RunBot("eval --kind oos --min 100" + data + dir.path() + "/q.jsonl").exit_code == 0);
 }
+
+TEST_CASE("bot explain names the concept and term the winning pattern matched", "[cli]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", "facts:\n  - id: a\n    text: Joined in 1992.\n    source: d#1\n");
+  dir.Write("intents/lexicon.yaml",
+            "concepts:\n  join:\n    en: [join*, accession]\n    ru: [вступ*]\n");
+  dir.Write("intents/i.yaml",
+            "intents:\n  - id: x\n    patterns: ['\\bbelarus\\b.*{join}']\n"
+            "    answer: {facts: [a]}\n");
+  const std::string args = "--intents " + dir.path() + "/intents --facts " + dir.path() +
+                           "/facts 'When did Belarus join?'";
+  auto text = RunBot("explain " + args);
+  CHECK(text.exit_code == 0);
+  CHECK(text.output.find("    concept {join}: \"join\" (term join*)\n") != std::string::npos);
+  auto j = RunBot("explain --json " + args);
+  REQUIRE(j.exit_code == 0);
+  auto parsed = nlohmann::json::parse(j.output);
+  CHECK(parsed["candidates"][0]["concepts"] ==
+        nlohmann::json::parse(R"([{"concept":"join","term":"join*","matched":"join"}])"));
+}
