@@ -7,7 +7,8 @@
 # env:   DURATION=10s CONNECTIONS=32 WRK_THREADS=2 ROUNDS=2 QUESTION='...'
 #        INTENTS=intents FACTS=facts (the knowledge `bot serve` loads)
 #        BASELINE=path/to/previous/bot: also runs that build, alternating with
-#        the others, and prints this build's ratio to it
+#        the others, and prints this build's ratio to it; BASELINE_INTENTS and
+#        BASELINE_FACTS (default INTENTS, FACTS) are the knowledge it loads
 # Also prints each server's CPU time per request, steadier than req/s when
 # wrk and both servers share two cores.
 # Needs `wrk` (Debian: apt-get install wrk). Loopback only. Exits 1 when the
@@ -51,7 +52,8 @@ PIDS+=($!)
 BASE_PORT=
 if [[ -n ${BASELINE:-} ]]; then
   BASE_PORT=$(free_port)
-  "$BASELINE" serve --port "$BASE_PORT" --intents "$INTENTS" --facts "$FACTS" --log-level warn \
+  "$BASELINE" serve --port "$BASE_PORT" --intents "${BASELINE_INTENTS:-$INTENTS}" \
+    --facts "${BASELINE_FACTS:-$FACTS}" --log-level warn \
     2>"$WORK/baseline.log" &
   PIDS+=($!)
 fi
