@@ -120,7 +120,22 @@ void CheckExamples(const Knowledge& k, std::vector<Diagnostic>* out) {
     for (const LocatedText& example : intent.examples) {
       Explanation e = Explain(k, {example.text, "", "check"});
       const Candidate* winner = e.winner ? &e.candidates[*e.winner] : nullptr;
-      if (winner && winner->intent == static_cast<int>(i)) continue;
+      if (winner && winner->intent == static_cast<int>(i)) {
+        if (e.reply.reason && e.grounding) {
+          // Its own intent wins, but the answer's facts do not cover what
+          // the example names or asks: users asking it get a refusal.
+          std::string why;
+          for (const GroundingStep& step : e.grounding->steps) {
+            if (!step.passed) why = step.rule + ": " + step.note;
+          }
+          Add(out, kWarning, example.where, "example-refused",
+              "example " + Quote(example.text) + " of intent `" + intent.id +
+                  "` is matched but grounding refuses it (" + why +
+                  "); add the entity to a fact's `entities:`, a name variant to the gazetteer, "
+                  "or the detail to a fact, or reword the example");
+        }
+        continue;
+      }
       const Candidate* own = FindCandidate(e, static_cast<int>(i));
       std::string head = "example " + Quote(example.text) + " of intent `" + intent.id + "`";
       if (own && own->vetoed_by < 0 && winner) {
@@ -150,7 +165,8 @@ void CheckExamples(const Knowledge& k, std::vector<Diagnostic>* out) {
     }
     for (const LocatedText& counter : intent.counter_examples) {
       Explanation e = Explain(k, {counter.text, "", "check"});
-      if (!e.winner) continue;
+      // A near miss that grounding refuses is not answered: as intended.
+      if (!e.winner || e.reply.reason) continue;
       const Candidate& w = e.candidates[*e.winner];
       if (w.intent != static_cast<int>(i)) continue;
       Add(out, kError, counter.where, "counter-example-matched",

@@ -6,6 +6,7 @@
 #include "bot/core/normalizer.h"
 #include "bot/core/pattern_sampler.h"
 #include "re2/re2.h"
+#include "bot/edge/yaml_loader.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -230,4 +231,38 @@ intents:
 TEST_CASE("Stems folds common English endings and long Cyrillic words", "[checker]") {
   CHECK(bot::core::Stems("joined joining joins") == std::vector<std::string>{"join"});
   CHECK(bot::core::Stems("беларуси беларусь") == std::vector<std::string>{"белар"});
+}
+
+TEST_CASE("Check warns when grounding refuses an intent's own example, and lets a refused "
+          "counter-example pass",
+          "[checker]") {
+  std::vector<Diagnostic> diagnostics;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(kFacts, "facts.yaml", &diagnostics);
+  parts.intents = bot::edge::ParseIntentsYaml(R"(
+intents:
+  - id: m.joined
+    patterns: ['\bjoin']
+    answer: {facts: [f.join]}
+    examples: ['When did Belarus join?', 'When did Belarus join the EU?']
+    counter_examples: ['When did Poland join?']
+)",
+                                              "intents.yaml", &diagnostics);
+  parts.entities = bot::edge::ParseEntitiesYaml(R"(
+entities:
+  - {id: belarus, kind: country, names: [Belarus], in_scope: true}
+  - {id: eu, kind: organisation, names: [EU, European Union]}
+  - {id: poland, kind: country, names: [Poland]}
+)",
+                                                "entities.yaml", &diagnostics);
+  auto k = bot::core::Knowledge::Build(std::move(parts), &diagnostics);
+  REQUIRE_FALSE(bot::core::HasErrors(diagnostics));
+  std::vector<Diagnostic> out;
+  Check(*k, {}, &out);
+  auto refused = WithCode(out, "example-refused");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].where.line == 6);
+  CHECK(refused[0].message.find("When did Belarus join the EU?") != std::string::npos);
+  CHECK(refused[0].message.find("not mentioned: eu") != std::string::npos);
+  CHECK(WithCode(out, "counter-example-matched").empty());
 }
