@@ -147,11 +147,12 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
   std::string key = r.code;
   if (r.code == "detail_unknown") key += "." + r.detail;
   if (r.code == "unknown_date" && !v.known_years.empty()) key += ".known";
+  if (r.code == "unknown_number" && !v.known_ordinals.empty()) key += ".known";
   const std::string* text = k.ReplyText(key);
   if (!text) text = k.ReplyText(r.code);
   Reply reply;
   reply.fallback = true;
-  reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail};
+  reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail, r.number};
   if (!text) {
     reply.text = kFallbackText;
     return reply;
@@ -160,8 +161,16 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
   if (int e = k.gazetteer().Find(r.entity); e >= 0) {
     entity = k.gazetteer().entities()[static_cast<size_t>(e)].name;
   }
-  reply.text = Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)), "known",
-                    YearList(v.known_years));
+  std::string known = YearList(v.known_years);
+  if (r.code == "unknown_number") {
+    known.clear();
+    for (size_t i = 0; i < v.known_ordinals.size(); ++i) {
+      known += (i == 0 ? "" : i + 1 == v.known_ordinals.size() ? " and " : ", ") + v.known_ordinals[i];
+    }
+  }
+  reply.text = Fill(Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)),
+                         "number", r.number),
+                    "known", known);
   return reply;
 }
 

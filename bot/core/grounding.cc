@@ -18,18 +18,51 @@ bool IsDigits(std::string_view s) {
   return true;
 }
 
-// A number that counts something: digits that are not a year.
-bool HasCount(std::string_view normalized) {
-  for (const WordSpan& w : SplitWords(normalized)) {
-    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
+// A number that counts something: digits that are not a year, nor part of
+// an amount (a term that marks an amount within the next two words, as in
+// "1.3 million euros"; a decimal's digits belong to the same number).
+bool HasCount(std::string_view normalized, const Lexicon& lexicon) {
+  const std::vector<WordSpan> words = SplitWords(normalized);
+  std::vector<std::pair<size_t, size_t>> amounts;  // byte ranges of amount terms
+  for (const Lexicon::Hit& h : lexicon.Hits(normalized, words)) {
+    if (lexicon.concepts()[static_cast<size_t>(h.concept_index)].marks == "amount") {
+      amounts.push_back({h.begin, h.end});
+    }
+  }
+  auto is_number = [&](size_t i) {
+    return IsDigits(normalized.substr(words[i].begin, words[i].end - words[i].begin));
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string_view word = normalized.substr(words[i].begin, words[i].end - words[i].begin);
     if (!IsDigits(word)) continue;
-    if (word.size() == 4 && (word[0] == '1' || word[0] == '2')) {
+    size_t last = i;  // "1.3", "1,300": one number
+    while (last + 1 < words.size() && is_number(last + 1) &&
+           words[last + 1].begin == words[last].end + 1 &&
+           (normalized[words[last].end] == '.' || normalized[words[last].end] == ',')) {
+      ++last;
+    }
+    if (last == i && word.size() == 4 && (word[0] == '1' || word[0] == '2')) {
       int y = std::stoi(std::string(word));
       if (y >= 1900 && y <= 2099) continue;
     }
-    return true;
+    const size_t horizon = words[std::min(last + 2, words.size() - 1)].end;
+    bool amount = false;
+    for (const auto& [begin, end] : amounts) {
+      if (begin >= words[last].end && end <= horizon) amount = true;
+    }
+    i = last;
+    if (!amount) return true;
   }
   return false;
+}
+
+// "25th", "1st": an ordinal written with digits.
+bool IsOrdinal(std::string_view word) {
+  size_t digits = 0;
+  while (digits < word.size() && word[digits] >= '0' && word[digits] <= '9') ++digits;
+  if (digits == 0 || digits + 2 != word.size()) return false;
+  std::string_view suffix = word.substr(digits);
+  return suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th";
 }
 
 std::string Join(const std::vector<std::string>& parts) {
@@ -75,6 +108,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.entities_.resize(all.size());
   g.details_.resize(all.size());
   g.years_.resize(all.size());
+  g.ordinals_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     const Fact& f = all[i];
     std::string text = f.text;
@@ -113,7 +147,11 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     if (!f.date.empty() || f.year || f.period || !g.years_[i].empty()) {
       details |= lexicon.DetailBit("date");
     }
-    if (HasCount(normalized)) details |= lexicon.DetailBit("count");
+    if (HasCount(normalized, lexicon)) details |= lexicon.DetailBit("count");
+    for (const WordSpan& w : SplitWords(normalized)) {
+      std::string_view word = std::string_view(normalized).substr(w.begin, w.end - w.begin);
+      if (IsOrdinal(word)) g.ordinals_[i].push_back(std::string(word));
+    }
     for (int e : mentioned) {
       const std::string& kind = gazetteer.entities()[static_cast<size_t>(e)].kind;
       if (kind == "person") details |= lexicon.DetailBit("person");
@@ -225,6 +263,35 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
                        "the question names " + Join(asked_years) + "; the facts carry " +
                            Join(known_names) +
                            (missing_years.empty() ? "" : "; not carried: " + Join(missing_years))});
+  }
+  if (v.refusal && !explain) return v;
+
+  // Ordinals ("the 25th session"): each must be one a fact names.
+  std::vector<std::string> asked_ordinals, known_ordinals, missing_ordinals;
+  for (const WordSpan& w : words) {
+    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
+    if (IsOrdinal(word)) asked_ordinals.push_back(std::string(word));
+  }
+  if (!asked_ordinals.empty() || explain) {
+    for (const Fact* f : facts) {
+      const auto& of = ordinals_[IndexOf(f)];
+      known_ordinals.insert(known_ordinals.end(), of.begin(), of.end());
+    }
+    for (const std::string& o : asked_ordinals) {
+      if (std::find(known_ordinals.begin(), known_ordinals.end(), o) != known_ordinals.end()) continue;
+      missing_ordinals.push_back(o);
+      if (!v.refusal) {
+        v.refusal = GroundingReason{"unknown_number", "", 0, ""};
+        v.refusal->number = o;
+        v.known_ordinals = known_ordinals;
+      }
+    }
+  }
+  if (explain) {
+    v.steps.push_back({"ordinals", missing_ordinals.empty(),
+                       "the question names " + Join(asked_ordinals) + "; the facts name " +
+                           Join(known_ordinals) +
+                           (missing_ordinals.empty() ? "" : "; not named: " + Join(missing_ordinals))});
   }
   if (v.refusal && !explain) return v;
 

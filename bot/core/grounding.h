@@ -9,7 +9,8 @@
 // - details: every kind of detail the question asks for (an amount, a
 //   count, a date, a person, a place, or a kind an editor names; lexicon
 //   concepts with `asks_for`)
-//   must be carried by one of the facts.
+//   must be carried by one of the facts;
+// - ordinals: "the 25th session" needs a fact that names the 25th.
 // The first check that fails refuses the answer with a reason.
 // Immutable after Build; safe to share.
 #pragma once
@@ -31,6 +32,7 @@ struct GroundingReason {
   std::string entity;  // unknown_entity: the entity id
   int year = 0;        // unknown_date: the year
   std::string detail;  // detail_unknown: the detail kind ("amount", ...)
+  std::string number;  // unknown_number: the ordinal ("25th")
 };
 
 // One rule as it was applied, for `explain`.
@@ -44,6 +46,7 @@ struct GroundingVerdict {
   std::optional<GroundingReason> refusal;
   std::vector<GroundingStep> steps;  // filled when explaining
   std::vector<int> known_years;      // years the facts do carry, ascending
+  std::vector<std::string> known_ordinals;  // ordinals the facts name
 };
 
 // The name of the lexicon concept whose terms make a following year
@@ -76,6 +79,7 @@ class GroundingIndex {
   std::vector<std::vector<int>> entities_;  // per fact
   std::vector<DetailSet> details_;          // per fact
   std::vector<std::vector<int>> years_;     // per fact: years in its text
+  std::vector<std::vector<std::string>> ordinals_;  // per fact: "26th", ...
 };
 
 // Years (1900-2099) written as numbers in `normalized`, with the byte

@@ -27,6 +27,7 @@ struct ReplyReason {
   std::string entity;  // unknown_entity: the entity id
   int year = 0;        // unknown_date
   std::string detail;  // detail_unknown: "amount", "count", "date", ...
+  std::string number;  // unknown_number: the ordinal asked for ("25th")
 };
 
 struct Reply {

@@ -123,6 +123,7 @@ json ReasonToJson(const core::ReplyReason& reason) {
   if (!reason.entity.empty()) j["entity"] = reason.entity;
   if (reason.year) j["year"] = reason.year;
   if (!reason.detail.empty()) j["detail"] = reason.detail;
+  if (!reason.number.empty()) j["number"] = reason.number;
   return j;
 }
 

@@ -59,6 +59,7 @@ struct World {
         MakeFact("states", "The OSCE has 57 participating States."),
         MakeFact("drozd", "Natalya Drozd heads the OSCE Office in Ashgabat."),
         MakeFact("minsk_ru", "Сессия ПА ОБСЕ прошла в Минске в 2017 году.", 2017),
+        MakeFact("session", "The 26th Annual Session of the OSCE PA took place in Minsk.", 2017),
     };
     f[4].entities = {"turkmenistan"};
     facts = FactBase::Build(std::move(f), &diagnostics);
@@ -80,6 +81,7 @@ struct World {
         MakeConcept("cost", {"cost*", "budget*"}, "amount"),
         MakeConcept("birth", {"born"}, "birth"),
         MakeConcept("currency", {"euro*"}, "", "amount"),
+        MakeConcept("facilities", {"facilities"}),
         MakeConcept("relative_time", {"before", "since"}),
     };
     c[1].terms["ru"] = {{"когда", false, {}}};
@@ -153,6 +155,9 @@ TEST_CASE("Details: a kind of detail no fact carries refuses the answer", "[grou
       {"Which States are in the OSCE when counted?", "states", "ok", ""},
       {"Who visited Minsk?", "visit", "ok", ""},
       {"When was Natalya Drozd born?", "drozd", "detail_unknown", "birth"},  // an editor's kind
+      // "1.3 million euros" is an amount, not a count.
+      {"How many facilities does the liquid propellant project cover?", "propellant",
+       "detail_unknown", "count"},
   }));
   CAPTURE(question);
   GroundingVerdict v = w.Check(question, {fact});
@@ -160,17 +165,29 @@ TEST_CASE("Details: a kind of detail no fact carries refuses the answer", "[grou
   if (v.refusal) CHECK(v.refusal->detail == detail);
 }
 
+TEST_CASE("Ordinals: the 25th session needs a fact that names the 25th", "[grounding]") {
+  World w;
+  CHECK(CodeOf(w.Check("Which city hosted the 26th Annual Session?", {"session"})) == "ok");
+  GroundingVerdict v = w.Check("Which city hosted the 25th Annual Session?", {"session"});
+  REQUIRE(v.refusal);
+  CHECK(v.refusal->code == "unknown_number");
+  CHECK(v.refusal->number == "25th");
+  CHECK(v.known_ordinals == std::vector<std::string>{"26th"});
+}
+
 TEST_CASE("Explaining records each rule and what it compared", "[grounding]") {
   World w;
   GroundingVerdict v = w.Check("When did Zannier visit Tajikistan in 2016?", {"visit"});
-  REQUIRE(v.steps.size() == 3);
+  REQUIRE(v.steps.size() == 4);
   CHECK(v.steps[0].rule == "entities");
   CHECK_FALSE(v.steps[0].passed);
   CHECK(v.steps[0].note.find("not mentioned: tajikistan") != std::string::npos);
   CHECK(v.steps[1].rule == "dates");
   CHECK_FALSE(v.steps[1].passed);
-  CHECK(v.steps[2].rule == "details");
+  CHECK(v.steps[2].rule == "ordinals");
   CHECK(v.steps[2].passed);
+  CHECK(v.steps[3].rule == "details");
+  CHECK(v.steps[3].passed);
   CHECK(v.refusal->code == "unknown_entity");  // the first rule that failed
   CHECK(v.known_years == std::vector<int>{2015});
 }
