@@ -31,4 +31,9 @@ bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
   return false;
 }
 
+void Report(std::vector<Diagnostic>* out, const SourceLocation& where, std::string code,
+            std::string message, Diagnostic::Severity severity) {
+  if (out) out->push_back({severity, where, std::move(code), std::move(message)});
+}
+
 }  // namespace bot::core

@@ -28,4 +28,8 @@ std::string FormatDiagnostic(const Diagnostic& d);
 
 bool HasErrors(const std::vector<Diagnostic>& diagnostics);
 
+// Appends a diagnostic to `out` (nothing when `out` is null).
+void Report(std::vector<Diagnostic>* out, const SourceLocation& where, std::string code,
+            std::string message, Diagnostic::Severity severity = Diagnostic::Severity::kError);
+
 }  // namespace bot::core

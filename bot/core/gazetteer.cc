@@ -19,11 +19,6 @@ bool KnownKind(const std::string& kind) {
   return false;
 }
 
-void Report(std::vector<Diagnostic>* out, const SourceLocation& where, std::string code,
-            std::string message, Diagnostic::Severity severity = Diagnostic::Severity::kError) {
-  if (out) out->push_back({severity, where, std::move(code), std::move(message)});
-}
-
 }  // namespace
 
 Gazetteer Gazetteer::Build(std::vector<Entity> entities, std::vector<Diagnostic>* diagnostics) {

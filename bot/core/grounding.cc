@@ -119,11 +119,9 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     for (const std::string& id : f.entities) {
       int e = gazetteer.Find(id);
       if (e < 0) {
-        if (diagnostics) {
-          diagnostics->push_back({Diagnostic::Severity::kError, f.where, "unknown-entity",
-                                  "fact `" + f.id + "` names unknown entity `" + id +
-                                      "` in `entities`; add it to intents/entities.yaml"});
-        }
+        Report(diagnostics, f.where, "unknown-entity",
+               "fact `" + f.id + "` names unknown entity `" + id +
+                   "` in `entities`; add it to intents/entities.yaml");
         continue;
       }
       mentioned.push_back(e);
@@ -161,12 +159,11 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     for (const std::string& name : f.details) {
       if (DetailSet bit = lexicon.DetailBit(name)) {
         details |= bit;
-      } else if (diagnostics) {
+      } else {
         std::string kinds;
         for (const std::string& d : lexicon.details()) kinds += (kinds.empty() ? "" : ", ") + d;
-        diagnostics->push_back({Diagnostic::Severity::kError, f.where, "unknown-detail",
-                                "fact `" + f.id + "` has unknown detail kind `" + name +
-                                    "`; known kinds: " + kinds});
+        Report(diagnostics, f.where, "unknown-detail",
+               "fact `" + f.id + "` has unknown detail kind `" + name + "`; known kinds: " + kinds);
       }
     }
     g.details_[i] = details;

@@ -10,11 +10,6 @@ const char* const kLexiconLanguages[] = {"en", "ru", "be", nullptr};
 
 namespace {
 
-void Report(std::vector<Diagnostic>* out, const SourceLocation& where, std::string code,
-            std::string message, Diagnostic::Severity severity = Diagnostic::Severity::kError) {
-  if (out) out->push_back({severity, where, std::move(code), std::move(message)});
-}
-
 bool KnownLanguage(const std::string& lang) {
   for (const char* const* l = kLexiconLanguages; *l; ++l) {
     if (lang == *l) return true;
