@@ -68,14 +68,6 @@ int Gazetteer::Find(std::string_view id) const {
   return -1;
 }
 
-std::vector<Gazetteer::Mention> Gazetteer::Mentions(std::string_view normalized) const {
-  std::vector<Mention> out;
-  for (const PhraseMatcher::Match& m : names_.FindAll(normalized)) {
-    out.push_back({m.id, m.begin, m.end});
-  }
-  return out;
-}
-
 std::vector<int> Gazetteer::EntitiesIn(std::string_view normalized) const {
   return EntitiesIn(normalized, SplitWords(normalized));
 }

@@ -42,13 +42,6 @@ class Gazetteer {
   // The index of the entity with `id`, or -1.
   int Find(std::string_view id) const;
 
-  struct Mention {
-    int entity = 0;
-    size_t begin = 0, end = 0;  // bytes of the normalised text
-  };
-  // Entities named in `normalized`, in order of appearance (an entity
-  // named twice appears twice).
-  std::vector<Mention> Mentions(std::string_view normalized) const;
   // The distinct entities named in `normalized`, ascending; `words`, when
   // given, is SplitWords(normalized).
   std::vector<int> EntitiesIn(std::string_view normalized) const;

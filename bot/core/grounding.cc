@@ -21,8 +21,8 @@ bool IsDigits(std::string_view s) {
 // A number that counts something: digits that are not a year, nor part of
 // an amount (a term that marks an amount within the next two words, as in
 // "1.3 million euros"; a decimal's digits belong to the same number).
-bool HasCount(std::string_view normalized, const Lexicon& lexicon) {
-  const std::vector<WordSpan> words = SplitWords(normalized);
+bool HasCount(std::string_view normalized, const std::vector<WordSpan>& words,
+              const Lexicon& lexicon) {
   std::vector<std::pair<size_t, size_t>> amounts;  // byte ranges of amount terms
   for (const Lexicon::Hit& h : lexicon.Hits(normalized, words)) {
     if (lexicon.concepts()[static_cast<size_t>(h.concept_index)].marks == "amount") {
@@ -104,6 +104,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.facts_ = &facts;
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
+  g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
   const auto& all = facts.facts();
   g.entities_.resize(all.size());
   g.details_.resize(all.size());
@@ -114,8 +115,9 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     std::string text = f.text;
     for (const std::string& a : f.aliases) text += " . " + a;
     const std::string normalized = Normalize(text);
+    const std::vector<WordSpan> words = SplitWords(normalized);
     std::vector<int>& mentioned = g.entities_[i];
-    mentioned = gazetteer.EntitiesIn(normalized);
+    mentioned = gazetteer.EntitiesIn(normalized, words);
     for (const std::string& id : f.entities) {
       int e = gazetteer.Find(id);
       if (e < 0) {
@@ -131,7 +133,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
 
     DetailSet details = lexicon.Marked(normalized);
     // Years in the text, and every year of a range written "2012-2014".
-    std::vector<std::pair<int, size_t>> years = YearsIn(normalized);
+    std::vector<std::pair<int, size_t>> years = YearsIn(normalized, words);
     for (size_t y = 0; y < years.size(); ++y) {
       g.years_[i].push_back(years[y].first);
       if (y + 1 == years.size()) continue;
@@ -145,8 +147,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     if (!f.date.empty() || f.year || f.period || !g.years_[i].empty()) {
       details |= lexicon.DetailBit("date");
     }
-    if (HasCount(normalized, lexicon)) details |= lexicon.DetailBit("count");
-    for (const WordSpan& w : SplitWords(normalized)) {
+    if (HasCount(normalized, words, lexicon)) details |= lexicon.DetailBit("count");
+    for (const WordSpan& w : words) {
       std::string_view word = std::string_view(normalized).substr(w.begin, w.end - w.begin);
       if (IsOrdinal(word)) g.ordinals_[i].push_back(std::string(word));
     }
@@ -236,13 +238,12 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
   v.known_years = known;
-  const int relative = lexicon_->Find(kRelativeTimeConcept);
   std::vector<Lexicon::Hit> hits = lexicon_->Hits(normalized, words);
   std::vector<std::string> asked_years, missing_years;
   for (const auto& [year, at] : question_years) {
     bool is_relative = false;
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != relative) continue;
+      if (h.concept_index != relative_time_) continue;
       // The term ends just before the year, across spaces only.
       size_t gap = h.end;
       while (gap < at && normalized[gap] == ' ') ++gap;

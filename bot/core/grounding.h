@@ -76,6 +76,7 @@ class GroundingIndex {
   const FactBase* facts_ = nullptr;
   const Gazetteer* gazetteer_ = nullptr;
   const Lexicon* lexicon_ = nullptr;
+  int relative_time_ = -1;  // the relative_time concept, found once
   std::vector<std::vector<int>> entities_;  // per fact
   std::vector<DetailSet> details_;          // per fact
   std::vector<std::vector<int>> years_;     // per fact: years in its text

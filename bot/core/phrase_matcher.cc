@@ -52,7 +52,6 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
 
 int PhraseMatcher::Add(std::string_view phrase, int id) {
   Phrase p;
-  p.text = std::string(phrase);
   p.id = id;
   // A `*` is not a word character: find each word, then whether a `*`
   // follows it directly.

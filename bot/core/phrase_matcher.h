@@ -38,7 +38,6 @@ class PhraseMatcher {
   // that does not end a word.
   int Add(std::string_view phrase, int id);
   size_t size() const { return phrases_.size(); }
-  const std::string& phrase(size_t index) const { return phrases_[index].text; }
 
   // Every phrase found in `normalized`, left to right, without overlaps:
   // where several start at one word, the longest (in words) wins, then the
@@ -54,7 +53,6 @@ class PhraseMatcher {
     bool prefix = false;
   };
   struct Phrase {
-    std::string text;
     std::vector<Word> words;
     int id = 0;
   };
