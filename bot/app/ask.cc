@@ -4,6 +4,7 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/core/answerer.h"
+#include "bot/core/language.h"
 #include "bot/core/normalizer.h"
 #include "bot/edge/json_codec.h"
 
@@ -11,30 +12,40 @@ namespace bot::app {
 namespace {
 
 constexpr char kAskUsage[] =
-    "usage: bot ask [--json] [--intents DIR] [--facts DIR] \"question\"\n"
+    "usage: bot ask [--json] [--lang en|ru|be] [--lang-hint L] [--intents DIR] [--facts DIR]\n"
+    "               \"question\"\n"
     "Answers one question and prints the reply (with --json, the same object\n"
-    "as POST /api/v1/ask).\n";
+    "as POST /api/v1/ask). --lang answers in that language whatever the\n"
+    "question's; --lang-hint is the conversation's language so far, which\n"
+    "decides a short or ambiguous question.\n";
 
 constexpr char kExplainUsage[] =
-    "usage: bot explain [--json] [--intents DIR] [--facts DIR] \"question\"\n"
-    "Shows how a question is answered: the normalised text, every intent whose\n"
+    "usage: bot explain [--json] [--lang en|ru|be] [--lang-hint L] [--intents DIR]\n"
+    "                   [--facts DIR] \"question\"\n"
+    "Shows how a question is answered: the language and its evidence, the\n"
+    "normalised text, every intent whose\n"
     "pattern matched (file:line), captures and scores, vetoes, why the winner\n"
     "won and the facts used. --json prints the POST /api/v1/explain object.\n";
 
 // Shared front half of ask/explain: flags, the question, the knowledge.
 struct Prepared {
   Flags flags;
-  std::string question;
+  core::Question question;
   std::shared_ptr<const core::Knowledge> knowledge;
 };
 
 std::optional<Prepared> Prepare(const std::string& verb, const std::string& usage,
                                 const Args& args, int* exit_code) {
-  auto flags = ParseVerbFlags(verb, usage, args, KnowledgeFlagSpec({{"json", false}}),
+  auto flags = ParseVerbFlags(verb, usage, args, KnowledgeFlagSpec({{"json", false}, {"lang", true}, {"lang-hint", true}}),
                               exit_code);
   if (!flags) return std::nullopt;
   if (flags->positional().size() != 1) {
     std::cerr << "bot " << verb << ": give exactly one question (quote it)\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  if (flags->Has("lang") && !core::IsReplyLanguage(flags->Get("lang"))) {
+    std::cerr << "bot " << verb << ": --lang must be en, ru or be\n";
     *exit_code = kExitUsage;
     return std::nullopt;
   }
@@ -49,7 +60,10 @@ std::optional<Prepared> Prepare(const std::string& verb, const std::string& usag
     *exit_code = kExitFailure;
     return std::nullopt;
   }
-  return Prepared{*flags, question, knowledge};
+  Prepared p{*flags, {question, "", "cli"}, knowledge};
+  p.question.lang = flags->Get("lang");
+  p.question.lang_hint = flags->Get("lang-hint");
+  return p;
 }
 
 }  // namespace
@@ -58,7 +72,7 @@ int RunAsk(const Args& args) {
   int exit_code = kExitOk;
   auto p = Prepare("ask", kAskUsage, args, &exit_code);
   if (!p) return exit_code;
-  core::Reply reply = core::Answer(*p->knowledge, {p->question, "", "cli"});
+  core::Reply reply = core::Answer(*p->knowledge, p->question);
   if (p->flags.Has("json")) {
     std::cout << edge::Dump(edge::ReplyToJson(reply), 2) << "\n";
   } else {
@@ -77,11 +91,15 @@ int RunExplain(const Args& args) {
   auto p = Prepare("explain", kExplainUsage, args, &exit_code);
   if (!p) return exit_code;
   const core::Knowledge& k = *p->knowledge;
-  core::Explanation e = core::Explain(k, {p->question, "", "cli"});
+  core::Explanation e = core::Explain(k, p->question);
   if (p->flags.Has("json")) {
     std::cout << edge::Dump(edge::ExplanationToJson(k, e), 2) << "\n";
     return kExitOk;
   }
+  std::cout << "language: " << e.language.lang
+            << (e.language.from_hint ? " (the conversation's)" : e.language.decided ? "" : " (not decided by the text)")
+            << ", reply in " << e.reply.lang << "\n";
+  for (const std::string& why : e.language.evidence) std::cout << "    " << why << "\n";
   std::cout << "normalised: " << e.normalized << "\n";
   if (e.candidates.empty()) std::cout << "no intent matched\n";
   for (size_t i = 0; i < e.candidates.size(); ++i) {

@@ -2,12 +2,14 @@
 // file:line:column form compilers use (or a JSON array with --json).
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/core/checker.h"
+#include "bot/core/translation.h"
 #include "bot/edge/json_codec.h"
 
 namespace bot::app {
@@ -57,6 +59,8 @@ int RunCheck(const Args& args) {
   // unreachable because an intents file failed to parse) would only mislead.
   options.warnings = !core::HasErrors(diagnostics);
   core::Check(*knowledge, options, &diagnostics);
+  std::optional<core::TranslationCoverage> translations;
+  if (options.warnings) translations = core::CheckTranslations(*knowledge, &diagnostics);
   std::stable_sort(diagnostics.begin(), diagnostics.end(), Before);
   diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end(),
                                 [](const core::Diagnostic& a, const core::Diagnostic& b) {
@@ -79,6 +83,7 @@ int RunCheck(const Args& args) {
             << warnings << " warning" << (warnings == 1 ? "" : "s") << " in "
             << knowledge->intents().intents().size() << " intents and "
             << knowledge->facts().facts().size() << " facts\n";
+  if (translations) std::cerr << core::FormatTranslationCoverage(*translations) << "\n";
   if (errors > 0 || (warnings > 0 && flags->Has("strict"))) return kExitFailure;
   return kExitOk;
 }

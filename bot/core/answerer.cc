@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bot/core/language.h"
 #include "bot/core/normalizer.h"
 
 namespace bot::core {
@@ -16,6 +17,59 @@ const char kFallbackText[] =
 namespace {
 
 constexpr size_t kMaxSuggestions = 3;
+
+// The language a reply is being written in: the languages to try, best
+// first, and how far down that list some text of the reply had to go.
+class Tongue {
+ public:
+  explicit Tongue(const std::string& lang) : chain_(ReplyLanguageChain(lang)) {}
+  // The language of the reply so far.
+  const std::string& lang() const { return chain_[worst_]; }
+  const std::string& wanted() const { return chain_.front(); }
+
+  // Canned reply `key` in the best language that has it, or nullptr.
+  const std::string* Reply(const Knowledge& k, const std::string& key) {
+    std::string used;
+    const std::string* text = k.ReplyText(key, wanted(), &used);
+    if (text) Note(used);
+    return text;
+  }
+  // `key`'s text, else `english` (a text the knowledge files do not give).
+  std::string ReplyOr(const Knowledge& k, const std::string& key, const char* english) {
+    if (const std::string* text = Reply(k, key)) return *text;
+    Note("en");
+    return english;
+  }
+  // Appends `fact` in the best language it is written in.
+  void AppendFact(const Knowledge& k, const Fact& fact, std::string* out) {
+    for (const std::string& l : chain_) {
+      if (!fact.TextIn(l)) continue;
+      Note(l);
+      const std::string* prefix = fact.as_of ? k.ReplyText("as_of", l) : nullptr;
+      fact.AppendRendered(out, l, prefix);
+      return;
+    }
+  }
+  // The answer template of intent `i` in the best language it has.
+  const std::vector<TemplatePart>& Template(const Knowledge& k, int i) {
+    for (const std::string& l : chain_) {
+      if (const std::vector<TemplatePart>* t = k.answer_template(i, l)) {
+        Note(l);
+        return *t;
+      }
+    }
+    return k.answer_template(i);
+  }
+
+ private:
+  void Note(const std::string& used) {
+    for (size_t i = 0; i < chain_.size(); ++i) {
+      if (chain_[i] == used) worst_ = std::max(worst_, i);
+    }
+  }
+  std::vector<std::string> chain_;
+  size_t worst_ = 0;
+};
 
 std::map<std::string, std::string> Captures(const RE2& re,
                                             const std::string& text) {
@@ -49,9 +103,9 @@ void AddFact(const Fact& fact, Reply* reply) {
   reply->facts.push_back({fact.id, fact.source});
 }
 
-void AppendSentence(const Fact& fact, std::string* text) {
+void AppendSentence(const Knowledge& k, const Fact& fact, Tongue* tongue, std::string* text) {
   if (!text->empty()) *text += ' ';
-  fact.AppendRendered(text);
+  tongue->AppendFact(k, fact, text);
 }
 
 // Whether `suggestion` names only entities the question names (or the
@@ -64,13 +118,13 @@ bool StaysOnSubject(const Knowledge& k, const std::vector<int>& asked, const std
 }
 
 Reply Fallback(const Knowledge& k, const std::string& normalized,
-               std::string text) {
+               std::string text, Tongue* tongue) {
   Reply reply;
   reply.fallback = true;
   // The question's entities are needed only for a suggestion that names
   // some, which few do: found on first use.
   std::optional<std::vector<int>> asked;
-  for (std::string& s : k.Suggest(normalized, kMaxSuggestions * 3)) {
+  for (std::string& s : k.Suggest(normalized, kMaxSuggestions * 3, tongue->wanted())) {
     if (reply.suggestions.size() == kMaxSuggestions) break;
     if (!k.SuggestionEntities(s).empty()) {
       if (!asked) asked = k.gazetteer().EntitiesIn(normalized);
@@ -80,7 +134,7 @@ Reply Fallback(const Knowledge& k, const std::string& normalized,
   }
   reply.text = std::move(text);
   if (!reply.suggestions.empty()) {
-    reply.text += " Did you mean: ";
+    reply.text += " " + tongue->ReplyOr(k, "did_you_mean", "Did you mean:") + " ";
     for (size_t i = 0; i < reply.suggestions.size(); ++i) {
       if (i > 0) reply.text += " / ";
       reply.text += reply.suggestions[i];
@@ -117,7 +171,7 @@ std::vector<const Fact*> StatedFacts(const Knowledge& k, const Candidate& c) {
 }
 
 // "2015", "2003-2010", "2012, 2015 and 2017".
-std::string YearList(const std::vector<int>& years) {
+std::string YearList(const std::vector<int>& years, const std::string& and_word) {
   std::vector<std::string> runs;
   for (size_t i = 0; i < years.size();) {
     size_t j = i;
@@ -128,7 +182,7 @@ std::string YearList(const std::vector<int>& years) {
   }
   std::string out;
   for (size_t i = 0; i < runs.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == runs.size() ? " and " : ", ") + runs[i];
+    out += (i == 0 ? "" : i + 1 == runs.size() ? " " + and_word + " " : ", ") + runs[i];
   }
   return out;
 }
@@ -142,30 +196,36 @@ std::string Fill(std::string text, const std::string& name, const std::string& v
 }
 
 // The reply when grounding refused: the editor's text for the reason.
-Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
+Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
   const GroundingReason& r = *v.refusal;
   std::string key = r.code;
   if (r.code == "detail_unknown") key += "." + r.detail;
   if (r.code == "unknown_date" && !v.known_years.empty()) key += ".known";
   if (r.code == "unknown_number" && !v.known_ordinals.empty()) key += ".known";
-  const std::string* text = k.ReplyText(key);
-  if (!text) text = k.ReplyText(r.code);
+  const std::string* text = tongue->Reply(k, key);
+  if (!text) text = tongue->Reply(k, r.code);
   Reply reply;
   reply.fallback = true;
   reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail, r.number};
   if (!text) {
-    reply.text = kFallbackText;
+    reply.text = tongue->ReplyOr(k, "fallback", kFallbackText);
     return reply;
   }
   std::string entity = r.entity;
   if (int e = k.gazetteer().Find(r.entity); e >= 0) {
-    entity = k.gazetteer().entities()[static_cast<size_t>(e)].name;
+    const Entity& named = k.gazetteer().entities()[static_cast<size_t>(e)];
+    entity = named.name;
+    // The entity's name in the reply's language, when the gazetteer has it.
+    if (auto it = named.display.find(tongue->lang()); it != named.display.end()) {
+      entity = it->second;
+    }
   }
-  std::string known = YearList(v.known_years);
+  std::string known = YearList(v.known_years, tongue->ReplyOr(k, "and", "and"));
   if (r.code == "unknown_number") {
     known.clear();
+    const std::string and_word = " " + tongue->ReplyOr(k, "and", "and") + " ";
     for (size_t i = 0; i < v.known_ordinals.size(); ++i) {
-      known += (i == 0 ? "" : i + 1 == v.known_ordinals.size() ? " and " : ", ") + v.known_ordinals[i];
+      known += (i == 0 ? "" : i + 1 == v.known_ordinals.size() ? and_word : ", ") + v.known_ordinals[i];
     }
   }
   reply.text = Fill(Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)),
@@ -175,7 +235,7 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
 }
 
 Reply Render(const Knowledge& k, const Candidate& c,
-             const std::string& normalized) {
+             const std::string& normalized, Tongue* tongue) {
   const Intent& intent = k.intents().intents()[c.intent];
   const AnswerSpec& a = intent.answer;
   Reply reply;
@@ -187,18 +247,19 @@ Reply Render(const Knowledge& k, const Candidate& c,
     const int year = CapturedYear(c.captures, a.facts_by_year);
     auto facts = k.facts().InYear(year);
     if (facts.empty()) {
+      std::string said = it != c.captures.end() ? it->second : std::to_string(year);
       Reply none = Fallback(k, normalized,
-                            "I have no facts about Belarus in the OSCE for " +
-                                (it != c.captures.end() ? it->second
-                                                        : std::string("that year")) +
-                                ".");
+                            Fill(tongue->ReplyOr(k, "no_facts_in_year",
+                                                 "I have no facts about Belarus in the OSCE for {year}."),
+                                 "year", said),
+                            tongue);
       none.intent = intent.id;
       none.captures = c.captures;
       return none;
     }
-    reply.text = "In " + std::to_string(year) + ":";
+    reply.text = Fill(tongue->ReplyOr(k, "facts_in_year", "In {year}:"), "year", std::to_string(year));
     for (const Fact* f : facts) {
-      AppendSentence(*f, &reply.text);
+      AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
     return reply;
@@ -209,12 +270,12 @@ Reply Render(const Knowledge& k, const Candidate& c,
     for (const Fact* f : facts) length += f->text.size() + 24;  // + space, "As of YYYY, "
     reply.text.reserve(length);
     for (const Fact* f : facts) {
-      AppendSentence(*f, &reply.text);
+      AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
     return reply;
   }
-  for (const TemplatePart& p : k.answer_template(c.intent)) {
+  for (const TemplatePart& p : tongue->Template(k, c.intent)) {
     switch (p.kind) {
       case TemplatePart::Kind::kLiteral:
         reply.text += p.value;
@@ -226,7 +287,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
       }
       case TemplatePart::Kind::kFact:
         if (const Fact* f = k.facts().Find(p.value)) {
-          f->AppendRendered(&reply.text);
+          tongue->AppendFact(k, *f, &reply.text);
           AddFact(*f, &reply);
         }
         break;
@@ -235,14 +296,37 @@ Reply Render(const Knowledge& k, const Candidate& c,
   return reply;
 }
 
+// The reply's language: the caller's override, else the question's (a
+// Ukrainian question is answered in English, with a note).
+std::string ReplyLanguage(const Question& q, const LanguageGuess& guess) {
+  if (IsReplyLanguage(q.lang)) return q.lang;
+  return IsReplyLanguage(guess.lang) ? guess.lang : "en";
+}
+
+// Stamps the reply's languages and, for a Ukrainian question, the note.
+void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& guess,
+                    Tongue* tongue, Reply* reply) {
+  reply->question_lang = IsReplyLanguage(q.lang) ? q.lang : guess.lang;
+  if (reply->question_lang == "uk") {
+    std::string note = tongue->ReplyOr(k, "ukrainian_note",
+                                       "I do not answer in Ukrainian yet, so I answer in English.");
+    reply->text = note + " " + reply->text;
+  }
+  reply->lang = tongue->lang();
+}
+
 Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   Explanation e;
   e.normalized = Normalize(q.text);
+  e.language = DetectLanguage(e.normalized, q.lang_hint);
+  if (IsReplyLanguage(q.lang)) e.language.evidence.push_back("the caller asked for " + q.lang);
+  Tongue tongue(ReplyLanguage(q, e.language));
   // The limit is the user's, on what they sent: normalising may lengthen it
   // ("don't" -> "do not", an ellipsis -> "...").
   if (CountCodePoints(q.text) > kMaxQuestionLength) {
     e.why = "the question is too long to match";
-    e.reply = Fallback(k, "", kFallbackText);
+    e.reply = Fallback(k, "", tongue.ReplyOr(k, "fallback", kFallbackText), &tongue);
+    FinishLanguage(k, q, e.language, &tongue, &e.reply);
     return e;
   }
   std::vector<int> matched, vetoes;
@@ -295,7 +379,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
 
   if (live == 0) {
     e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
-    e.reply = Fallback(k, e.normalized, kFallbackText);
+    e.reply = Fallback(k, e.normalized, tongue.ReplyOr(k, "fallback", kFallbackText), &tongue);
   } else {
     e.winner = 0;
     const Candidate& w = ranked[0];
@@ -304,9 +388,10 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     std::vector<const Fact*> stated = StatedFacts(k, w);
     GroundingVerdict verdict;
     if (!stated.empty()) verdict = k.grounding().Check(e.normalized, stated, full);
-    e.reply = verdict.refusal ? Refusal(k, verdict) : Render(k, w, e.normalized);
+    e.reply = verdict.refusal ? Refusal(k, verdict, &tongue) : Render(k, w, e.normalized, &tongue);
     if (full && !stated.empty()) e.grounding = std::move(verdict);
   }
+  FinishLanguage(k, q, e.language, &tongue, &e.reply);
   // Only Explain shows why; Answer is the hot path and skips the strings.
   if (full && live > 0) {
     const Candidate& w = ranked[0];

@@ -13,6 +13,7 @@
 
 #include "bot/core/concept_pattern.h"
 #include "bot/core/knowledge.h"
+#include "bot/core/language.h"
 #include "bot/core/message.h"
 
 namespace bot::core {
@@ -29,6 +30,8 @@ struct Candidate {
 
 struct Explanation {
   std::string normalized;
+  // The question's language and the evidence for it.
+  LanguageGuess language;
   // Non-vetoed candidates in rank order (the winner first), then vetoed ones.
   std::vector<Candidate> candidates;
   std::optional<size_t> winner;  // index into candidates

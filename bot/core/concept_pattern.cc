@@ -6,6 +6,7 @@
 #include "re2/re2.h"
 
 #include "bot/core/matcher.h"
+#include "bot/core/utf8.h"
 
 namespace bot::core {
 
@@ -25,8 +26,17 @@ bool EndsWord(const std::string& term) {
   return RE2::PartialMatch(term, kEnd);
 }
 
-bool IsAscii(const Concept& c) {
+// The languages whose terms a reference in a pattern expands to; empty:
+// all of them.
+using Languages = std::set<std::string>;
+
+bool Selected(const Languages& languages, const std::string& lang) {
+  return languages.empty() || languages.count(lang) > 0;
+}
+
+bool IsAscii(const Concept& c, const Languages& languages = {}) {
   for (const auto& [lang, terms] : c.terms) {
+    if (!Selected(languages, lang)) continue;
     for (const Term& t : terms) {
       for (unsigned char ch : t.text) {
         if (ch >= 0x80) return false;
@@ -53,14 +63,17 @@ struct Alternative {
   bool word_end = false;    // needs a boundary after
 };
 
-std::vector<Alternative> Alternatives(const Concept& c) {
+std::string TermRegexIn(const Term& term, bool ascii);
+
+std::vector<Alternative> Alternatives(const Concept& c, const Languages& languages) {
+  const bool ascii = IsAscii(c, languages);
   std::vector<Alternative> out;
   std::set<std::string> seen;
   auto add = [&](const std::vector<Term>& terms) {
     for (const Term& t : terms) {
       if (t.text.empty()) continue;
       Alternative a;
-      a.regex = TermRegex(c, t);
+      a.regex = TermRegexIn(t, ascii);
       if (!seen.insert(a.regex).second) continue;
       if (!t.raw) {
         a.word_start = StartsWord(t.text);
@@ -72,21 +85,22 @@ std::vector<Alternative> Alternatives(const Concept& c) {
   // Languages in the lexicon's order, then any other (Build reports those).
   for (const char* const* l = kLexiconLanguages; *l; ++l) {
     auto it = c.terms.find(*l);
-    if (it != c.terms.end()) add(it->second);
+    if (it != c.terms.end() && Selected(languages, *l)) add(it->second);
   }
   for (const auto& [lang, terms] : c.terms) {
     bool known = false;
     for (const char* const* l = kLexiconLanguages; *l; ++l) known = known || lang == *l;
-    if (!known) add(terms);
+    if (!known && languages.empty()) add(terms);
   }
   return out;
 }
 
-std::string Expansion(const Concept& c, bool before, bool after, bool capture, size_t n) {
-  const bool ascii = IsAscii(c);
+std::string Expansion(const Concept& c, const Languages& languages, bool before, bool after,
+                      bool capture, size_t n) {
+  const bool ascii = IsAscii(c, languages);
   const std::string b = ascii ? "\\b" : kUnicodeBefore;
   const std::string a = ascii ? "\\b" : kUnicodeAfter;
-  std::vector<Alternative> alts = Alternatives(c);
+  std::vector<Alternative> alts = Alternatives(c, languages);
   bool uniform = std::all_of(alts.begin(), alts.end(), [&](const Alternative& x) {
     return x.word_start == alts.front().word_start && x.word_end == alts.front().word_end;
   });
@@ -151,8 +165,13 @@ std::vector<ConceptRef> FindConceptRefs(std::string_view p) {
 }
 
 std::string TermRegex(const Concept& c, const Term& term) {
+  return TermRegexIn(term, IsAscii(c));
+}
+
+namespace {
+
+std::string TermRegexIn(const Term& term, bool ascii) {
   if (term.raw) return "(?:" + term.text + ")";
-  const bool ascii = IsAscii(c);
   std::string out;
   for (char ch : term.text) {
     if (ch == '*') {
@@ -167,10 +186,54 @@ std::string TermRegex(const Concept& c, const Term& term) {
   return out;
 }
 
+// The languages a pattern's references speak, from the words written
+// around them: Cyrillic letters -> ru and be; Latin letters (not an escape
+// such as `\b`) -> en; none (references only) -> every language.
+Languages PatternLanguages(std::string_view pattern, const std::vector<ConceptRef>& refs) {
+  bool cyrillic = false, latin = false;
+  size_t r = 0;
+  for (size_t i = 0; i < pattern.size();) {
+    if (r < refs.size() && i == refs[r].begin) {
+      i = refs[r++].end;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(pattern[i]);
+    if (c == '\\') {
+      i += 2;  // an escape: `\b`, `\w`, `\p{L}` (its name is skipped below)
+      if (i < pattern.size() && pattern[i] == '{') {
+        size_t end = pattern.find('}', i);
+        i = end == std::string_view::npos ? pattern.size() : end + 1;
+      }
+      continue;
+    }
+    if (c == '(' && pattern.substr(i, 2) == "(?") {
+      // Flags (`(?i)`) and a capture's name are not words of the question.
+      size_t end = pattern.find_first_of(":)>", i + 2);
+      i = end == std::string_view::npos ? pattern.size() : end + 1;
+      continue;
+    }
+    if (c >= 0x80) {
+      size_t at = i;
+      char32_t cp = DecodeUtf8(pattern, &at);
+      if (cp >= 0x400 && cp <= 0x4FF) cyrillic = true;
+      i = at;
+      continue;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) latin = true;
+    ++i;
+  }
+  if (cyrillic) return {"ru", "be"};
+  if (latin) return {"en"};
+  return {};
+}
+
+}  // namespace
+
 std::string ExpandConcepts(std::string_view pattern, const Lexicon& lexicon,
                            std::vector<ConceptRef>* unknown, bool capture) {
   const std::vector<ConceptRef> refs = FindConceptRefs(pattern);
   if (refs.empty()) return std::string(pattern);
+  const Languages languages = PatternLanguages(pattern, refs);
   std::string out;
   size_t at = 0;
   for (size_t r = 0; r < refs.size(); ++r) {
@@ -198,7 +261,8 @@ std::string ExpandConcepts(std::string_view pattern, const Lexicon& lexicon,
     } else if (!rest.empty() && (rest.front() == ' ' || rest.front() == '$')) {
       after = false;
     }
-    out += Expansion(lexicon.concepts()[static_cast<size_t>(index)], before, after, capture, r);
+    out += Expansion(lexicon.concepts()[static_cast<size_t>(index)], languages, before, after,
+                     capture, r);
   }
   out.append(pattern.substr(at));
   return out;

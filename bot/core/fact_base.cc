@@ -37,15 +37,34 @@ bool Fact::CoversYear(int y) const {
   return false;
 }
 
-void Fact::AppendRendered(std::string* out) const {
+const std::string* Fact::TextIn(const std::string& lang) const {
+  if (lang == "en") return &text;
+  auto it = translations.find(lang);
+  return it == translations.end() ? nullptr : &it->second;
+}
+
+void Fact::AppendRendered(std::string* out, const std::string& lang,
+                          const std::string* as_of_prefix) const {
+  const std::string* said = TextIn(lang);
+  if (!said) said = &text;
   if (!as_of) {
-    *out += text;
+    *out += *said;
     return;
   }
-  *out += "As of " + std::to_string(*as_of) + ", ";
+  if (as_of_prefix) {
+    const std::string year = std::to_string(*as_of);
+    std::string prefix = *as_of_prefix;
+    for (size_t at = prefix.find("{year}"); at != std::string::npos;
+         at = prefix.find("{year}", at + year.size())) {
+      prefix.replace(at, 6, year);
+    }
+    *out += prefix;
+  } else {
+    *out += "As of " + std::to_string(*as_of) + ", ";
+  }
   const size_t body = out->size();
-  *out += text;
-  if (IsCommonSentenceStart(text)) {
+  *out += *said;
+  if (said == &text && IsCommonSentenceStart(text)) {
     (*out)[body] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
   }
 }

@@ -3,6 +3,7 @@
 // YAML loader in edge fills them) and immutable afterwards; safe to share.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -14,7 +15,9 @@ namespace bot::core {
 
 struct Fact {
   std::string id;      // unique, dotted: "membership.since"
-  std::string text;    // one self-contained statement
+  std::string text;    // one self-contained statement, in English
+  // The same statement in other languages ("ru", "be"), when written.
+  std::map<std::string, std::string> translations;
   std::string source;  // "belarus-in-the-osce#4"
   // At most one of date / year / period describes when it happened.
   std::string date;                  // "1992-01-30" (ISO), or empty
@@ -31,9 +34,14 @@ struct Fact {
 
   // True when the fact's date, year or period covers `y`.
   bool CoversYear(int y) const;
-  // Appends the text as the bot says it to `out`: "As of 2018, ..." for
-  // `as_of` facts.
-  void AppendRendered(std::string* out) const;
+  // The text in `lang` ("en", "ru", "be"), or nullptr when not written.
+  const std::string* TextIn(const std::string& lang) const;
+  // Appends the text in `lang` (English when not written) as the bot says
+  // it to `out`. For `as_of` facts `as_of_prefix` comes first with `{year}`
+  // filled ("As of 2018, "; English by default), and an English sentence
+  // start such as "The" is lower-cased after it.
+  void AppendRendered(std::string* out, const std::string& lang = "en",
+                      const std::string* as_of_prefix = nullptr) const;
 };
 
 class FactBase {

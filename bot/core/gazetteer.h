@@ -5,6 +5,7 @@
 // mentions. Immutable after Build; safe to share.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@ struct Entity {
   std::string id;    // "tajikistan"
   std::string kind;  // one of kEntityKinds
   std::string name;  // as a reply names it: "Tajikistan"
+  // The same in other languages ("ru": "Таджикистан"), when written.
+  std::map<std::string, std::string> display;
   // Names and variants as users write them; a word ending in `*` matches
   // any ending ("минск*"). Normalised by Build.
   std::vector<std::string> names;

@@ -83,9 +83,12 @@ IntentSet IntentSet::Build(std::vector<Intent> intents, const FactBase& facts,
               "intent `" + intent.id + "` names unknown fact `" + f.text + "`");
       }
     }
-    if (!a.text.empty()) {
+    std::vector<const std::string*> templates;
+    if (!a.text.empty()) templates.push_back(&a.text);
+    for (const auto& [lang, text] : a.text_translations) templates.push_back(&text);
+    for (const std::string* text : templates) {
       std::string why;
-      auto parts = ParseTemplate(a.text, &why);
+      auto parts = ParseTemplate(*text, &why);
       if (!parts) {
         error(a.text_where, "bad-template", why);
       } else {

@@ -5,6 +5,7 @@
 // Immutable after Build; safe to share.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,7 +29,9 @@ struct LocatedText {
 
 struct AnswerSpec {
   std::vector<LocatedText> facts;  // fact ids, said in order
-  std::string text;                // template: {capture} and {fact:id}
+  std::string text;                // template: {capture} and {fact:id}, English
+  // The template in other languages ("ru", "be"), when written.
+  std::map<std::string, std::string> text_translations;
   SourceLocation text_where;
   std::string facts_by_year;       // name of a capture holding a year
   bool fallback = false;           // an honest decline, not knowledge

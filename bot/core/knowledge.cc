@@ -4,6 +4,7 @@
 #include <set>
 
 #include "bot/core/concept_pattern.h"
+#include "bot/core/language.h"
 #include "bot/core/normalizer.h"
 #include "bot/core/pattern_specificity.h"
 
@@ -40,12 +41,17 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
   return Build(std::move(parts), diagnostics);
 }
 
-const std::string* Knowledge::ReplyText(const std::string& key, const std::string& lang) const {
+const std::string* Knowledge::ReplyText(const std::string& key, const std::string& lang,
+                                        std::string* used) const {
   auto it = replies_.find(key);
   if (it == replies_.end()) return nullptr;
-  auto text = it->second.find(lang);
-  if (text == it->second.end()) text = it->second.find("en");
-  return text == it->second.end() ? nullptr : &text->second;
+  for (const std::string& l : ReplyLanguageChain(lang)) {
+    auto text = it->second.find(l);
+    if (text == it->second.end()) continue;
+    if (used) *used = l;
+    return &text->second;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
@@ -57,14 +63,34 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   k->lexicon_ = Lexicon::Build(std::move(parts.concepts), diagnostics);
   k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
   k->replies_ = std::move(parts.replies);
-  for (const Intent& intent : k->intents_.intents()) {
+  k->reply_where_ = std::move(parts.reply_where);
+  // Each intent is suggested through its first example in the user's
+  // language (be -> ru -> en when it has none in that language).
+  k->suggestion_examples_.resize(k->intents_.intents().size());
+  for (size_t i = 0; i < k->intents_.intents().size(); ++i) {
+    const Intent& intent = k->intents_.intents()[i];
     if (intent.examples.empty()) continue;
-    const std::string& example = intent.examples.front().text;
-    std::vector<int> named;
-    for (int e : k->gazetteer_.EntitiesIn(Normalize(example))) {
-      if (!k->gazetteer_.entities()[static_cast<size_t>(e)].in_scope) named.push_back(e);
+    std::map<std::string, const std::string*> first;
+    for (const LocatedText& e : intent.examples) {
+      std::string lang = DetectLanguage(e.text).lang;
+      if (!first.count(lang)) first[lang] = &e.text;
     }
-    k->suggestion_entities_[example] = std::move(named);
+    for (const char* const* lang = kReplyLanguages; *lang; ++lang) {
+      const std::string* example = &intent.examples.front().text;
+      for (const std::string& l : ReplyLanguageChain(*lang)) {
+        if (auto it = first.find(l); it != first.end()) {
+          example = it->second;
+          break;
+        }
+      }
+      k->suggestion_examples_[i][*lang] = *example;
+      if (k->suggestion_entities_.count(*example)) continue;
+      std::vector<int> named;
+      for (int e : k->gazetteer_.EntitiesIn(Normalize(*example))) {
+        if (!k->gazetteer_.entities()[static_cast<size_t>(e)].in_scope) named.push_back(e);
+      }
+      k->suggestion_entities_[*example] = std::move(named);
+    }
   }
 
   const auto& all = k->intents_.intents();
@@ -146,6 +172,7 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   }
 
   k->templates_.resize(all.size());
+  k->translated_templates_.resize(all.size());
   k->answer_facts_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     for (const LocatedText& id : all[i].answer.facts) {
@@ -170,6 +197,12 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
         }
         k->templates_[i] = std::move(*parts);
       }
+      for (const auto& [lang, text] : a.text_translations) {
+        // Its errors are IntentSet's to report; a bad one is left out.
+        if (auto translated = ParseTemplate(text, &why)) {
+          k->translated_templates_[i][lang] = std::move(*translated);
+        }
+      }
     }
     if (!a.facts_by_year.empty() && !defined(a.facts_by_year)) {
       diagnostics->push_back(
@@ -181,6 +214,14 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   }
   k->BuildSuggestionIndex();
   return k;
+}
+
+const std::vector<TemplatePart>* Knowledge::answer_template(int intent,
+                                                           const std::string& lang) const {
+  if (lang == "en") return templates_[intent].empty() ? nullptr : &templates_[intent];
+  const auto& translated = translated_templates_[intent];
+  auto it = translated.find(lang);
+  return it == translated.end() ? nullptr : &it->second;
 }
 
 const std::vector<int>& Knowledge::SuggestionEntities(const std::string& example) const {
@@ -225,6 +266,7 @@ void Knowledge::BuildSuggestionIndex() {
     for (const auto& f : intent.answer.facts) {
       if (const Fact* fact = facts_.Find(f.text)) {
         bag += fact->text + " ";
+        for (const auto& [lang, text] : fact->translations) bag += text + " ";
         for (const auto& t : fact->tags) bag += t + " ";
         for (const auto& a : fact->aliases) bag += a + " ";
       }
@@ -234,12 +276,13 @@ void Knowledge::BuildSuggestionIndex() {
   suggestions_ = TermIndex(docs);
 }
 
-std::vector<std::string> Knowledge::Suggest(const std::string& normalized,
-                                            size_t limit) const {
+std::vector<std::string> Knowledge::Suggest(const std::string& normalized, size_t limit,
+                                            const std::string& lang) const {
   std::vector<std::string> out;
+  const std::string& l = IsReplyLanguage(lang) ? lang : std::string("en");
   for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized))) {
     if (out.size() >= limit) break;
-    out.push_back(intents_.intents()[intent].examples.front().text);
+    out.push_back(suggestion_examples_[intent].at(l));
   }
   return out;
 }

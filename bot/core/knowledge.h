@@ -50,6 +50,7 @@ struct KnowledgeParts {
   std::vector<Entity> entities;   // the gazetteer
   std::vector<Concept> concepts;  // the lexicon
   Replies replies;
+  std::map<std::string, SourceLocation> reply_where;  // where each reply key is written
 };
 
 class Knowledge {
@@ -74,8 +75,17 @@ class Knowledge {
   const Gazetteer& gazetteer() const { return gazetteer_; }
   const Lexicon& lexicon() const { return lexicon_; }
   const GroundingIndex& grounding() const { return grounding_; }
-  // The canned reply `key` in `lang` (else in English), or nullptr.
-  const std::string* ReplyText(const std::string& key, const std::string& lang = "en") const;
+  // The canned reply `key` in `lang`, else in the next language of its
+  // fallback chain (be -> ru -> en), or nullptr. `used`, when given, is set
+  // to the language of the text returned.
+  const std::string* ReplyText(const std::string& key, const std::string& lang = "en",
+                               std::string* used = nullptr) const;
+  const Replies& replies() const { return replies_; }
+  // Where reply `key` is written (unknown when the loader did not say).
+  SourceLocation reply_where(const std::string& key) const {
+    auto it = reply_where_.find(key);
+    return it == reply_where_.end() ? SourceLocation{} : it->second;
+  }
   const std::vector<CompiledPattern>& patterns() const { return patterns_; }
   const KnowledgeVersion& version() const { return version_; }
 
@@ -101,13 +111,17 @@ class Knowledge {
   const std::vector<TemplatePart>& answer_template(int intent) const {
     return templates_[intent];
   }
+  // The template of intent `i` in `lang`, or nullptr when none is written
+  // in that language (English: the template itself, when there is one).
+  const std::vector<TemplatePart>* answer_template(int intent, const std::string& lang) const;
   // Up to `limit` example questions of fact intents that share significant
-  // words with `normalized`, best first.
-  std::vector<std::string> Suggest(const std::string& normalized,
-                                   size_t limit) const;
+  // words with `normalized`, best first, each an intent's first example in
+  // `lang` (else in the next language of the chain be -> ru -> en).
+  std::vector<std::string> Suggest(const std::string& normalized, size_t limit,
+                                   const std::string& lang = "en") const;
 
-  // The entities (not in scope) that suggestion `example` (an intent's
-  // first example, as Suggest returns it) names, ascending; computed once.
+  // The entities (not in scope) that suggestion `example` (as Suggest
+  // returns it) names, ascending; computed once.
   const std::vector<int>& SuggestionEntities(const std::string& example) const;
 
   // Named capture groups that the patterns of intent `i` define.
@@ -123,15 +137,19 @@ class Knowledge {
   Lexicon lexicon_;
   GroundingIndex grounding_;  // points into facts_, gazetteer_ and lexicon_
   Replies replies_;
+  std::map<std::string, SourceLocation> reply_where_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;
   std::vector<int> first_pattern_;
   std::vector<int> first_exclude_;  // per intent, + a sentinel
   std::vector<std::vector<const Fact*>> answer_facts_;
   std::vector<std::vector<TemplatePart>> templates_;
+  std::vector<std::map<std::string, std::vector<TemplatePart>>> translated_templates_;
   // Significant words of the fact intents' examples and facts, by intent.
   TermIndex suggestions_;
   std::unordered_map<std::string, std::vector<int>> suggestion_entities_;
+  // Per intent, the example it is suggested by, per reply language.
+  std::vector<std::map<std::string, std::string>> suggestion_examples_;
   KnowledgeVersion version_;
 };
 

@@ -14,6 +14,13 @@ struct Question {
   std::string text;     // as the user typed it (valid UTF-8)
   std::string session;  // optional opaque conversation id
   std::string channel;  // "http", "cli", "telegram", ... (for logs only)
+  // The language to answer in ("en", "ru", "be"), overriding detection;
+  // empty: detect it from `text`.
+  std::string lang;
+  // The conversation's language so far (a previous reply's
+  // `question_lang`) or a channel's language code ("be-BY"): it decides a
+  // short or ambiguous text ("2017?", "Лукашенко"). Empty: none.
+  std::string lang_hint;
 };
 
 struct FactRef {
@@ -39,6 +46,12 @@ struct Reply {
   // Questions the bot can answer, offered after a fallback ("Did you mean").
   std::vector<std::string> suggestions;
   std::optional<ReplyReason> reason;  // set when grounding refused
+  // The language `text` is in ("en", "ru", "be"): the question's, or the
+  // nearest one with a translation (be -> ru -> en).
+  std::string lang = "en";
+  // The language the question was read as ("en", "ru", "be", "uk"; the
+  // override when one was given): what a conversation keeps as its hint.
+  std::string question_lang = "en";
 };
 
 }  // namespace bot::core

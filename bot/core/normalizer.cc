@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -239,6 +240,14 @@ std::string Normalize(std::string_view text) {
     if (cp == ' ') {
       pending_space = !folded.empty();
       continue;
+    }
+    if (cp == 0x45E) {
+      // Belarusian writes the word-initial у as ў after a vowel ("у Мінску",
+      // "ва ўсіх", "Беларусі ўдзел"): one spelling, as ё is е.
+      const bool word_start = pending_space || folded.empty() ||
+                              (static_cast<unsigned char>(folded.back()) < 0x80 &&
+                               !std::isalnum(static_cast<unsigned char>(folded.back())));
+      if (word_start) cp = 0x443;
     }
     if (pending_space) folded += ' ';
     pending_space = false;

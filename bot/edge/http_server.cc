@@ -179,6 +179,7 @@ void HttpServer::AddApiRoutes() {
         return;
       }
       core::Question q{request.value().text, request.value().session, "http"};
+      q.lang = request.value().lang;
       NoteChannel("http");
       NoteQuestion(q.text);
       if (explain) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "bot/core/language.h"
 #include "bot/core/normalizer.h"
 
 namespace bot::edge {
@@ -25,6 +26,7 @@ class AskRequestReader final : public nlohmann::json_sax<json> {
   bool top_is_object() const { return top_is_object_; }
   Field& text() { return text_; }
   Field& session() { return session_; }
+  Field& lang() { return lang_; }
 
   bool null() override { return Value(Kind::kNull, nullptr); }
   bool boolean(bool) override { return Value(Kind::kOther, nullptr); }
@@ -43,7 +45,9 @@ class AskRequestReader final : public nlohmann::json_sax<json> {
   bool end_object() override { return Close(); }
   bool end_array() override { return Close(); }
   bool key(string_t& k) override {
-    if (depth_ == 1) field_ = k == "text" ? &text_ : k == "session" ? &session_ : nullptr;
+    if (depth_ == 1) {
+      field_ = k == "text" ? &text_ : k == "session" ? &session_ : k == "lang" ? &lang_ : nullptr;
+    }
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
@@ -72,7 +76,7 @@ class AskRequestReader final : public nlohmann::json_sax<json> {
   size_t depth_ = 0;
   bool top_is_object_ = false;
   Field* field_ = nullptr;
-  Field text_, session_;
+  Field text_, session_, lang_;
 };
 
 }  // namespace
@@ -115,6 +119,19 @@ core::Result<AskRequest> ParseAskRequest(std::string_view body) {
     case AskRequestReader::Kind::kOther:
       return core::Status::InvalidArgument("`session` must be a string");
   }
+  switch (reader.lang().kind) {
+    case AskRequestReader::Kind::kMissing:
+    case AskRequestReader::Kind::kNull:
+      break;
+    case AskRequestReader::Kind::kString:
+      if (!core::IsReplyLanguage(reader.lang().value)) {
+        return core::Status::InvalidArgument("`lang` must be one of \"en\", \"ru\", \"be\"");
+      }
+      request.lang = std::move(reader.lang().value);
+      break;
+    case AskRequestReader::Kind::kOther:
+      return core::Status::InvalidArgument("`lang` must be a string");
+  }
   return request;
 }
 
@@ -134,7 +151,9 @@ json ReplyToJson(const core::Reply& reply) {
             {"intent", reply.intent ? json(*reply.intent) : json(nullptr)},
             {"fallback", reply.fallback},
             {"facts", facts},
-            {"captures", json(reply.captures)}};
+            {"captures", json(reply.captures)},
+            {"lang", reply.lang},
+            {"question_lang", reply.question_lang}};
   if (!reply.suggestions.empty()) j["suggestions"] = reply.suggestions;
   if (reply.reason) j["reason"] = ReasonToJson(*reply.reason);
   return j;
@@ -232,13 +251,17 @@ std::string ReplyJson(const core::Reply& reply) {
   } else {
     out += "null";
   }
-  if (!reply.suggestions.empty()) {
-    out += ",\"suggestions\":";
-    AppendJsonStrings(reply.suggestions, &out);
-  }
+  out += ",\"lang\":";
+  AppendJsonString(reply.lang, &out);
+  out += ",\"question_lang\":";
+  AppendJsonString(reply.question_lang, &out);
   if (reply.reason) {
     out += ",\"reason\":";
     out += ReasonToJson(*reply.reason).dump();  // rare: a refusal
+  }
+  if (!reply.suggestions.empty()) {
+    out += ",\"suggestions\":";
+    AppendJsonStrings(reply.suggestions, &out);
   }
   out += '}';
   return out;
@@ -303,6 +326,10 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
                               : json(nullptr)},
           {"why", e.why},
           {"grounding", GroundingToJson(e)},
+          {"language", {{"lang", e.language.lang},
+                        {"decided", e.language.decided},
+                        {"from_hint", e.language.from_hint},
+                        {"evidence", e.language.evidence}}},
           {"facts", facts},
           {"reply", ReplyToJson(e.reply)}};
 }
@@ -311,6 +338,7 @@ json FactsToJson(const core::Knowledge& k) {
   json out = json::array();
   for (const core::Fact& f : k.facts().facts()) {
     json item = {{"id", f.id}, {"text", f.text}, {"source", f.source}, {"tags", f.tags}};
+    if (!f.translations.empty()) item["translations"] = f.translations;
     if (!f.date.empty()) item["date"] = f.date;
     if (f.year) item["year"] = *f.year;
     if (f.period) item["period"] = {f.period->first, f.period->second};

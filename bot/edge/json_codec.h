@@ -20,11 +20,13 @@ constexpr size_t kMaxAskBodyBytes = 16 * 1024;
 struct AskRequest {
   std::string text;
   std::string session;
+  std::string lang;  // "en", "ru", "be", or empty: detect it
 };
 
-// Parses {"text": "...", "session": "..."}: InvalidArgument for invalid
-// UTF-8, invalid JSON, a non-object, a missing/blank/non-string text, a text
-// over kMaxQuestionLength code points, or a non-string session.
+// Parses {"text": "...", "session": "...", "lang": "ru"}: InvalidArgument
+// for invalid UTF-8, invalid JSON, a non-object, a missing/blank/non-string
+// text, a text over kMaxQuestionLength code points, a non-string session,
+// or a `lang` other than "en", "ru", "be".
 core::Result<AskRequest> ParseAskRequest(std::string_view body);
 
 nlohmann::json ReplyToJson(const core::Reply& reply);

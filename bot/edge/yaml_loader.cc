@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "bot/core/utf8.h"
@@ -416,7 +417,30 @@ std::vector<core::Fact> ParseFacts(const std::string& text, const std::string& f
         if (auto s = r.String(v, k)) f.id = *s;
         f.where = r.At(key);
       } else if (k == "text") {
-        if (auto s = r.String(v, k)) f.text = *s;
+        // A plain string is the English text; a mapping gives it per
+        // language, English required.
+        if (v.IsMap()) {
+          bool english = false;
+          r.ForEachKey(v, {"en", "ru", "be"}, "`text`", [&](const std::string& lang,
+                                                           const YAML::Node& tv,
+                                                           const YAML::Node&) {
+            auto s = r.String(tv, "text." + lang);
+            if (!s) return;
+            if (lang == "en") {
+              f.text = *s;
+              english = true;
+            } else {
+              f.translations[lang] = *s;
+            }
+          });
+          if (!english) {
+            r.Error(r.At(v), "missing-key",
+                    "fact `" + f.id + "` has no English text; add `en:` to `text`");
+            f.text = " ";  // reported here, not again as an empty text
+          }
+        } else if (auto s = r.String(v, k)) {
+          f.text = *s;
+        }
       } else if (k == "source") {
         if (auto s = r.String(v, k)) f.source = *s;
       } else if (k == "date") {
@@ -499,8 +523,29 @@ std::vector<core::Intent> ParseIntents(const std::string& text, const std::strin
           if (ak == "facts") {
             a.facts = r.StringList(av, ak);
           } else if (ak == "text") {
-            if (auto s = r.String(av, ak)) a.text = *s;
             a.text_where = r.At(av);
+            if (av.IsMap()) {
+              bool english = false;
+              r.ForEachKey(av, {"en", "ru", "be"}, "`text`", [&](const std::string& lang,
+                                                                const YAML::Node& tv,
+                                                                const YAML::Node&) {
+                auto s = r.String(tv, "text." + lang);
+                if (!s) return;
+                if (lang == "en") {
+                  a.text = *s;
+                  english = true;
+                } else {
+                  a.text_translations[lang] = *s;
+                }
+              });
+              if (!english) {
+                r.Error(r.At(av), "missing-key",
+                        "the answer of intent `" + intent.id +
+                            "` has no English text; add `en:` to `text`");
+              }
+            } else if (auto s = r.String(av, ak)) {
+              a.text = *s;
+            }
           } else if (ak == "facts_by_year") {
             if (auto s = r.String(av, ak)) a.facts_by_year = *s;
             a.text_where = r.At(av);
@@ -590,7 +635,22 @@ std::vector<core::Entity> ParseEntities(const std::string& text, const std::stri
       } else if (k == "kind") {
         if (auto s = r.String(v, k)) e.kind = *s;
       } else if (k == "name") {
-        if (auto s = r.String(v, k)) e.name = *s;
+        // A string (English), or the name per language.
+        if (v.IsMap()) {
+          r.ForEachKey(v, {"en", "ru", "be"}, "`name`", [&](const std::string& lang,
+                                                           const YAML::Node& nv,
+                                                           const YAML::Node&) {
+            auto s = r.String(nv, "name." + lang);
+            if (!s) return;
+            if (lang == "en") {
+              e.name = *s;
+            } else {
+              e.display[lang] = *s;
+            }
+          });
+        } else if (auto s = r.String(v, k)) {
+          e.name = *s;
+        }
       } else if (k == "names") {
         for (auto& n : r.StringList(v, k)) {
           e.names.push_back(std::move(n.text));
@@ -686,7 +746,8 @@ std::vector<core::Concept> ParseLexicon(const std::string& text, const std::stri
 }
 
 core::Replies ParseReplies(const std::string& text, const std::string& file,
-                           std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+                           std::vector<Diagnostic>* diagnostics, size_t* text_budget,
+                           std::map<std::string, core::SourceLocation>* where = nullptr) {
   Reader r(file, diagnostics, text_budget);
   core::Replies replies;
   auto doc = r.Parse(text);
@@ -698,6 +759,7 @@ core::Replies ParseReplies(const std::string& text, const std::string& file,
   const YAML::Node map = (*doc)["replies"];
   for (auto it = map.begin(); it != map.end(); ++it) {
     const std::string key = it->first.Scalar();
+    if (where) (*where)[key] = r.At(it->first);
     r.ForEachKey(it->second, {"en", "ru", "be"}, "a reply", [&](const std::string& lang,
                                                                   const YAML::Node& v,
                                                                   const YAML::Node&) {
@@ -795,7 +857,7 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
       } else if (name == kEntitiesFile) {
         parts.entities = ParseEntities(text, path, diagnostics, &text_budget);
       } else if (name == kRepliesFile) {
-        parts.replies = ParseReplies(text, path, diagnostics, &text_budget);
+        parts.replies = ParseReplies(text, path, diagnostics, &text_budget, &parts.reply_where);
       } else {
         for (auto& i : ParseIntents(text, path, diagnostics, &text_budget)) {
           parts.intents.push_back(std::move(i));

@@ -157,6 +157,38 @@ TEST_CASE("The literal scan decides ASCII-only concepts and agrees with RE2 on t
   }
 }
 
+TEST_CASE("A reference expands to the terms of the language its pattern is written in",
+          "[concept]") {
+  const Lexicon& lex = TestLexicon();
+  // Latin words around it: English terms only, the ASCII shape.
+  CHECK(ExpandConcepts("{join}.*osce", lex) ==
+        "(?:\\b(?:join\\w*|become a member|accession|accede\\w*|entry)\\b).*osce");
+  // Cyrillic words: Russian and Belarusian terms only.
+  CHECK(ExpandConcepts("{join}.*обсе", lex) ==
+        "(?:(?:^|[^\\p{L}\\p{N}_])(?:вступ[\\p{L}\\p{N}_]*|присоедин[\\p{L}\\p{N}_]*|"
+        "уступ[\\p{L}\\p{N}_]*|далучы[\\p{L}\\p{N}_]*)(?:$|[^\\p{L}\\p{N}_])).*обсе");
+  // Escapes, flags and capture names are not words.
+  CHECK(ExpandConcepts("(?i)\\b{when}\\b", lex) == "(?i)(?:\\b(?:when|what year)\\b)");
+  auto [pattern, text, expected] = GENERATE(table<std::string, std::string, bool>({
+      {"{join}.*osce", "belarus joined the osce", true},
+      {"{join}.*osce", "вступила osce", false},
+      {"{join}.*обсе", "беларусь вступила в обсе", true},
+      {"{join}.*обсе", "калі беларусь далучылася да абсе і обсе", true},
+      {"{join}.*обсе", "joined обсе", false},
+  }));
+  CAPTURE(pattern, text);
+  CHECK(Matches(pattern, text) == expected);
+}
+
+TEST_CASE("A concept with Cyrillic terms keeps English patterns on the literal scan",
+          "[concept]") {
+  std::vector<std::string> patterns = {ExpandConcepts("{join}.*\\bosce\\b", TestLexicon())};
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile(patterns, &errors);
+  REQUIRE(errors.empty());
+  CHECK(m->simple_count() == 1);
+}
+
 TEST_CASE("Knowledge reports an unknown concept at the column of its brace", "[concept]") {
   KnowledgeParts parts;
   parts.concepts = TestConcepts();
