@@ -6,6 +6,7 @@
 #include <set>
 
 #include "bot/core/answerer.h"
+#include "bot/core/concept_pattern.h"
 #include "bot/core/normalizer.h"
 #include "bot/core/pattern_sampler.h"
 
@@ -221,7 +222,8 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
                 "); anchor it on the words the intent is about");
         continue;
       }
-      std::vector<std::string> samples = PatternSamples(text.text, 32);
+      // Sampled as compiled: a `{concept}` stands for its terms.
+      std::vector<std::string> samples = PatternSamples(ExpandConcepts(text.text, k.lexicon()), 32);
       if (samples.empty()) continue;  // syntax the sampler does not model
       bool matched = false;
       for (const std::string& s : samples) {

@@ -261,8 +261,13 @@ std::string ExpandConcepts(std::string_view pattern, const Lexicon& lexicon,
     } else if (!rest.empty() && (rest.front() == ' ' || rest.front() == '$')) {
       after = false;
     }
-    out += Expansion(lexicon.concepts()[static_cast<size_t>(index)], languages, before, after,
-                     capture, r);
+    // Before `.*`, a consumed boundary could take the one separator that a
+    // reference after the gap needs for its own ("сколько государств" for
+    // `{how_many}.*{country}`), so a Unicode reference ends there without
+    // one: its words still start at a word start.
+    const Concept& referenced = lexicon.concepts()[static_cast<size_t>(index)];
+    if (pattern.substr(at, 2) == ".*" && !IsAscii(referenced, languages)) after = false;
+    out += Expansion(referenced, languages, before, after, capture, r);
   }
   out.append(pattern.substr(at));
   return out;
