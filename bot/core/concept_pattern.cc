@@ -5,6 +5,7 @@
 
 #include "re2/re2.h"
 
+#include "bot/core/literal_pattern.h"
 #include "bot/core/matcher.h"
 #include "bot/core/utf8.h"
 
@@ -54,8 +55,8 @@ bool EndsWithBoundary(const std::string& out) {
   return slashes % 2 == 1;
 }
 
-constexpr char kUnicodeBefore[] = "(?:^|[^\\p{L}\\p{N}_])";
-constexpr char kUnicodeAfter[] = "(?:$|[^\\p{L}\\p{N}_])";
+std::string UnicodeBefore() { return std::string("(?:^|") + kUnicodeNonWordClass + ")"; }
+std::string UnicodeAfter() { return std::string("(?:$|") + kUnicodeNonWordClass + ")"; }
 
 struct Alternative {
   std::string regex;
@@ -98,8 +99,8 @@ std::vector<Alternative> Alternatives(const Concept& c, const Languages& languag
 std::string Expansion(const Concept& c, const Languages& languages, bool before, bool after,
                       bool capture, size_t n) {
   const bool ascii = IsAscii(c, languages);
-  const std::string b = ascii ? "\\b" : kUnicodeBefore;
-  const std::string a = ascii ? "\\b" : kUnicodeAfter;
+  const std::string b = ascii ? "\\b" : UnicodeBefore();
+  const std::string a = ascii ? "\\b" : UnicodeAfter();
   std::vector<Alternative> alts = Alternatives(c, languages);
   bool uniform = std::all_of(alts.begin(), alts.end(), [&](const Alternative& x) {
     return x.word_start == alts.front().word_start && x.word_end == alts.front().word_end;
@@ -175,7 +176,7 @@ std::string TermRegexIn(const Term& term, bool ascii) {
   std::string out;
   for (char ch : term.text) {
     if (ch == '*') {
-      out += ascii ? "\\w*" : "[\\p{L}\\p{N}_]*";
+      out += ascii ? "\\w*" : std::string(kUnicodeWordClass) + "*";
     } else if (std::string_view("\\.+?()|[]{}^$").find(ch) != std::string_view::npos) {
       out += '\\';
       out += ch;

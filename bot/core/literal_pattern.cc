@@ -16,6 +16,33 @@ constexpr size_t kMaxAlternatives = 256;
 // Stand for `\b` and `\w*` inside an expanded alternative until resolved.
 constexpr char kBoundary = '\x01';
 constexpr char kRun = '\x02';
+// The Unicode forms of the same, from concept references.
+constexpr char kUnicodeBefore = '\x03';
+constexpr char kUnicodeAfter = '\x04';
+constexpr char kUnicodeRun = '\x05';
+// Marks a kOther node (in SyntaxNode::name) that is one of the two classes.
+constexpr char kWordMark[] = "\x01word";
+constexpr char kNonWordMark[] = "\x01nonword";
+
+bool IsMarked(const SyntaxNode& n, const char* mark) {
+  return n.kind == SyntaxNode::Kind::kOther && n.name == mark;
+}
+
+// `(?:^|[^W])` (with `^`) or `(?:$|[^W])` (with `$`), W the word characters
+// of kUnicodeWordClass.
+bool IsUnicodeBoundary(const SyntaxNode& n, char32_t anchor) {
+  if (n.kind != SyntaxNode::Kind::kGroup || n.capturing || !n.flags.empty()) return false;
+  const SyntaxNode& body = n.kids[0];
+  return body.kind == SyntaxNode::Kind::kAlternation && body.kids.size() == 2 &&
+         body.kids[0].kind == SyntaxNode::Kind::kAssertion && body.kids[0].value == anchor &&
+         IsMarked(body.kids[1], kNonWordMark);
+}
+
+// `[W]*`, greedy.
+bool IsUnicodeRun(const SyntaxNode& n) {
+  return n.kind == SyntaxNode::Kind::kRepeat && n.op == '*' && n.greedy &&
+         IsMarked(n.kids[0], kWordMark);
+}
 
 bool IsWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -56,8 +83,9 @@ bool IsRun(const SyntaxNode& n) {
 }
 
 bool HasRun(const Language& l) {
-  return std::any_of(l.begin(), l.end(),
-                     [](const std::string& s) { return s.find(kRun) != std::string::npos; });
+  return std::any_of(l.begin(), l.end(), [](const std::string& s) {
+    return s.find(kRun) != std::string::npos || s.find(kUnicodeRun) != std::string::npos;
+  });
 }
 
 // Ends a group: nothing (the empty string alone) adds no constraint.
@@ -170,6 +198,18 @@ bool Item(const SyntaxNode& n, Language* out) {
     *out = {std::string(1, kRun)};
     return true;
   }
+  if (IsUnicodeBoundary(n, '^')) {
+    *out = {std::string(1, kUnicodeBefore)};
+    return true;
+  }
+  if (IsUnicodeBoundary(n, '$')) {
+    *out = {std::string(1, kUnicodeAfter)};
+    return true;
+  }
+  if (IsUnicodeRun(n)) {
+    *out = {std::string(1, kUnicodeRun)};
+    return true;
+  }
   if (n.kind != Kind::kRepeat) return Atom(n, out);
   if (n.op != '?' || n.kids[0].kind == Kind::kRepeat) return false;
   if (!Atom(n.kids[0], out) || HasRun(*out)) return false;
@@ -186,7 +226,39 @@ bool Resolve(const Language& language, LiteralGroup* group) {
     std::string* out = &a.text;
     bool pending = false;  // a boundary since the last character
     bool possible = true;
+    bool closed = false;  // a Unicode end was read: nothing may follow
     for (char c : marked) {
+      if (closed) return false;
+      if (c == kUnicodeBefore) {
+        if (!a.text.empty() || a.run || a.unicode_run || pending || a.unicode_before) return false;
+        a.unicode_before = true;
+        continue;
+      }
+      if (c == kUnicodeRun) {
+        if (a.text.empty() || a.run || a.unicode_tail_run || pending) return false;
+        if (a.unicode_run) {
+          // A second run, after the tail: only an end may follow it.
+          if (a.tail.empty()) return false;
+          a.unicode_tail_run = true;
+          continue;
+        }
+        a.unicode_run = true;
+        out = &a.tail;
+        continue;
+      }
+      if (c == kUnicodeAfter) {
+        if (a.text.empty() || a.run || pending) return false;
+        a.unicode_after = true;
+        closed = true;
+        continue;
+      }
+      if (a.unicode_tail_run) return false;
+      // What follows a Unicode run must end it: ASCII that is no word
+      // character (a space, `-`), so no script's letter can be mistaken.
+      if (a.unicode_run && a.tail.empty() &&
+          (static_cast<unsigned char>(c) >= 0x80 || IsWordByte(static_cast<unsigned char>(c)))) {
+        return false;
+      }
       if (c == kBoundary) {
         pending = true;
         continue;
@@ -214,6 +286,13 @@ bool Resolve(const Language& language, LiteralGroup* group) {
       *out += c;
     }
     if (a.text.empty()) return false;  // matches the empty string
+    if ((a.unicode_before || a.unicode_run || a.unicode_after) &&
+        (a.boundary_before || pending || a.run)) {
+      return false;  // both kinds of boundary in one alternative
+    }
+    // `x[W]*` then `.*` or the end: `x` is enough.
+    if (a.unicode_run && a.tail.empty() && !a.unicode_after) a.unicode_run = false;
+    if (a.unicode_tail_run && !a.unicode_after) a.unicode_tail_run = false;
     if (a.run && a.tail.empty()) {
       const bool word_end = IsWordByte(static_cast<unsigned char>(a.text.back()));
       if (!pending) {
@@ -232,9 +311,35 @@ bool Resolve(const Language& language, LiteralGroup* group) {
 
 }  // namespace
 
+const char kUnicodeWordClass[] = "[0-9_a-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{24F}\\x{370}-\\x{3FF}\\x{400}-\\x{52F}]";
+const char kUnicodeNonWordClass[] = "[^0-9_a-z\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{24F}\\x{370}-\\x{3FF}\\x{400}-\\x{52F}]";
+
 std::string LiteralAlternative::Key() const {
   return text + '\0' + tail + '\0' + char('0' + boundary_before) + char('0' + boundary_after) +
-         char('0' + run);
+         char('0' + run) + char('0' + unicode_before) + char('0' + unicode_after) +
+         char('0' + unicode_run) + char('0' + unicode_tail_run);
+}
+
+namespace {
+
+// Marks the two Unicode classes, which the tree keeps as opaque items, by
+// their text in `pattern`.
+void MarkUnicodeClasses(SyntaxNode* n, std::string_view pattern) {
+  if (n->kind == SyntaxNode::Kind::kOther && n->end <= pattern.size()) {
+    const std::string_view text = pattern.substr(n->begin, n->end - n->begin);
+    if (text == kUnicodeWordClass) n->name = kWordMark;
+    if (text == kUnicodeNonWordClass) n->name = kNonWordMark;
+  }
+  for (SyntaxNode& kid : n->kids) MarkUnicodeClasses(&kid, pattern);
+}
+
+}  // namespace
+
+std::optional<LiteralPattern> ReadLiteralPattern(const SyntaxNode& root, std::string_view pattern) {
+  if (pattern.find(kUnicodeWordClass + 1) == std::string_view::npos) return ReadLiteralPattern(root);
+  SyntaxNode marked = root;
+  MarkUnicodeClasses(&marked, pattern);
+  return ReadLiteralPattern(marked);
 }
 
 std::optional<LiteralPattern> ReadLiteralPattern(const SyntaxNode& root) {

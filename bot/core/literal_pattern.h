@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/core/pattern_syntax.h"
@@ -26,6 +27,17 @@ struct LiteralAlternative {
   bool boundary_after = false;
   bool run = false;
   std::string tail;
+  // The same for the letters of every script the normaliser handles, as
+  // concept references expand (see concept_pattern.h), W = kUnicodeWordClass:
+  // before, a start of text or one character not in W (`(?:^|[^W])`,
+  // consumed, so the occurrence begins there); `unicode_run`, the rest of
+  // the word (`[W]*`); after, an end of text or one character not in W
+  // (`(?:$|[^W])`, consumed).
+  bool unicode_before = false;
+  bool unicode_after = false;
+  bool unicode_run = false;
+  // After the tail, the rest of its word too (`x* y*` terms).
+  bool unicode_tail_run = false;
 
   // Equal for alternatives the scan cannot tell apart.
   std::string Key() const;
@@ -46,5 +58,15 @@ struct LiteralPattern {
 // The literal shape of the pattern whose tree is `root`, or nullopt when it
 // has none. REQUIRES: RE2 accepts the pattern (the tree is then complete).
 std::optional<LiteralPattern> ReadLiteralPattern(const SyntaxNode& root);
+// The same, also reading the Unicode word boundaries and runs that concept
+// references expand to; `pattern` is the text `root` was parsed from.
+std::optional<LiteralPattern> ReadLiteralPattern(const SyntaxNode& root, std::string_view pattern);
+
+// The class concept references use for a word character in the scripts the
+// normaliser handles: digits, `_`, Latin (with Latin-1 and Extended-A/B),
+// Greek and Cyrillic letters. Small, so RE2 compiles it fast (`\p{L}` in
+// every pattern cost seconds); other scripts' letters bound words.
+extern const char kUnicodeWordClass[];     // [0-9_a-z\x{C0}-...\x{52F}]
+extern const char kUnicodeNonWordClass[];  // the same, negated
 
 }  // namespace bot::core

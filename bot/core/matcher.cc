@@ -133,7 +133,8 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     }
     m->patterns_[i] = std::move(re);
     m->usable_.push_back(static_cast<int>(i));
-    const std::optional<LiteralPattern> simple = ReadLiteralPattern(ParsePattern(patterns[i]).root);
+    const std::optional<LiteralPattern> simple =
+        ReadLiteralPattern(ParsePattern(patterns[i]).root, patterns[i]);
     // An end anchor needs an end set, and Slot::anchor has room for 0x7fff.
     if (simple && !(simple->ends_text && m->end_sets_.size() >= 0x7fff)) {
       const std::vector<LiteralGroup>& groups = simple->groups;
@@ -159,8 +160,11 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
           auto [it, added] = literal_ids.emplace(a.Key(), static_cast<int>(literals.size()));
           if (added) {
             literals.push_back(a.text);
-            m->literal_info_.push_back({a.boundary_before, a.boundary_after, a.run, a.tail});
-            m->any_run_ |= a.run;
+            m->literal_info_.push_back({a.boundary_before, a.boundary_after, a.run, a.tail,
+                                        a.unicode_before, a.unicode_after, a.unicode_run,
+                                        a.unicode_tail_run});
+            m->any_run_ |= a.run || a.unicode_run || a.unicode_after;
+            m->unicode_words_ |= a.unicode_before || a.unicode_after || a.unicode_run;
             slots.emplace_back();
           }
           slots[it->second].push_back({static_cast<int>(i), static_cast<uint16_t>(g), anchor});
@@ -174,6 +178,16 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
     m->filtered_to_input_.push_back(static_cast<int>(i));
   }
   m->literals_ = std::make_unique<AtomScanner>(literals);
+  if (m->unicode_words_) {
+    // Asked of RE2, so the scan and RE2 agree on every code point it decides.
+    const RE2 word(kUnicodeWordClass, PatternOptions());
+    m->unicode_word_bits_.assign(kUnicodeWordBits / 64, 0);
+    for (uint32_t cp = 0; cp < kUnicodeWordBits; ++cp) {
+      if (RE2::FullMatch(EncodeUtf8(cp), word)) {
+        m->unicode_word_bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+      }
+    }
+  }
   for (const auto& s : slots) {
     m->slot_begin_.push_back(static_cast<uint32_t>(m->slots_.size()));
     m->slots_.insert(m->slots_.end(), s.begin(), s.end());
@@ -230,6 +244,7 @@ bool Matcher::ScanIsExact(std::string_view text, bool* ascii_out) const {
     uint32_t cp = DecodeUtf8(text, &i);
     if (cp < 0x80) continue;
     if (cp == kInvalidCodePoint || cp == 0x212A || cp == 0x17F) return false;
+    if (unicode_words_ && cp >= kUnicodeWordBits) return false;
     if (cp < kFoldGuardBits) {
       if (fold_guard_bits_[cp >> 6] >> (cp & 63) & 1) return false;
     } else if (std::binary_search(fold_guard_.begin(), fold_guard_.end(), cp)) {
@@ -273,9 +288,44 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
   std::vector<Occurrence>& found = scratch.occurrences;
   found.clear();
   const Literal* info = literal_info_.data();
+  // The code point at / before byte `at` of the text (valid UTF-8: the scan
+  // is exact only then) and its length.
+  auto next = [&](size_t at, size_t* length) {
+    size_t i = at;
+    const uint32_t cp = DecodeUtf8(text, &i);
+    *length = i - at;
+    return cp;
+  };
+  auto previous = [&](size_t at, size_t* length) {
+    size_t from = at - 1;
+    while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
+    return next(from, length);
+  };
   literals_->ForEachHit(text, [&](int literal, size_t end) {
     const Literal& l = info[literal];
-    const size_t start = end - literals_->atom_length(literal);
+    size_t start = end - literals_->atom_length(literal);
+    if (l.unicode_before && start > 0) {
+      // `(?:^|[^W])` consumes the character before the word.
+      size_t length = 0;
+      if (IsUnicodeWord(previous(start, &length))) return;
+      start -= length;
+    }
+    if (l.unicode_run) {
+      size_t length = 0;
+      while (end < n && IsUnicodeWord(next(end, &length))) end += length;
+      if (n - end < l.tail.size()) return;
+      for (char c : l.tail) {
+        if (Lower(text[end++]) != c) return;
+      }
+      if (l.unicode_tail_run) {
+        while (end < n && IsUnicodeWord(next(end, &length))) end += length;
+      }
+    }
+    if (l.unicode_after && end < n) {
+      size_t length = 0;
+      if (IsUnicodeWord(next(end, &length))) return;
+      end += length;
+    }
     if (l.boundary_before && (start > 0 && word(start - 1)) == word(start)) return;
     if (l.run) {
       while (word(end)) ++end;

@@ -81,7 +81,19 @@ class Matcher {
     bool boundary_after;
     bool run;
     std::string tail;
+    // Word boundaries and run in every script (literal_pattern.h).
+    bool unicode_before = false;
+    bool unicode_after = false;
+    bool unicode_run = false;
+    bool unicode_tail_run = false;
   };
+  // Below this code point the scan knows, from RE2 itself, which characters
+  // are word characters in every script; a text with a later one is left
+  // to RE2 when some literal needs to know.
+  static constexpr uint32_t kUnicodeWordBits = 0x800;
+  bool IsUnicodeWord(uint32_t cp) const {
+    return cp < kUnicodeWordBits && (unicode_word_bits_[cp >> 6] >> (cp & 63) & 1);
+  }
   // A literal satisfies group `group` of simple pattern `pattern`. `anchor`
   // is what that group must also meet: kStartsText, and/or (low bits) 1 +
   // the index in end_sets_ of the characters that alone may follow it.
@@ -117,6 +129,10 @@ class Matcher {
   std::vector<CharSet> end_sets_;     // see Slot::anchor
   std::vector<uint16_t> groups_;      // by input index; 0 if not simple
   size_t simple_count_ = 0;
+  // Some literal has a Unicode boundary or run; then unicode_word_bits_
+  // holds which code points below kUnicodeWordBits are word characters.
+  bool unicode_words_ = false;
+  std::vector<uint64_t> unicode_word_bits_;
 
   // The rest: when they are few, one RE2::Set scan decides them all at
   // once (a single DFA pass); when many, a Set's DFA thrashes, so

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "bot/core/utf8.h"
+#include "bot/edge/yaml_loader.h"
 #include "tests/support/test_support.h"
 
 using bot::core::Answer;
@@ -199,4 +200,132 @@ TEST_CASE("Answerer applies the length limit to the question as received, not as
   CHECK(*reply.intent == "membership.joined");
   // One character over the limit as received is still refused.
   CHECK(Answer(*k, Question{question + std::string(10, '!')}).fallback);
+}
+
+namespace {
+
+// Facts and replies in several languages; `office.head` has no Belarusian
+// text, so a Belarusian question gets it in Russian.
+const char kTrilingualFacts[] = R"(
+facts:
+  - id: membership.since
+    text:
+      en: Belarus has been an OSCE participating State since 30 January 1992.
+      ru: Беларусь участвует в ОБСЕ с 30 января 1992 года.
+      be: Беларусь удзельнічае ў АБСЕ з 30 студзеня 1992 года.
+    source: doc#4
+  - id: office.head
+    text:
+      en: Natalya Drozd heads the OSCE Office in Ashgabat.
+      ru: Наталья Дрозд возглавляет Офис ОБСЕ в Ашхабаде.
+    source: doc#7
+    as_of: 2018
+)";
+
+const char kTrilingualIntents[] = R"(
+intents:
+  - id: membership.joined
+    patterns: ['\b(when|since when)\b.*\bjoin', '(когда|калі).*(вступ|уступ)']
+    answer: {facts: [membership.since]}
+    examples: ['When did Belarus join?', 'Когда Беларусь вступила?', 'Калі Беларусь уступіла?']
+  - id: office.head
+    patterns: ['\bheads?\b', '(возглавля|узначальва)']
+    answer: {facts: [office.head]}
+    examples: ['Who heads the office?', 'Кто возглавляет офис?', 'Хто ўзначальвае офіс?']
+  - id: greeting
+    patterns: ['^(hi|hello|привет|вітаю)']
+    answer:
+      text: {en: 'Hello!', ru: 'Здравствуйте!', be: 'Вітаю!'}
+)";
+
+const char kTrilingualReplies[] = R"(
+replies:
+  fallback: {en: 'Sorry.', ru: 'Извините.', be: 'Прабачце.'}
+  did_you_mean: {en: 'Did you mean:', ru: 'Возможно:', be: 'Магчыма:'}
+  as_of: {en: 'As of {year}, ', ru: 'На {year} год '}
+  ukrainian_note: {en: 'Not in Ukrainian yet.'}
+)";
+
+std::shared_ptr<const bot::core::Knowledge> TrilingualKnowledge() {
+  std::vector<bot::core::Diagnostic> diagnostics;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(kTrilingualFacts, "facts.yaml", &diagnostics);
+  parts.intents = bot::edge::ParseIntentsYaml(kTrilingualIntents, "intents.yaml", &diagnostics);
+  parts.replies = bot::edge::ParseRepliesYaml(kTrilingualReplies, "replies.yaml", &diagnostics);
+  auto k = bot::core::Knowledge::Build(std::move(parts), &diagnostics);
+  for (const auto& d : diagnostics) INFO(bot::core::FormatDiagnostic(d));
+  REQUIRE_FALSE(bot::core::HasErrors(diagnostics));
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("Answerer answers in the language of the question", "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  auto [question, lang, text] = GENERATE(table<std::string, std::string, std::string>({
+      {"When did Belarus join?", "en", "Belarus has been an OSCE participating State"},
+      {"Когда Беларусь вступила в ОБСЕ?", "ru", "Беларусь участвует в ОБСЕ"},
+      {"Калі Беларусь уступіла ў АБСЕ?", "be", "Беларусь удзельнічае ў АБСЕ"},
+      {"Привет!", "ru", "Здравствуйте!"},
+      {"Вітаю!", "be", "Вітаю!"},
+  }));
+  CAPTURE(question);
+  auto reply = Answer(*k, Question{question});
+  CHECK(reply.lang == lang);
+  CHECK(reply.question_lang == lang);
+  CHECK(reply.text.find(text) != std::string::npos);
+}
+
+TEST_CASE("Answerer falls back be -> ru -> en for a missing text and says so", "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  auto reply = Answer(*k, Question{"Хто ўзначальвае офіс?"});
+  CHECK(reply.question_lang == "be");
+  CHECK(reply.lang == "ru");  // no Belarusian text, the Russian one
+  CHECK(reply.text == "На 2018 год Наталья Дрозд возглавляет Офис ОБСЕ в Ашхабаде.");
+  // The caller's Belarusian falls back the same way.
+  auto asked_be = Answer(*k, Question{"Who heads the office?", "", "", "be"});
+  CHECK(asked_be.lang == "ru");
+}
+
+TEST_CASE("Answerer takes the caller's language over the question's", "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  Question q{"When did Belarus join?"};
+  q.lang = "be";
+  auto reply = Answer(*k, q);
+  CHECK(reply.lang == "be");
+  CHECK(reply.question_lang == "be");
+  CHECK(reply.text.find("студзеня") != std::string::npos);
+}
+
+TEST_CASE("Answerer keeps the conversation's language for an ambiguous message",
+          "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  Question q{"zzz?"};
+  q.lang_hint = "be";
+  auto reply = Answer(*k, q);
+  CHECK(reply.fallback);
+  CHECK(reply.lang == "be");
+  CHECK(reply.text.rfind("Прабачце.", 0) == 0);
+}
+
+TEST_CASE("Answerer answers a Ukrainian question in English with a note", "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  auto reply = Answer(*k, Question{"Привіт! Що ти вмієш? Дякую"});
+  CHECK(reply.question_lang == "uk");
+  CHECK(reply.lang == "en");
+  CHECK(reply.text.rfind("Not in Ukrainian yet. ", 0) == 0);
+}
+
+TEST_CASE("Answerer suggests questions in the user's language after a fallback",
+          "[answerer][language]") {
+  auto k = TrilingualKnowledge();
+  auto reply = Answer(*k, Question{"Беларусь вступила куда-то офис"});
+  REQUIRE(reply.fallback);
+  CHECK(reply.lang == "ru");
+  REQUIRE_FALSE(reply.suggestions.empty());
+  for (const auto& s : reply.suggestions) {
+    CAPTURE(s);
+    CHECK(bot::core::DetectLanguage(s).lang == "ru");
+  }
+  CHECK(reply.text.find("Возможно:") != std::string::npos);
 }

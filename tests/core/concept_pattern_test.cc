@@ -11,6 +11,7 @@
 
 #include "bot/core/answerer.h"
 #include "bot/core/knowledge.h"
+#include "bot/core/literal_pattern.h"
 #include "bot/core/matcher.h"
 
 namespace bot::core {
@@ -91,9 +92,9 @@ TEST_CASE("A reference expands to RE2 with boundaries for its script", "[concept
       {"^{when} ", "^(?:(?:when|what year)) "},
       // Any script: explicit classes of letters and digits, consumed.
       {"{join}",
-       "(?:(?:^|[^\\p{L}\\p{N}_])(?:join[\\p{L}\\p{N}_]*|become a member|accession|"
-       "accede[\\p{L}\\p{N}_]*|entry|вступ[\\p{L}\\p{N}_]*|присоедин[\\p{L}\\p{N}_]*|"
-       "уступ[\\p{L}\\p{N}_]*|далучы[\\p{L}\\p{N}_]*)(?:$|[^\\p{L}\\p{N}_]))"},
+       "(?:(?:^|" + std::string(kUnicodeNonWordClass) + ")(?:join" + std::string(kUnicodeWordClass) + "*|become a member|accession|"
+       "accede" + std::string(kUnicodeWordClass) + "*|entry|вступ" + std::string(kUnicodeWordClass) + "*|присоедин" + std::string(kUnicodeWordClass) + "*|"
+       "уступ" + std::string(kUnicodeWordClass) + "*|далучы" + std::string(kUnicodeWordClass) + "*)(?:$|" + std::string(kUnicodeNonWordClass) + "))"},
       {"{member}", "(?:(?:(?:memb(er|ership)s?)))"},
       {"x{2}", "x{2}"},
       {"{nope}", "{nope}"},
@@ -165,8 +166,8 @@ TEST_CASE("A reference expands to the terms of the language its pattern is writt
         "(?:\\b(?:join\\w*|become a member|accession|accede\\w*|entry)\\b).*osce");
   // Cyrillic words: Russian and Belarusian terms only.
   CHECK(ExpandConcepts("{join}.*обсе", lex) ==
-        "(?:(?:^|[^\\p{L}\\p{N}_])(?:вступ[\\p{L}\\p{N}_]*|присоедин[\\p{L}\\p{N}_]*|"
-        "уступ[\\p{L}\\p{N}_]*|далучы[\\p{L}\\p{N}_]*)).*обсе");
+        "(?:(?:^|" + std::string(kUnicodeNonWordClass) + ")(?:вступ" + std::string(kUnicodeWordClass) + "*|присоедин" + std::string(kUnicodeWordClass) + "*|"
+        "уступ" + std::string(kUnicodeWordClass) + "*|далучы" + std::string(kUnicodeWordClass) + "*)).*обсе");
   // Escapes, flags and capture names are not words.
   CHECK(ExpandConcepts("(?i)\\b{when}\\b", lex) == "(?i)(?:\\b(?:when|what year)\\b)");
   auto [pattern, text, expected] = GENERATE(table<std::string, std::string, bool>({

@@ -67,9 +67,9 @@ struct World {
         {MakeEntity("belarus", "country", {"Belarus", "беларус*"}, true),
          MakeEntity("osce", "organisation", {"OSCE", "обсе"}, true),
          MakeEntity("minsk", "city", {"Minsk", "минск*", "мінск*"}),
-         MakeEntity("zannier", "person", {"Zannier"}),
-         MakeEntity("drozd", "person", {"Drozd", "Natalya Drozd"}),
-         MakeEntity("tajikistan", "country", {"Tajikistan", "таджикистан*"}),
+         MakeEntity("zannier", "person", {"Zannier", "заньер*"}),
+         MakeEntity("drozd", "person", {"Drozd", "Natalya Drozd", "дрозд"}),
+         MakeEntity("tajikistan", "country", {"Tajikistan", "таджикистан*", "таджыкістан*"}),
          MakeEntity("turkmenistan", "country", {"Turkmenistan"}),
          MakeEntity("helsinki", "city", {"Helsinki", "хельсинки"})},
         &diagnostics);
@@ -86,6 +86,14 @@ struct World {
     };
     c[1].terms["ru"] = {{"когда", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
+    c[3].terms["ru"] = {{"сколько", false, {}}};
+    c[3].terms["be"] = {{"колькі", false, {}}};
+    c[4].terms["ru"] = {{"стоимост*", false, {}}, {"стоил*", false, {}}};
+    c[4].terms["be"] = {{"кошт*", false, {}}, {"каштава*", false, {}}};
+    c[5].terms["ru"] = {{"родил*", false, {}}};
+    c[5].terms["be"] = {{"нарадзіл*", false, {}}};
+    c[6].terms["ru"] = {{"евро", false, {}}};
+    c[6].terms["be"] = {{"еўра", false, {}}};
     lexicon = Lexicon::Build(std::move(c), &diagnostics);
     index = GroundingIndex::Build(facts, gazetteer, lexicon, &diagnostics);
   }
@@ -118,6 +126,7 @@ TEST_CASE("Entities: a named entity that no fact mentions refuses the answer", "
       {"Когда Заньер был в Таджикистане?", "visit", "unknown_entity", "tajikistan"},
       {"Когда сессия прошла в Минске?", "minsk_ru", "ok", ""},
       {"Калі сесія была ў Мінску?", "minsk_ru", "ok", ""},
+      {"Калі Заньер быў у Таджыкістане?", "visit", "unknown_entity", "tajikistan"},
   }));
   CAPTURE(question);
   GroundingVerdict v = w.Check(question, {fact});
@@ -135,6 +144,8 @@ TEST_CASE("Dates: a year no fact carries refuses, unless it is a bound", "[groun
       {"Did Zannier visit before 2020?", "visit", "ok", 0},  // relative_time
       {"Когда прошла сессия в 2017 году?", "minsk_ru", "ok", 0},
       {"Когда прошла сессия в 2018 году?", "minsk_ru", "unknown_date", 2018},
+      {"Калі прайшла сесія ў 2017 годзе?", "minsk_ru", "ok", 0},
+      {"Калі прайшла сесія ў 2019 годзе?", "minsk_ru", "unknown_date", 2019},
   }));
   CAPTURE(question);
   GroundingVerdict v = w.Check(question, {fact});
@@ -158,6 +169,15 @@ TEST_CASE("Details: a kind of detail no fact carries refuses the answer", "[grou
       // "1.3 million euros" is an amount, not a count.
       {"How many facilities does the liquid propellant project cover?", "propellant",
        "detail_unknown", "count"},
+      // The same kinds asked in Russian and Belarusian.
+      {"Какова стоимость проекта по жидкому топливу?", "propellant", "ok", ""},
+      {"Какова стоимость пилотного пакета?", "package", "detail_unknown", "amount"},
+      {"Колькі каштаваў пілотны пакет?", "package", "detail_unknown", "amount"},
+      {"Сколько государств в ОБСЕ?", "states", "ok", ""},
+      {"Колькі праектаў было ў пілотным пакеце?", "package", "detail_unknown", "count"},
+      {"Когда родилась Наталья Дрозд?", "drozd", "detail_unknown", "birth"},
+      {"Калі нарадзілася Наталля Дрозд?", "drozd", "detail_unknown", "birth"},
+      {"Калі быў рэалізаваны пілотны пакет?", "package", "ok", ""},
   }));
   CAPTURE(question);
   GroundingVerdict v = w.Check(question, {fact});

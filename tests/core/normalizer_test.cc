@@ -30,6 +30,21 @@ TEST_CASE("Normalizer expands contractions and typographic apostrophes", "[norma
   CHECK(Normalize("didn't it") == "did not it");
 }
 
+TEST_CASE("Normalizer folds the spellings Russian and Belarusian text varies in", "[normalizer]") {
+  auto [input, expected] = GENERATE(table<std::string, std::string>({
+      {"Всё ещё", "все еще"},                               // ё -> е
+      {"з\xE2\x80\x99яўляецца", "з'яўляецца"},            // right single quote
+      {"з\xCA\xBCяўляецца", "з'яўляецца"},                  // modifier letter apostrophe
+      {"Калі ўступіла ў АБСЕ", "калі уступіла у абсе"},     // word-initial ў -> у
+      {"ва ўсіх", "ва усіх"},
+      {"(ўдзел)", "(удзел)"},
+      {"паўнапраўны сустрэўся", "паўнапраўны сустрэўся"},   // inside a word it stays
+  }));
+  CAPTURE(input);
+  CHECK(Normalize(input) == expected);
+  CHECK(Normalize(Normalize(input)) == Normalize(input));
+}
+
 TEST_CASE("Normalizer maps spelling variants of names to one spelling", "[normalizer]") {
   CHECK(Normalize("Belorussia and Byelorussia") == "belarus and belarus");
   CHECK(Normalize("the office in Ashgabad") == "the office in ashgabat");

@@ -74,6 +74,33 @@ TEST_CASE("ParseAskRequest reads text and session at the top level only", "[json
   CHECK(nested_only.status().message() == "missing field `text`");
 }
 
+TEST_CASE("ParseAskRequest reads an optional language that overrides detection",
+          "[json_codec][language]") {
+  auto r = bot::edge::ParseAskRequest(R"({"text": "When?", "lang": "be"})");
+  REQUIRE(r.ok());
+  CHECK(r.value().lang == "be");
+  CHECK(bot::edge::ParseAskRequest(R"({"text": "When?", "lang": null})").value().lang.empty());
+  auto [body, message] = GENERATE(table<std::string, std::string>({
+      {R"({"text": "hi", "lang": "uk"})", "`lang` must be one of \"en\", \"ru\", \"be\""},
+      {R"({"text": "hi", "lang": "RU"})", "`lang` must be one of \"en\", \"ru\", \"be\""},
+      {R"({"text": "hi", "lang": 1})", "`lang` must be a string"},
+  }));
+  CAPTURE(body);
+  auto bad = bot::edge::ParseAskRequest(body);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == message);
+}
+
+TEST_CASE("A reply says the language it is in and the question's", "[json_codec][language]") {
+  bot::core::Reply reply;
+  reply.text = "Вітаю!";
+  reply.lang = "be";
+  reply.question_lang = "be";
+  auto j = bot::edge::ReplyToJson(reply);
+  CHECK(j["lang"] == "be");
+  CHECK(j["question_lang"] == "be");
+}
+
 TEST_CASE("ParseAskRequest keeps the last of a repeated key, as a JSON tree does",
           "[json_codec]") {
   auto r = bot::edge::ParseAskRequest(R"({"text": 1, "text": "second", "session": "a",)"

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "bot/core/utf8.h"
 #include "tests/support/test_support.h"
 
@@ -46,6 +48,38 @@ TEST_CASE("Fact loader rejects unknown keys with a did-you-mean and file:line:co
   REQUIRE(d.size() >= 1);
   CHECK(bot::core::FormatDiagnostic(d[0]) ==
         "f.yaml:3:5: error: unknown key `txt`; did you mean `text`? [unknown-key]");
+}
+
+TEST_CASE("Fact loader reads a text per language, and a plain text as English",
+          "[yaml_loader][language]") {
+  std::vector<Diagnostic> d;
+  auto facts = ParseFactsYaml(
+      "facts:\n  - id: a\n    text:\n      en: Hello\n      ru: Привет\n      be: Вітаю\n"
+      "    source: doc#1\n  - id: b\n    text: Plain\n    source: doc#2\n",
+      "f.yaml", &d);
+  CHECK(d.empty());
+  REQUIRE(facts.size() == 2);
+  CHECK(facts[0].text == "Hello");
+  CHECK(facts[0].translations == std::map<std::string, std::string>{{"be", "Вітаю"}, {"ru", "Привет"}});
+  CHECK(facts[1].text == "Plain");
+  CHECK(facts[1].translations.empty());
+}
+
+TEST_CASE("Fact loader reports a bad text per language at file:line:column",
+          "[yaml_loader][language]") {
+  auto [yaml, message] = GENERATE(table<std::string, std::string>({
+      {"facts:\n  - id: a\n    text:\n      ru: Привет\n    source: d#1\n",
+       "f.yaml:4:7: error: fact `a` has no English text; add `en:` to `text` [missing-key]"},
+      {"facts:\n  - id: a\n    text:\n      en: Hi\n      uk: Привіт\n    source: d#1\n",
+       "f.yaml:5:7: error: unknown key `uk`"},
+      {"facts:\n  - id: a\n    text:\n      en: Hi\n      ru: [x]\n    source: d#1\n",
+       "f.yaml:5:11: error: `text.ru` must be a string [bad-type]"},
+  }));
+  CAPTURE(yaml);
+  std::vector<Diagnostic> d;
+  ParseFactsYaml(yaml, "f.yaml", &d);
+  REQUIRE_FALSE(d.empty());
+  CHECK(bot::core::FormatDiagnostic(d[0]).rfind(message, 0) == 0);
 }
 
 TEST_CASE("Fact loader rejects malformed fields", "[yaml_loader]") {
