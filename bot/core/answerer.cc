@@ -7,16 +7,17 @@
 
 namespace bot::core {
 
-const char kFallbackText[] =
-    "Sorry, I don't have an answer to that. I can tell you about Belarus in "
-    "the OSCE: what the OSCE is, when Belarus joined, its delegation in "
-    "Vienna, the OSCE Parliamentary Assembly session in Minsk in 2017, OSCE "
-    "field offices and joint projects in Belarus, official visits and "
-    "Belarus's positions on OSCE reform.";
-
 namespace {
 
 constexpr size_t kMaxSuggestions = 3;
+
+std::string Fill(std::string text, const std::string& name, const std::string& value) {
+  const std::string slot = "{" + name + "}";
+  for (size_t at = text.find(slot); at != std::string::npos; at = text.find(slot, at + value.size())) {
+    text.replace(at, slot.size(), value);
+  }
+  return text;
+}
 
 // The language a reply is being written in: the languages to try, best
 // first, and how far down that list some text of the reply had to go.
@@ -34,18 +35,18 @@ class Tongue {
     if (text) Note(used);
     return text;
   }
-  // `key`'s text, else `english` (a text the knowledge files do not give).
-  std::string ReplyOr(const Knowledge& k, const std::string& key, const char* english) {
-    if (const std::string* text = Reply(k, key)) return *text;
-    Note("en");
-    return english;
+  // `key`'s text; empty only for knowledge built without replies (test
+  // fixtures): Build reports a required one that is missing.
+  std::string Canned(const Knowledge& k, const std::string& key) {
+    const std::string* text = Reply(k, key);
+    return text ? *text : std::string();
   }
   // Appends `fact` in the best language it is written in.
   void AppendFact(const Knowledge& k, const Fact& fact, std::string* out) {
     for (const std::string& l : chain_) {
       if (!fact.TextIn(l)) continue;
       Note(l);
-      const std::string* prefix = fact.as_of ? k.ReplyText("as_of", l) : nullptr;
+      const std::string* prefix = fact.as_of ? k.ReplyText(kReplyAsOf, l) : nullptr;
       fact.AppendRendered(out, l, prefix);
       return;
     }
@@ -134,11 +135,11 @@ Reply Fallback(const Knowledge& k, const std::string& normalized,
   }
   reply.text = std::move(text);
   if (!reply.suggestions.empty()) {
-    reply.text += " " + tongue->ReplyOr(k, "did_you_mean", "Did you mean:") + " ";
+    std::string list;
     for (size_t i = 0; i < reply.suggestions.size(); ++i) {
-      if (i > 0) reply.text += " / ";
-      reply.text += reply.suggestions[i];
+      list += (i > 0 ? " / " : "") + reply.suggestions[i];
     }
+    reply.text += " " + Fill(tongue->Canned(k, kReplyDidYouMean), "suggestions", list);
   }
   return reply;
 }
@@ -171,6 +172,16 @@ std::vector<const Fact*> StatedFacts(const Knowledge& k, const Candidate& c) {
 }
 
 // "2015", "2003-2010", "2012, 2015 and 2017".
+// "a", "a and b", "a, b and c", joined with the editor's word for "and".
+std::string JoinList(const std::vector<std::string>& items, const std::string& and_word) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " " + and_word + " " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 std::string YearList(const std::vector<int>& years, const std::string& and_word) {
   std::vector<std::string> runs;
   for (size_t i = 0; i < years.size();) {
@@ -187,13 +198,6 @@ std::string YearList(const std::vector<int>& years, const std::string& and_word)
   return out;
 }
 
-std::string Fill(std::string text, const std::string& name, const std::string& value) {
-  const std::string slot = "{" + name + "}";
-  for (size_t at = text.find(slot); at != std::string::npos; at = text.find(slot, at + value.size())) {
-    text.replace(at, slot.size(), value);
-  }
-  return text;
-}
 
 // The reply when grounding refused: the editor's text for the reason.
 Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
@@ -208,7 +212,7 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
   reply.fallback = true;
   reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail, r.number};
   if (!text) {
-    reply.text = tongue->ReplyOr(k, "fallback", kFallbackText);
+    reply.text = tongue->Canned(k, kReplyFallback);
     return reply;
   }
   std::string entity = r.entity;
@@ -220,14 +224,9 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
       entity = it->second;
     }
   }
-  std::string known = YearList(v.known_years, tongue->ReplyOr(k, "and", "and"));
-  if (r.code == "unknown_number") {
-    known.clear();
-    const std::string and_word = " " + tongue->ReplyOr(k, "and", "and") + " ";
-    for (size_t i = 0; i < v.known_ordinals.size(); ++i) {
-      known += (i == 0 ? "" : i + 1 == v.known_ordinals.size() ? and_word : ", ") + v.known_ordinals[i];
-    }
-  }
+  const std::string and_word = tongue->Canned(k, kReplyAnd);
+  const std::string known = r.code == "unknown_number" ? JoinList(v.known_ordinals, and_word)
+                                                       : YearList(v.known_years, and_word);
   reply.text = Fill(Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)),
                          "number", r.number),
                     "known", known);
@@ -249,15 +248,13 @@ Reply Render(const Knowledge& k, const Candidate& c,
     if (facts.empty()) {
       std::string said = it != c.captures.end() ? it->second : std::to_string(year);
       Reply none = Fallback(k, normalized,
-                            Fill(tongue->ReplyOr(k, "no_facts_in_year",
-                                                 "I have no facts about Belarus in the OSCE for {year}."),
-                                 "year", said),
+                            Fill(tongue->Canned(k, kReplyNoFactsInYear), "year", said),
                             tongue);
       none.intent = intent.id;
       none.captures = c.captures;
       return none;
     }
-    reply.text = Fill(tongue->ReplyOr(k, "facts_in_year", "In {year}:"), "year", std::to_string(year));
+    reply.text = Fill(tongue->Canned(k, kReplyInYear), "year", std::to_string(year));
     for (const Fact* f : facts) {
       AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
@@ -308,9 +305,8 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
                     Tongue* tongue, Reply* reply) {
   reply->question_lang = IsReplyLanguage(q.lang) ? q.lang : guess.lang;
   if (reply->question_lang == "uk") {
-    std::string note = tongue->ReplyOr(k, "ukrainian_note",
-                                       "I do not answer in Ukrainian yet, so I answer in English.");
-    reply->text = note + " " + reply->text;
+    const std::string note = tongue->Canned(k, "ukrainian_note");
+    if (!note.empty()) reply->text = note + " " + reply->text;
   }
   reply->lang = tongue->lang();
 }
@@ -325,7 +321,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   // ("don't" -> "do not", an ellipsis -> "...").
   if (CountCodePoints(q.text) > kMaxQuestionLength) {
     e.why = "the question is too long to match";
-    e.reply = Fallback(k, "", tongue.ReplyOr(k, "fallback", kFallbackText), &tongue);
+    e.reply = Fallback(k, "", tongue.Canned(k, kReplyFallback), &tongue);
     FinishLanguage(k, q, e.language, &tongue, &e.reply);
     return e;
   }
@@ -379,7 +375,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
 
   if (live == 0) {
     e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
-    e.reply = Fallback(k, e.normalized, tongue.ReplyOr(k, "fallback", kFallbackText), &tongue);
+    e.reply = Fallback(k, e.normalized, tongue.Canned(k, kReplyFallback), &tongue);
   } else {
     e.winner = 0;
     const Candidate& w = ranked[0];

@@ -47,20 +47,17 @@ void Fact::AppendRendered(std::string* out, const std::string& lang,
                           const std::string* as_of_prefix) const {
   const std::string* said = TextIn(lang);
   if (!said) said = &text;
-  if (!as_of) {
+  if (!as_of || !as_of_prefix) {
     *out += *said;
     return;
   }
-  if (as_of_prefix) {
-    const std::string year = std::to_string(*as_of);
-    std::string prefix = *as_of_prefix;
-    for (size_t at = prefix.find("{year}"); at != std::string::npos;
-         at = prefix.find("{year}", at + year.size())) {
-      prefix.replace(at, 6, year);
-    }
-    *out += prefix;
+  const size_t slot = as_of_prefix->find("{year}");
+  if (slot == std::string::npos) {
+    *out += *as_of_prefix;
   } else {
-    *out += "As of " + std::to_string(*as_of) + ", ";
+    out->append(*as_of_prefix, 0, slot);
+    *out += std::to_string(*as_of);
+    out->append(*as_of_prefix, slot + 6);
   }
   const size_t body = out->size();
   *out += *said;

@@ -37,11 +37,11 @@ struct Fact {
   // The text in `lang` ("en", "ru", "be"), or nullptr when not written.
   const std::string* TextIn(const std::string& lang) const;
   // Appends the text in `lang` (English when not written) as the bot says
-  // it to `out`. For `as_of` facts `as_of_prefix` comes first with `{year}`
-  // filled ("As of 2018, "; English by default), and an English sentence
-  // start such as "The" is lower-cased after it.
-  void AppendRendered(std::string* out, const std::string& lang = "en",
-                      const std::string* as_of_prefix = nullptr) const;
+  // it to `out`: for `as_of` facts behind `as_of_prefix` with its {year}
+  // filled ("As of 2018, ..."; none if null), an English sentence start
+  // such as "The" lower-cased after it.
+  void AppendRendered(std::string* out, const std::string& lang,
+                      const std::string* as_of_prefix) const;
 };
 
 class FactBase {

@@ -41,7 +41,7 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
   return Build(std::move(parts), diagnostics);
 }
 
-const std::string* Knowledge::ReplyText(const std::string& key, const std::string& lang,
+const std::string* Knowledge::ReplyText(std::string_view key, std::string_view lang,
                                         std::string* used) const {
   auto it = replies_.find(key);
   if (it == replies_.end()) return nullptr;
@@ -64,6 +64,20 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
   k->replies_ = std::move(parts.replies);
   k->reply_where_ = std::move(parts.reply_where);
+  for (const std::string& w : parts.stop_words) k->stop_words_.insert(Normalize(w));
+  for (const LocatedText& q : parts.unrelated_questions) {
+    k->unrelated_questions_.push_back(Normalize(q.text));
+  }
+  if (!parts.replies_file.empty()) {
+    for (const char* key : {kReplyFallback, kReplyDidYouMean, kReplyInYear, kReplyNoFactsInYear,
+                            kReplyAsOf, kReplyAnd, kReplyGreeting, kReplySlowDown}) {
+      auto it = k->replies_.find(std::string_view(key));
+      if (it != k->replies_.end() && it->second.count("en")) continue;
+      Report(diagnostics, {parts.replies_file, 1, 1}, "missing-reply",
+             std::string("replies.yaml has no English text for `") + key +
+                 "`, which the bot says itself; add `" + key + ": {en: ...}` under `replies:`");
+    }
+  }
   // Each intent is suggested through its first example in the user's
   // language (be -> ru -> en when it has none in that language).
   k->suggestion_examples_.resize(k->intents_.intents().size());
@@ -271,7 +285,7 @@ void Knowledge::BuildSuggestionIndex() {
         for (const auto& a : fact->aliases) bag += a + " ";
       }
     }
-    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag))});
+    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag), stop_words_)});
   }
   suggestions_ = TermIndex(docs);
 }
@@ -280,7 +294,7 @@ std::vector<std::string> Knowledge::Suggest(const std::string& normalized, size_
                                             const std::string& lang) const {
   std::vector<std::string> out;
   const std::string& l = IsReplyLanguage(lang) ? lang : std::string("en");
-  for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized))) {
+  for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized, stop_words_))) {
     if (out.size() >= limit) break;
     out.push_back(suggestion_examples_[intent].at(l));
   }
