@@ -7,7 +7,8 @@ namespace bot::core {
 namespace {
 
 // What a reader of `lang` gets instead: the next language that has it.
-std::string FallsBackTo(const std::string& lang, const std::map<std::string, std::string>& has) {
+template <typename Texts>
+std::string FallsBackTo(const std::string& lang, const Texts& has) {
   for (const std::string& l : ReplyLanguageChain(lang)) {
     if (l != lang && (l == "en" || has.count(l))) return l;
   }
@@ -19,7 +20,7 @@ std::string FallsBackTo(const std::string& lang, const std::map<std::string, std
 TranslationCoverage CheckTranslations(const Knowledge& k, std::vector<Diagnostic>* diagnostics) {
   TranslationCoverage coverage;
   auto gap = [&](const SourceLocation& where, const std::string& what, const std::string& lang,
-                 const std::map<std::string, std::string>& has) {
+                 const auto& has) {
     Report(diagnostics, where, "translation-missing",
            what + " has no `" + lang + "` text; readers of " + lang + " get it in " +
                FallsBackTo(lang, has) + "; add `" + lang + ":`",

@@ -68,6 +68,7 @@ struct Event {
   std::string chat;  // where the answer goes (platform user/chat id)
   std::string text;  // the question, decoded to plain text
   bool greeting = false;     // answer with the greeting instead of `text`
+  std::string lang_hint;     // the user's language per the platform ("be-BY"), if given
   nlohmann::json context = nlohmann::json::object();  // adapter-private reply details
 };
 

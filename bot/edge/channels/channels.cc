@@ -174,6 +174,7 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   if (!knowledge) return reply;  // nothing to say: no knowledge is loaded
   core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
                           channel};
+  question.lang_hint = event.lang_hint;
   reply = core::Answer(*knowledge, question);
   if (!event.greeting) {
     NoteAnswer(reply, channel);

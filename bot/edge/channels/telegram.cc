@@ -157,6 +157,15 @@ class TelegramChannel : public Channel {
     }
   }
 
+  // The user's IETF language tag (`from.language_code`), a hint for a
+  // short message; bounded, since it comes from the wire.
+  static std::string LanguageCode(const json& from) {
+    if (!from.is_object()) return {};
+    const json& code = from.value("language_code", json());
+    if (!code.is_string() || code.get_ref<const std::string&>().size() > 16) return {};
+    return code.get<std::string>();
+  }
+
   static std::optional<Event> Translate(const json& update) {
     if (!update.contains("update_id") || !update["update_id"].is_number_integer()) {
       return std::nullopt;
@@ -166,6 +175,7 @@ class TelegramChannel : public Channel {
     if (update.contains("message") && update["message"].is_object()) {
       const json& m = update["message"];
       if (IsBot(m.value("from", json()))) return std::nullopt;
+      event.lang_hint = LanguageCode(m.value("from", json()));
       if (!m.contains("text") || !m["text"].is_string()) return std::nullopt;  // media etc.
       if (!m.contains("chat") || !m["chat"].is_object()) return std::nullopt;
       const json& chat_id = m["chat"].value("id", json());
@@ -180,6 +190,7 @@ class TelegramChannel : public Channel {
     if (update.contains("callback_query") && update["callback_query"].is_object()) {
       const json& q = update["callback_query"];
       if (IsBot(q.value("from", json()))) return std::nullopt;
+      event.lang_hint = LanguageCode(q.value("from", json()));
       if (!q.contains("id") || !q["id"].is_string()) return std::nullopt;
       event.context["callback_id"] = q["id"];
       const json message = q.value("message", json::object());

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <mutex>
+
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/metrics.h"
@@ -435,4 +437,25 @@ TEST_CASE("Telegram questions reach the answer hook, as HTTP ones do (unmatched 
   CHECK(seen[0].first.channel == "telegram");
   CHECK(seen[0].first.session == "telegram:333");
   CHECK(seen[0].second.fallback);
+}
+
+TEST_CASE("Telegram passes the user's language_code to the answer as the language hint",
+          "[channels][telegram][language]") {
+  auto options = bot::testing::FastChannelOptions();
+  std::mutex mu;
+  std::string hint = "unset";
+  options.on_answer = [&](const bot::core::Question& q, const bot::core::Reply&) {
+    std::lock_guard<std::mutex> lock(mu);
+    hint = q.lang_hint;
+  };
+  ChannelHarness h(kEnv, options);
+  json update = json::parse(TextUpdate(804512391, "What are your opening hours?"));
+  update["message"]["from"]["language_code"] = "be-BY";
+  auto res = h.Post("/webhooks/telegram", update.dump(), Signed());
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  h.Finish();
+  std::lock_guard<std::mutex> lock(mu);
+  CHECK(hint == "be-BY");
 }
