@@ -29,6 +29,14 @@ TranslationCoverage CheckTranslations(const Knowledge& k, std::vector<Diagnostic
   for (const char* const* l = kReplyLanguages; *l; ++l) {
     const std::string lang = *l;
     if (lang == "en") continue;
+    // A language no text is written in is not offered yet: its gaps are
+    // counted, not warned about one by one.
+    bool offered = false;
+    for (const Fact& f : k.facts().facts()) offered = offered || f.translations.count(lang);
+    for (const auto& [key, texts] : k.replies()) offered = offered || texts.count(lang);
+    std::vector<Diagnostic> gaps;
+    std::vector<Diagnostic>* const all = diagnostics;
+    diagnostics = offered ? all : &gaps;
     auto& per = coverage[lang];
     for (const Fact& f : k.facts().facts()) {
       TranslationCount& c = per["facts"];
@@ -59,6 +67,7 @@ TranslationCoverage CheckTranslations(const Knowledge& k, std::vector<Diagnostic
         gap(k.reply_where(key), "reply `" + key + "`", lang, texts);
       }
     }
+    diagnostics = all;
   }
   return coverage;
 }

@@ -1,5 +1,7 @@
 #include "bot/core/checker.h"
 
+#include "bot/core/concept_pattern.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -48,7 +50,8 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
   auto k = bot::testing::ShippedKnowledge();
   for (const auto& intent : k->intents().intents()) {
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
-      const std::string& text = intent.patterns[p].text;
+      // Sampled as compiled, `{concept}` expanded (as `bot check` does).
+      const std::string text = bot::core::ExpandConcepts(intent.patterns[p].text, k->lexicon());
       auto samples = PatternSamples(text, 32);
       if (samples.empty()) continue;
       const RE2* re = k->matcher().pattern(k->first_pattern(k->intents().IndexOf(intent.id)) +
