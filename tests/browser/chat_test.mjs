@@ -84,6 +84,41 @@ async function noOverflow(page, label) {
   check(problems.length === 0, `${label}: overflows the ${page.viewportSize().width}px viewport: ${problems.join('; ')}`);
 }
 
+// Text whose contrast with its background is below WCAG AA (4.5:1, or 3:1
+// for large text); backgrounds are the nearest opaque ancestor's.
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const parse = (c) => {
+      const p = (c.match(/\(([^)]*)\)/) || ['', '0,0,0,0'])[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+    };
+    const lum = ({r, g, b}) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.a > 0.5) return c;
+      }
+      return {r: 255, g: 255, b: 255, a: 1};
+    };
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const text = [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').trim();
+      const r = e.getBoundingClientRect();
+      if (!text || r.width <= 1 || r.height <= 1) continue;
+      const s = getComputedStyle(e);
+      const l1 = lum(parse(s.color)), l2 = lum(background(e));
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      const size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight, 10) >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      if (ratio < need) out.push(`${e.tagName.toLowerCase()} "${text.slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+    }
+    return out.slice(0, 5);
+  });
+}
+
 async function askAndWait(page, text) {
   const before = await page.locator('#log > li').count();
   const response = page.waitForResponse((r) => r.url().endsWith('/api/v1/ask'), {timeout: STEP_MS});
@@ -272,11 +307,13 @@ try {
     check(unlabeled.length === 0, `fields without a label: ${unlabeled.join(', ')}`);
   });
 
-  await step('screenshot and no horizontal overflow at 1280x800', async () => {
+  await step('screenshot at 1280x800: no horizontal overflow, text contrast at least AA', async () => {
     // From the top: the controls, and the first turn with its drawer open.
     await page.locator('#q').focus();
     await page.evaluate(() => window.scrollTo(0, 0));
     await noOverflow(page, 'desktop');
+    const low = await lowContrast(page);
+    check(low.length === 0, `low contrast: ${low.join('; ')}`);
     await page.screenshot({path: path.join(outDir, 'chat-desktop.png')});
   });
 
