@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the unit and
-# integration suite (Release, with the web chat in headless chromium:
-# tests/browser/run.sh as ctest `browser_chat`), the development question set, `bot check` on
-# the shipped knowledge, a short load run with faults, and the whole suite
-# again under ASan+UBSan.
+# integration suite (Release; it includes the web chat in headless chromium,
+# tests/browser/run.sh as ctest `browser_chat`), the development question
+# set, `bot check` on the shipped knowledge, a short load run with faults,
+# and the whole suite again under ASan+UBSan.
 # This is the README's test command and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
