@@ -284,8 +284,13 @@ function candidate(c) {
 const KNOWN_EXPLAIN_KEYS = new Set(['question_normalized', 'candidates', 'winner', 'why',
   'grounding', 'facts', 'reply', 'lang', 'language', 'lang_evidence', 'context']);
 
-function renderExplain(e) {
+function renderExplain(e, turn) {
   const parts = [];
+  const now = state.current ? state.current.content_hash : '';
+  if (turn.version && now && turn.version !== now) {
+    parts.push(el('p', {class: 'absent stale'}, `Answered with knowledge ${turn.version.slice(0, 8)}, ` +
+      `explained with ${now.slice(0, 8)}: the two may differ.`));
+  }
   parts.push(section('Normalised', el('code', {class: 'normalized'}, e.question_normalized)));
   const lang = e.language || e.lang || (e.reply && e.reply.lang);
   if (lang !== undefined) {
@@ -325,7 +330,7 @@ async function loadExplain(turn, drawer) {
   const body = drawer.querySelector('.explain-body');
   try {
     const e = await postJson('/api/v1/explain', requestBody(turn.q, turn.lang));
-    body.replaceChildren(...renderExplain(e));
+    body.replaceChildren(...renderExplain(e, turn));
     drawer.dataset.loaded = '1';
   } catch (err) {
     body.replaceChildren(el('p', {class: 'error', role: 'alert'}, 'Explain failed: ' + err.message));
@@ -349,7 +354,7 @@ async function ask(text) {
   if (state.history[state.history.length - 1] !== text) state.history.push(text);
   if (state.history.length > MAX_HISTORY) state.history.shift();
   state.historyAt = -1;
-  const turn = {q: text, lang};
+  const turn = {q: text, lang, version: state.current ? state.current.content_hash : ''};
   try {
     turn.reply = await postJson('/api/v1/ask', requestBody(text, lang));
   } catch (err) {

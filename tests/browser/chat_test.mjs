@@ -204,7 +204,7 @@ try {
     const turn = page.locator('#log > li').first();
     const drawer = turn.locator('details.explain');
     check(!(await drawer.evaluate((d) => d.open)), 'the drawer is open by default');
-    await drawer.locator('summary').click();
+    await drawer.locator(':scope > summary').click();
     const winner = drawer.locator('.candidate.winner');
     await winner.waitFor();
     const intent = await winner.locator('strong').first().textContent();
@@ -327,6 +327,12 @@ try {
     check((await page.locator('#notice-text').textContent()).includes(after.slice(0, 8)), 'the notice does not name it');
     await page.locator('#notice-close').click();
     check(await page.locator('#notice').isHidden(), 'the notice does not close');
+    // A turn answered before the reload says its explanation is newer.
+    const drawer = page.locator('#log > li').nth(1).locator('details.explain');
+    await drawer.locator(':scope > summary').click();
+    const stale = await drawer.locator('.stale').textContent();
+    check(stale.includes(before.slice(0, 8)) && stale.includes(after.slice(0, 8)), `stale note "${stale}"`);
+    await drawer.locator(':scope > summary').click();
   });
 
   let turnsBefore = 0;
@@ -377,7 +383,7 @@ try {
     await page.setViewportSize({width: 390, height: 844});
     const q = 'When was the Permanent Delegation of Belarus to the OSCE set up?';
     const {turn} = await askAndWait(page, q);
-    await turn.locator('details.explain summary').click();
+    await turn.locator('details.explain > summary').click();
     await turn.locator('.explain-body .x-section').first().waitFor();
     await turn.locator('.cite').first().click().catch(() => {});
     await noOverflow(page, 'phone');
