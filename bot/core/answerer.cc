@@ -91,8 +91,6 @@ std::map<std::string, std::string> Captures(const RE2& re,
   return out;
 }
 
-}
-
 void AddFact(const Fact& fact, Reply* reply) {
   for (const FactRef& r : reply->facts) {
     if (r.id == fact.id) return;
