@@ -252,7 +252,7 @@ bool Resolve(const Language& language, LiteralGroup* group) {
       // What follows a Unicode run must end it: ASCII that is no word
       // character (a space, `-`), so no script's letter can be mistaken.
       if (a.unicode_run && a.tail.empty() &&
-          (static_cast<unsigned char>(c) >= 0x80 || IsWordByte(static_cast<unsigned char>(c)))) {
+          (static_cast<unsigned char>(c) >= 0x80 || IsRe2WordByte(static_cast<unsigned char>(c)))) {
         return false;
       }
       if (c == kBoundary) {
