@@ -16,7 +16,7 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/edge/admin_routes.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"

@@ -16,7 +16,7 @@
 #include "bot/core/answerer.h"
 #include "bot/core/knowledge.h"
 #include "bot/core/utf8.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/config.h"
 #include "bot/edge/json_codec.h"

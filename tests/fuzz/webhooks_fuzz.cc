@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bot/core/normalizer.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/crypto.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // The platforms `bot serve` knows. Adding one: write bot/edge/channels/x.cc
 // with `std::unique_ptr<Channel> NewXChannel(const ChannelConfig&)` and add
 // one X(...) line below.
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 
 #define BOT_CHANNELS(X) \
   X("telegram", NewTelegramChannel) \

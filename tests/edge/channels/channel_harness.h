@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
 #include "tests/support/fake_platform.h"

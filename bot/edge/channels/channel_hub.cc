@@ -1,4 +1,4 @@
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 
 #include "bot/core/answerer.h"
 #include "bot/edge/channels/text_split.h"
