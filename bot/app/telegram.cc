@@ -36,7 +36,7 @@ int RunTelegram(const Args& args) {
       std::cerr << "bot telegram: the webhook URL must start with https://\n";
       return kExitUsage;
     }
-    std::string secret = config.Get("BOT_TELEGRAM_SECRET");
+    std::string secret = edge::channels::TelegramWebhookSecret(config);
     if (!edge::channels::IsValidTelegramSecret(secret)) {
       std::cerr << "bot telegram: set BOT_TELEGRAM_SECRET to 1-256 characters of "
                    "A-Z a-z 0-9 _ - (e.g. `openssl rand -hex 32`)\n";

@@ -17,9 +17,68 @@ EnvLookup ProcessEnv() {
   };
 }
 
-std::string ChannelConfig::Get(const std::string& name, const std::string& fallback) const {
-  std::string value = env ? env(name) : std::string();
-  return value.empty() ? fallback : value;
+std::string ChannelConfig::Get(const ChannelSetting& setting) const {
+  std::string value = env ? env(setting.env) : std::string();
+  return value.empty() ? setting.fallback : value;
+}
+
+ChannelSetting SecretSetting(std::string env, std::string help) {
+  ChannelSetting s;
+  s.env = std::move(env);
+  s.help = std::move(help);
+  s.secret = true;
+  return s;
+}
+
+ChannelSetting PlainSetting(std::string env, std::string help, std::string fallback,
+                            SettingCheck check) {
+  ChannelSetting s;
+  s.env = std::move(env);
+  s.help = std::move(help);
+  s.fallback = std::move(fallback);
+  s.check = std::move(check);
+  return s;
+}
+
+SettingCheck WholeNumber(long min, long max) {
+  return [min, max](const std::string& text) -> std::string {
+    long v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return "must be a whole number " + range + ", got `" + text + "`";
+    }
+    if (v < min || v > max) return "must be " + range + ", got " + text;
+    return "";
+  };
+}
+
+SettingCheck OneOf(std::vector<std::string> allowed) {
+  return [allowed = std::move(allowed)](const std::string& text) -> std::string {
+    if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return "";
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return "must be one of " + list + ", got `" + text + "`";
+  };
+}
+
+long ReadWholeNumber(const std::string& text) {
+  long v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+std::vector<std::string> CheckSettings(const std::vector<ChannelSetting>& settings,
+                                       const EnvLookup& env) {
+  std::vector<std::string> problems;
+  for (const ChannelSetting& s : settings) {
+    if (!s.check || !env) continue;
+    std::string value = env(s.env);
+    if (value.empty()) continue;
+    std::string problem = s.check(value);
+    if (!problem.empty()) problems.push_back(s.env + " " + problem);
+  }
+  return problems;
 }
 
 std::optional<SendVerdict> ClassifyCommon(const ApiResponse& response) {

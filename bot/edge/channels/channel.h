@@ -26,14 +26,43 @@ using EnvLookup = std::function<std::string(const std::string&)>;
 // The process environment.
 EnvLookup ProcessEnv();
 
+// One setting a channel reads, declared beside its factory (the registry
+// lists them): the service config validates every one that is set, lists
+// the non-secret ones and masks the secrets, so config.cc names none.
+struct ChannelSetting {
+  std::string env;       // "BOT_TELEGRAM_POLL_TIMEOUT"
+  std::string help;      // one line
+  bool secret = false;   // environment only, never shown or logged
+  std::string fallback;  // the value when unset ("": none)
+  // What a set value must be: "" when it is fine, else the rule it breaks
+  // ("must be ..."). Null: any value.
+  std::function<std::string(const std::string&)> check;
+};
+using SettingCheck = std::function<std::string(const std::string&)>;
+// A secret (no fallback, no check), and any other setting.
+ChannelSetting SecretSetting(std::string env, std::string help);
+ChannelSetting PlainSetting(std::string env, std::string help, std::string fallback = "",
+                            SettingCheck check = nullptr);
+// Checks: a whole number from `min` to `max`; one of `allowed`.
+SettingCheck WholeNumber(long min, long max);
+SettingCheck OneOf(std::vector<std::string> allowed);
+// A whole number `text` (REQUIRES: it passed WholeNumber, as every set value
+// has once the settings were checked).
+long ReadWholeNumber(const std::string& text);
+
 // What a factory gets: configuration and a wall clock (seconds since the
 // epoch; tests pin it for Slack's replay window).
 struct ChannelConfig {
   EnvLookup env;
   std::function<int64_t()> now_s;
-  // Returns env(name), or `fallback` when unset.
-  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  // The setting's value, or its fallback when unset.
+  std::string Get(const ChannelSetting& setting) const;
 };
+
+// "ENV must be ..." for every setting of `settings` set to a value its check
+// refuses; empty when all are fine.
+std::vector<std::string> CheckSettings(const std::vector<ChannelSetting>& settings,
+                                       const EnvLookup& env);
 
 // One outbound HTTP call to a platform API. `path` may hold a secret (the
 // Telegram token): log only `label`.

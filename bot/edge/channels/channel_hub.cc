@@ -64,7 +64,16 @@ ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfi
     };
   }
   for (const RegistryEntry& entry : Registry()) {
-    std::unique_ptr<Channel> channel = entry.factory(config_);
+    // `bot serve` refuses bad settings before this (config.cc); a caller
+    // that skipped the config gets the channel off, never a guessed value.
+    std::vector<std::string> problems = CheckSettings(entry.settings(), config_.env);
+    std::unique_ptr<Channel> channel;
+    if (problems.empty()) {
+      channel = entry.factory(config_);
+    } else {
+      Log(LogLevel::kError,
+          {{"event", "channel_off"}, {"channel", entry.name}, {"reason", problems.front()}});
+    }
     AddRoutes(server, entry.name, channel.get());
     if (!channel) continue;
     Log(LogLevel::kInfo, {{"event", "channel_on"},

@@ -19,20 +19,13 @@
 #include "bot/core/message.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/dedup_store.h"
+#include "bot/edge/channels/registry.h"
 #include "bot/edge/channels/send_queue.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
 #include "bot/edge/rate_limiter.h"
 
 namespace bot::edge::channels {
-
-// The known platforms in wiring order: {name, factory}. Adding a platform is
-// one file with its factory and one line in registry.cc.
-struct RegistryEntry {
-  const char* name;
-  ChannelFactory factory;
-};
-const std::vector<RegistryEntry>& Registry();
 
 struct ChannelOptions {
   size_t workers = 4;                       // answering/sending threads

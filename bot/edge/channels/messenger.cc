@@ -100,12 +100,28 @@ class MessengerChannel : public GraphChannel {
   }
 };
 
+const ChannelSetting kAppSecret = SecretSetting("BOT_MESSENGER_APP_SECRET",
+                                                "Meta app secret (signs webhooks)");
+const ChannelSetting kVerifyToken = SecretSetting("BOT_MESSENGER_VERIFY_TOKEN",
+                                                  "verify token of the webhook subscription");
+const ChannelSetting kPageToken = SecretSetting("BOT_MESSENGER_PAGE_TOKEN",
+                                                "page access token for the Send API");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& MessengerSettings() {
+  static const auto* kSettings = [] {
+    auto* s = new std::vector<ChannelSetting>{kAppSecret, kVerifyToken, kPageToken};
+    s->insert(s->end(), GraphSettings().begin(), GraphSettings().end());
+    return s;
+  }();
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewMessengerChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_MESSENGER_APP_SECRET");
-  std::string verify = config.Get("BOT_MESSENGER_VERIFY_TOKEN");
-  std::string page = config.Get("BOT_MESSENGER_PAGE_TOKEN");
+  std::string secret = config.Get(kAppSecret);
+  std::string verify = config.Get(kVerifyToken);
+  std::string page = config.Get(kPageToken);
   if (secret.empty() || verify.empty() || page.empty()) return nullptr;
   return std::make_unique<MessengerChannel>(secret, verify, page, config);
 }

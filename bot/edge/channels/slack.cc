@@ -101,15 +101,25 @@ class SlackChannel : public Channel {
   std::string base_, prefix_;
 };
 
+const ChannelSetting kSigningSecret = SecretSetting("BOT_SLACK_SIGNING_SECRET",
+    "signing secret of the Slack app (with BOT_SLACK_BOT_TOKEN)");
+const ChannelSetting kBotToken = SecretSetting("BOT_SLACK_BOT_TOKEN",
+                                               "bot token (xoxb-...) for chat.postMessage");
+const ChannelSetting kApi = PlainSetting("BOT_SLACK_API",
+                                         "Slack Web API base URL", "https://slack.com/api");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& SlackSettings() {
+  static const auto* kSettings = new std::vector<ChannelSetting>{kSigningSecret, kBotToken, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewSlackChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_SLACK_SIGNING_SECRET");
-  std::string token = config.Get("BOT_SLACK_BOT_TOKEN");
+  std::string secret = config.Get(kSigningSecret);
+  std::string token = config.Get(kBotToken);
   if (secret.empty() || token.empty()) return nullptr;
-  return std::make_unique<SlackChannel>(secret, token,
-                                        config.Get("BOT_SLACK_API", "https://slack.com/api"),
-                                        config.now_s);
+  return std::make_unique<SlackChannel>(secret, token, config.Get(kApi), config.now_s);
 }
 
 }  // namespace bot::edge::channels

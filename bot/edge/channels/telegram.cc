@@ -231,36 +231,53 @@ class TelegramChannel : public Channel {
   int64_t offset_ = 0;  // poller thread only
 };
 
+const ChannelSetting kToken = SecretSetting("BOT_TELEGRAM_TOKEN",
+                                            "bot token from @BotFather (turns Telegram on)");
+const ChannelSetting kSecret = SecretSetting("BOT_TELEGRAM_SECRET",
+    "webhook secret_token, 1-256 of A-Z a-z 0-9 _ - (webhook mode)");
+const ChannelSetting kMode = PlainSetting("BOT_TELEGRAM_MODE",
+                                          "webhook, or polling (getUpdates; no public URL)",
+                                          "webhook", OneOf({"webhook", "polling"}));
+const ChannelSetting kPollTimeout = PlainSetting("BOT_TELEGRAM_POLL_TIMEOUT",
+                                                 "long-poll timeout in seconds (polling mode)",
+                                                 "25", WholeNumber(0, 50));
+const ChannelSetting kApi = PlainSetting("BOT_TELEGRAM_API",
+                                         "Bot API base URL (tests point it elsewhere)",
+                                         "https://api.telegram.org");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& TelegramSettings() {
+  static const auto* kSettings =
+      new std::vector<ChannelSetting>{kToken, kSecret, kMode, kPollTimeout, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewTelegramChannel(const ChannelConfig& config) {
-  std::string token = config.Get("BOT_TELEGRAM_TOKEN");
+  std::string token = config.Get(kToken);
   if (token.empty()) return nullptr;
-  bool polling = config.Get("BOT_TELEGRAM_MODE", "webhook") == "polling";
-  std::string secret = config.Get("BOT_TELEGRAM_SECRET");
+  bool polling = config.Get(kMode) == "polling";
+  std::string secret = config.Get(kSecret);
   if (!polling && secret.empty()) {
     Log(LogLevel::kWarn, {{"event", "channel_off"},
                           {"channel", "telegram"},
                           {"reason", "BOT_TELEGRAM_SECRET is unset (needed in webhook mode)"}});
     return nullptr;
   }
-  int poll_timeout = 25;
-  try {
-    poll_timeout = std::stoi(config.Get("BOT_TELEGRAM_POLL_TIMEOUT", "25"));
-  } catch (...) {
-  }
-  poll_timeout = std::clamp(poll_timeout, 0, 50);
-  return std::make_unique<TelegramChannel>(token, secret, polling,
-                                           config.Get("BOT_TELEGRAM_API", "https://api.telegram.org"),
+  // Checked by the config (and the hub) before any factory runs.
+  int poll_timeout = static_cast<int>(ReadWholeNumber(config.Get(kPollTimeout)));
+  return std::make_unique<TelegramChannel>(token, secret, polling, config.Get(kApi),
                                            poll_timeout);
 }
 
+std::string TelegramWebhookSecret(const ChannelConfig& config) { return config.Get(kSecret); }
+
 core::Result<std::string> CallTelegramApi(const ChannelConfig& config, const std::string& method,
                                           const std::string& body_json) {
-  std::string token = config.Get("BOT_TELEGRAM_TOKEN");
+  std::string token = config.Get(kToken);
   if (token.empty()) return core::Status::InvalidArgument("BOT_TELEGRAM_TOKEN is unset");
   std::string base, prefix;
-  SplitBaseUrl(config.Get("BOT_TELEGRAM_API", "https://api.telegram.org"), &base, &prefix);
+  SplitBaseUrl(config.Get(kApi), &base, &prefix);
   httplib::Client client(base);
   client.set_connection_timeout(std::chrono::seconds(10));
   client.set_read_timeout(std::chrono::seconds(30));

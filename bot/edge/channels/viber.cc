@@ -119,14 +119,25 @@ class ViberChannel : public Channel {
   std::string base_, prefix_;
 };
 
+const ChannelSetting kToken = SecretSetting("BOT_VIBER_TOKEN",
+                                            "auth token of the Viber bot (with BOT_VIBER_NAME)");
+const ChannelSetting kName = PlainSetting("BOT_VIBER_NAME",
+                                          "sender name shown in Viber (28 characters at most)");
+const ChannelSetting kApi = PlainSetting("BOT_VIBER_API",
+                                         "Viber REST API base URL", "https://chatapi.viber.com");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& ViberSettings() {
+  static const auto* kSettings = new std::vector<ChannelSetting>{kToken, kName, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewViberChannel(const ChannelConfig& config) {
-  std::string token = config.Get("BOT_VIBER_TOKEN");
-  std::string sender = config.Get("BOT_VIBER_NAME");
+  std::string token = config.Get(kToken);
+  std::string sender = config.Get(kName);
   if (token.empty() || sender.empty()) return nullptr;
-  return std::make_unique<ViberChannel>(token, sender,
-                                        config.Get("BOT_VIBER_API", "https://chatapi.viber.com"));
+  return std::make_unique<ViberChannel>(token, sender, config.Get(kApi));
 }
 
 }  // namespace bot::edge::channels

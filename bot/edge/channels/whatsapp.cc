@@ -130,12 +130,27 @@ class WhatsAppChannel : public GraphChannel {
 
 };
 
+const ChannelSetting kAppSecret = SecretSetting("BOT_WHATSAPP_APP_SECRET",
+                                                "Meta app secret (signs webhooks)");
+const ChannelSetting kVerifyToken = SecretSetting("BOT_WHATSAPP_VERIFY_TOKEN",
+                                                  "verify token of the webhook subscription");
+const ChannelSetting kToken = SecretSetting("BOT_WHATSAPP_TOKEN", "access token for the Cloud API");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& WhatsAppSettings() {
+  static const auto* kSettings = [] {
+    auto* s = new std::vector<ChannelSetting>{kAppSecret, kVerifyToken, kToken};
+    s->insert(s->end(), GraphSettings().begin(), GraphSettings().end());
+    return s;
+  }();
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewWhatsAppChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_WHATSAPP_APP_SECRET");
-  std::string verify = config.Get("BOT_WHATSAPP_VERIFY_TOKEN");
-  std::string token = config.Get("BOT_WHATSAPP_TOKEN");
+  std::string secret = config.Get(kAppSecret);
+  std::string verify = config.Get(kVerifyToken);
+  std::string token = config.Get(kToken);
   if (secret.empty() || verify.empty() || token.empty()) return nullptr;
   return std::make_unique<WhatsAppChannel>(secret, verify, token, config);
 }
