@@ -76,7 +76,7 @@ void RenderEverywhere(const std::vector<std::unique_ptr<ch::Channel>>& channels,
     event.id = "1";
     event.chat = "42";
     event.text = "q";
-    event.context["chat_id"] = 42;
+    event.context.reply_to = "7";
     for (const auto& channel : channels) {
       channel->RenderReply(event, ch::SplitMessage(reply.text, channel->max_text_units()),
                            reply.suggestions);

@@ -2,9 +2,10 @@
 // webhook request (or a long-polling response) into Events, and a Reply's
 // text parts and suggestions into the platform's API calls, plus deciding
 // whether an API response means sent, retry or give up. Everything shared
-// (deduplication, workers, retries, throttling, splitting) lives in
-// channels.h and send_queue.h. Adapters are immutable after construction
-// except for the polling offset, which only the poller thread touches.
+// lives beside it: the hub (channel_hub.h: dedup, rate limits, workers), the
+// outbound path (delivery.h, chat_queue.h, sender.h, api_client.h) and the
+// splitter (text_split.h). Adapters are immutable after construction except
+// for the polling offset, which only the poller thread touches.
 #pragma once
 
 #include <httplib.h>
@@ -81,6 +82,7 @@ struct ApiResponse {
   int status = 0;
   std::string body;
   httplib::Headers headers;
+  std::string transport_error;  // why, when !transport_ok (httplib's words)
 };
 
 // How the sender treats a response.
@@ -91,13 +93,24 @@ struct SendVerdict {
   std::string error;  // short, secret-free reason for the log
 };
 
+// What an adapter needs later to address its reply, beyond the chat: plain
+// strings, so an Event can be stored and sent by another process. Empty
+// when the platform gave none.
+struct EventContext {
+  std::string reply_to;  // the message answered (Telegram message_id, WhatsApp wamid)
+  std::string thread;    // the thread to answer in (Slack thread_ts)
+  std::string ack;       // an interaction to acknowledge (Telegram callback query id)
+  std::string via;       // the account that answers (WhatsApp phone_number_id)
+  bool operator==(const EventContext&) const = default;
+};
+
 // One user message worth answering (or acknowledging).
 struct Event {
   std::string id;    // platform id for deduplication ("" = none)
   std::string chat;  // where the answer goes (platform user/chat id)
   std::string text;  // the question, decoded to plain text
   bool greeting = false;     // answer with the greeting instead of `text`
-  nlohmann::json context = nlohmann::json::object();  // adapter-private reply details
+  EventContext context;
 };
 
 // What a webhook request produced: the HTTP answer and the events to handle.

@@ -61,7 +61,7 @@ class SlackChannel : public Channel {
     // start one.
     std::string thread = e.value("thread_ts", "");
     if (thread.empty() && kind == "app_mention") thread = e.value("ts", "");
-    if (!thread.empty()) event.context["thread_ts"] = thread;
+    event.context.thread = thread;
     out.events.push_back(std::move(event));
     return out;
   }
@@ -71,7 +71,7 @@ class SlackChannel : public Channel {
     std::vector<ApiCall> calls;
     for (const std::string& part : parts) {
       json body = {{"channel", to.chat}, {"text", EscapeSlack(part)}};
-      if (to.context.contains("thread_ts")) body["thread_ts"] = to.context["thread_ts"];
+      if (!to.context.thread.empty()) body["thread_ts"] = to.context.thread;
       ApiCall call;
       call.base = base_;
       call.path = prefix_ + "/chat.postMessage";

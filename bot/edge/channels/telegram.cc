@@ -5,6 +5,7 @@
 
 #include "bot/edge/channels/telegram.h"
 
+#include "bot/edge/channels/api_client.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/signature.h"
 #include "bot/edge/log.h"
@@ -49,14 +50,13 @@ class TelegramChannel : public Channel {
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
                                    const std::vector<std::string>& buttons) const override {
     std::vector<ApiCall> calls;
-    if (to.context.contains("callback_id")) {
-      calls.push_back(Call("answerCallbackQuery",
-                           {{"callback_query_id", to.context["callback_id"]}}));
+    if (!to.context.ack.empty()) {
+      calls.push_back(Call("answerCallbackQuery", {{"callback_query_id", to.context.ack}}));
     }
     for (size_t i = 0; i < parts.size(); ++i) {
-      json body = {{"chat_id", to.context.value("chat_id", json(to.chat))}, {"text", parts[i]}};
-      if (i == 0 && to.context.contains("message_id")) {
-        body["reply_parameters"] = {{"message_id", to.context["message_id"]},
+      json body = {{"chat_id", Id(to.chat)}, {"text", parts[i]}};
+      if (i == 0 && !to.context.reply_to.empty()) {
+        body["reply_parameters"] = {{"message_id", Id(to.context.reply_to)},
                                     {"allow_sending_without_reply", true}};
       }
       if (i + 1 == parts.size() && !buttons.empty()) {
@@ -133,6 +133,13 @@ class TelegramChannel : public Channel {
     return call;
   }
 
+  // Telegram's ids are integers: the digits kept in an Event, as the number
+  // they were (anything else stays a string).
+  static json Id(const std::string& digits) {
+    json id = json::parse(digits, nullptr, false);
+    return id.is_number_integer() ? id : json(digits);
+  }
+
   static bool IsBot(const json& from) {
     return from.is_object() && from.value("is_bot", false);
   }
@@ -171,8 +178,9 @@ class TelegramChannel : public Channel {
       const json& chat_id = m["chat"].value("id", json());
       if (!chat_id.is_number_integer()) return std::nullopt;
       event.chat = chat_id.dump();
-      event.context["chat_id"] = chat_id;
-      if (m.contains("message_id")) event.context["message_id"] = m["message_id"];
+      if (m.contains("message_id") && m["message_id"].is_number_integer()) {
+        event.context.reply_to = m["message_id"].dump();
+      }
       ReadText(m["text"].get<std::string>(), &event);
       if (!event.greeting && event.text.empty()) return std::nullopt;
       return event;
@@ -181,7 +189,7 @@ class TelegramChannel : public Channel {
       const json& q = update["callback_query"];
       if (IsBot(q.value("from", json()))) return std::nullopt;
       if (!q.contains("id") || !q["id"].is_string()) return std::nullopt;
-      event.context["callback_id"] = q["id"];
+      event.context.ack = q["id"].get<std::string>();
       const json message = q.value("message", json::object());
       const json chat_id = message.is_object() && message.contains("chat")
                                ? message["chat"].value("id", json())
@@ -189,7 +197,6 @@ class TelegramChannel : public Channel {
       // Without a chat (old inline messages) only the acknowledgement is sent.
       if (chat_id.is_number_integer()) {
         event.chat = chat_id.dump();
-        event.context["chat_id"] = chat_id;
       } else {
         event.chat = "callback";
       }
@@ -276,21 +283,22 @@ core::Result<std::string> CallTelegramApi(const ChannelConfig& config, const std
                                           const std::string& body_json) {
   std::string token = config.Get(kToken);
   if (token.empty()) return core::Status::InvalidArgument("BOT_TELEGRAM_TOKEN is unset");
-  std::string base, prefix;
-  SplitBaseUrl(config.Get(kApi), &base, &prefix);
-  httplib::Client client(base);
-  client.set_connection_timeout(std::chrono::seconds(10));
-  client.set_read_timeout(std::chrono::seconds(30));
-  auto result = client.Post((prefix + "/bot" + token + "/" + method).c_str(), body_json,
-                            "application/json");
-  if (!result) {
+  ApiCall call;
+  std::string prefix;
+  SplitBaseUrl(config.Get(kApi), &call.base, &prefix);
+  call.path = prefix + "/bot" + token + "/" + method;
+  call.body = body_json;
+  call.label = method;
+  ApiClient client({std::chrono::seconds(10), std::chrono::seconds(30)});
+  ApiResponse response = client.Post(call);
+  if (!response.transport_ok) {
     return core::Status::IoError("no response from the Telegram API (" +
-                                 httplib::to_string(result.error()) + ")");
+                                 response.transport_error + ")");
   }
-  json body = json::parse(result->body, nullptr, false);
+  json body = json::parse(response.body, nullptr, false);
   if (!body.is_object()) {
     return core::Status::IoError("the Telegram API answered HTTP " +
-                                 std::to_string(result->status) + " without JSON");
+                                 std::to_string(response.status) + " without JSON");
   }
   if (!body.value("ok", false)) {
     std::string description = body.value("description", "no description");

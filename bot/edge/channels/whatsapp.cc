@@ -58,7 +58,7 @@ class WhatsAppChannel : public GraphChannel {
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
                                    const std::vector<std::string>& buttons) const override {
     std::vector<ApiCall> calls;
-    std::string phone = to.context.value("phone_number_id", "");
+    const std::string& phone = to.context.via;
     for (size_t i = 0; i < parts.size(); ++i) {
       json body = Envelope(to.chat);
       bool last = i + 1 == parts.size();
@@ -68,8 +68,8 @@ class WhatsAppChannel : public GraphChannel {
         body["type"] = "text";
         body["text"] = {{"preview_url", false}, {"body", parts[i]}};
       }
-      if (i == 0 && to.context.contains("message_id")) {
-        body["context"] = {{"message_id", to.context["message_id"]}};
+      if (i == 0 && !to.context.reply_to.empty()) {
+        body["context"] = {{"message_id", to.context.reply_to}};
       }
       calls.push_back(Call(phone, body));
       // The answer was too long to carry the buttons itself.
@@ -110,8 +110,8 @@ class WhatsAppChannel : public GraphChannel {
     event.id = m.value("id", "");
     event.chat = m.value("from", "");
     if (event.chat.empty()) return std::nullopt;
-    event.context = {{"phone_number_id", phone}};
-    if (!event.id.empty()) event.context["message_id"] = event.id;
+    event.context.via = phone;
+    event.context.reply_to = event.id;
     std::string type = m.value("type", "");
     if (type == "text" && m.contains("text") && m["text"].is_object()) {
       event.text = m["text"].value("body", "");
