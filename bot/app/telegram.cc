@@ -29,7 +29,8 @@ int RunTelegram(const Args& args) {
   edge::channels::ChannelConfig config;
   config.env = edge::channels::ProcessEnv();
   const std::string& action = args[0];
-  std::string method, body;
+  std::string method;
+  std::string body = "{}";
   if (action == "set-webhook" && args.size() == 2) {
     const std::string& url = args[1];
     if (url.rfind("https://", 0) != 0) {
@@ -49,10 +50,8 @@ int RunTelegram(const Args& args) {
                .dump();
   } else if (action == "delete-webhook" && args.size() == 1) {
     method = "deleteWebhook";
-    body = "{}";
   } else if (action == "webhook-info" && args.size() == 1) {
     method = "getWebhookInfo";
-    body = "{}";
   } else {
     std::cerr << kUsage;
     return kExitUsage;

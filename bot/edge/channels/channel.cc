@@ -123,22 +123,4 @@ void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix
   while (!prefix->empty() && prefix->back() == '/') prefix->pop_back();
 }
 
-std::string TruncateUtf8(const std::string& text, size_t n) {
-  if (text.size() <= n) return text;
-  size_t end = n;
-  // Step back over continuation bytes to the start of the cut sequence.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
-std::string FirstCodePoints(const std::string& text, size_t n) {
-  size_t i = 0, count = 0;
-  while (i < text.size() && count < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    ++count;
-  }
-  return text.substr(0, std::min(i, text.size()));
-}
-
 }  // namespace bot::edge::channels

@@ -189,13 +189,6 @@ WebhookResult BadRequest();
 // (no trailing slash).
 void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix);
 
-// The `n` bytes of `text` at most, cut at a UTF-8 boundary.
-std::string TruncateUtf8(const std::string& text, size_t n);
-
-// The first `n` code points of `text` (limits the platforms count in
-// characters: names, button titles).
-std::string FirstCodePoints(const std::string& text, size_t n);
-
 // The text a greeting uses when the knowledge has no answer to "help".
 extern const char kGreetingText[];
 

@@ -3,6 +3,7 @@
 // quick replies whose payload asks the question.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/meta.h"
 
@@ -50,8 +51,9 @@ class MessengerChannel : public GraphChannel {
         for (size_t b = 0; b < buttons.size() && b < kMaxQuickReplies; ++b) {
           replies.push_back(
               {{"content_type", "text"},
-               {"title", FirstCodePoints(buttons[b], kQuickReplyTitle)},
-               {"payload", TruncateUtf8(kAskPrefix + buttons[b], kQuickReplyPayload)}});
+               {"title", std::string(core::FirstCodePoints(buttons[b], kQuickReplyTitle))},
+               {"payload",
+                std::string(core::TruncateUtf8(kAskPrefix + buttons[b], kQuickReplyPayload))}});
         }
         message["quick_replies"] = replies;
       }

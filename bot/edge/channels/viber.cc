@@ -4,6 +4,7 @@
 // the response to conversation_started.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/signature.h"
 
@@ -18,7 +19,8 @@ constexpr size_t kWelcomeChars = 7000;   // and a message's text at most 7000
 class ViberChannel : public Channel {
  public:
   ViberChannel(std::string token, std::string sender_name, std::string api)
-      : token_(std::move(token)), sender_name_(FirstCodePoints(sender_name, kSenderNameChars)) {
+      : token_(std::move(token)),
+        sender_name_(core::FirstCodePoints(sender_name, kSenderNameChars)) {
     SplitBaseUrl(api, &base_, &prefix_);
   }
 
@@ -80,7 +82,7 @@ class ViberChannel : public Channel {
 
   std::string WelcomeBody(const std::string& text,
                           const std::vector<std::string>& buttons) const override {
-    return Message(FirstCodePoints(text, kWelcomeChars), buttons).dump();
+    return Message(std::string(core::FirstCodePoints(text, kWelcomeChars)), buttons).dump();
   }
 
   SendVerdict Classify(const ApiResponse& response) const override {

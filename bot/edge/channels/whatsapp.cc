@@ -4,6 +4,7 @@
 // whose id asks the question.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/meta.h"
 #include "bot/edge/channels/text_split.h"
@@ -92,8 +93,8 @@ class WhatsAppChannel : public GraphChannel {
     for (size_t b = 0; b < buttons.size() && b < kMaxButtons; ++b) {
       list.push_back({{"type", "reply"},
                       {"reply",
-                       {{"id", TruncateUtf8(kAskPrefix + buttons[b], kButtonId)},
-                        {"title", FirstCodePoints(buttons[b], kButtonTitle)}}}});
+                       {{"id", std::string(core::TruncateUtf8(kAskPrefix + buttons[b], kButtonId))},
+                        {"title", std::string(core::FirstCodePoints(buttons[b], kButtonTitle))}}}});
     }
     return {{"type", "interactive"},
             {"interactive",
