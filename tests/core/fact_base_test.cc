@@ -81,22 +81,26 @@ TEST_CASE("FactBase finds the facts of a year by date, year or period", "[fact_b
   CHECK(ids(base.InYear(2003)) == std::vector<std::string>{"l"});
 }
 
-TEST_CASE("Fact renders an as_of fact as \"As of YEAR, ...\" with a common start lowered",
+TEST_CASE("Fact renders an as_of fact behind the prefix with {year} filled, a common start lowered",
           "[fact_base]") {
+  const std::string prefix = "As of {year}, ";
   Fact plain = MakeFact("p", "The office closed in 2002.", 2);
   std::string out;
-  plain.AppendRendered(&out);
+  plain.AppendRendered(&out, &prefix);
   CHECK(out == "The office closed in 2002.");
   Fact stale = MakeFact("s", "The delegation has five members.", 6);
   stale.as_of = 2018;
   out = "Said: ";
-  stale.AppendRendered(&out);
+  stale.AppendRendered(&out, &prefix);
   CHECK(out == "Said: As of 2018, the delegation has five members.");
   Fact named = MakeFact("n", "Minsk hosts the office.", 10);
   named.as_of = 2018;
   out.clear();
-  named.AppendRendered(&out);
+  named.AppendRendered(&out, &prefix);
   CHECK(out == "As of 2018, Minsk hosts the office.");  // a name keeps its capital
+  out.clear();
+  stale.AppendRendered(&out, nullptr);  // no prefix in the knowledge: the text alone
+  CHECK(out == "The delegation has five members.");
 }
 
 }  // namespace

@@ -189,8 +189,6 @@ WebhookResult BadRequest();
 // (no trailing slash).
 void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix);
 
-// The text a greeting uses when the knowledge has no answer to "help".
-extern const char kGreetingText[];
 
 // Buttons that ask a question carry this prefix in their payload.
 inline constexpr char kAskPrefix[] = "ask:";

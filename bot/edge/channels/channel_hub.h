@@ -59,9 +59,6 @@ struct ChannelOptions {
   Sender::Perform perform;
 };
 
-// What a user who floats past the rate limit is told, once.
-extern const char kSlowDownText[];
-
 class ChannelHub {
  public:
   // Registers the routes on `server` (REQUIRES: before server->Bind()) and

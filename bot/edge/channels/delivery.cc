@@ -2,10 +2,10 @@
 
 namespace bot::edge::channels {
 
-Delivery::Delivery(std::string channel, Event event, std::optional<std::string> fixed_text)
+Delivery::Delivery(std::string channel, Event event, bool slow_down)
     : channel_(std::move(channel)),
       event_(std::move(event)),
-      fixed_text_(std::move(fixed_text)),
+      slow_down_(slow_down),
       chat_key_(channel_ + ":" + event_.chat) {}
 
 std::string Delivery::dedup_key() const {

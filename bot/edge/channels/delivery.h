@@ -16,12 +16,13 @@ namespace bot::edge::channels {
 
 class Delivery {
  public:
-  // The answer to `event` on `channel`, or `fixed_text` instead of one.
-  Delivery(std::string channel, Event event, std::optional<std::string> fixed_text = std::nullopt);
+  // The answer to `event` on `channel`, or with `slow_down` the editors'
+  // "please slow down" instead of one.
+  Delivery(std::string channel, Event event, bool slow_down = false);
 
   const std::string& channel() const { return channel_; }
   const Event& event() const { return event_; }
-  const std::optional<std::string>& fixed_text() const { return fixed_text_; }
+  bool slow_down() const { return slow_down_; }
   // "channel:chat": deliveries with one key go out in order, one at a time.
   const std::string& chat_key() const { return chat_key_; }
   // "channel:event id", or "" when the platform gave no id.
@@ -50,7 +51,7 @@ class Delivery {
  private:
   std::string channel_;
   Event event_;
-  std::optional<std::string> fixed_text_;
+  bool slow_down_ = false;
   std::string chat_key_;
   bool rendered_ = false;
   std::vector<ApiCall> calls_;
