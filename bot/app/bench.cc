@@ -85,7 +85,10 @@ std::shared_ptr<const core::Knowledge> KnowledgeFromPatterns(
     intent.id = "p" + std::to_string(i + 1);
     intent.where = {"patterns", static_cast<int>(i + 1), 1};
     intent.patterns.push_back({patterns[i], intent.where});
-    intent.answer.text = "pattern " + std::to_string(i + 1);
+    // Appended piecewise: `"pattern " + std::to_string(...)` trips GCC 12's
+    // -Wstringop-overflow false positive.
+    intent.answer.text = "pattern ";
+    intent.answer.text += std::to_string(i + 1);
     intents.push_back(std::move(intent));
   }
   std::vector<core::Diagnostic> diagnostics;

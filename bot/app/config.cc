@@ -28,16 +28,16 @@ int RunConfig(const Args& args) {
   auto flags = ParseVerbFlags("config check", kUsage, Args(args.begin() + 1, args.end()),
                               {{"config", true}, {"help", false}}, &exit_code);
   if (!flags) return exit_code;
-  auto loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
+  edge::LoadedConfig loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
+  // Errors and warnings alike, one a line.
+  std::cerr << edge::FormatDiagnostics(loaded.diagnostics);
   if (!loaded.ok()) {
-    std::cerr << loaded.status().message() << "\n"
-              << "bot config check: the configuration is invalid\n";
+    std::cerr << "bot config check: the configuration is invalid\n";
     return kExitFailure;
   }
-  for (const auto& w : loaded.value().warnings) std::cerr << "warning: " << w << "\n";
   std::cout << "config: " << (flags->Has("config") ? flags->Get("config") : "(none: defaults)")
             << "\n"
-            << edge::FormatConfig(loaded.value()) << "ok\n";
+            << edge::FormatConfig(loaded) << "ok\n";
   return kExitOk;
 }
 

@@ -16,7 +16,7 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/edge/admin_routes.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
@@ -106,27 +106,29 @@ int RunServe(const Args& args) {
                                                  {"no-watch", false}}),
                               &exit_code);
   if (!flags) return exit_code;
-  auto loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
+  edge::LoadedConfig loaded = edge::LoadConfig(flags->Get("config"), edge::BotEnvironment());
   if (!loaded.ok()) {
-    std::cerr << loaded.status().message() << "\nbot serve: invalid configuration\n";
+    std::cerr << edge::FormatDiagnostics(loaded.diagnostics)
+              << "bot serve: invalid configuration\n";
     return kExitFailure;
   }
   for (const auto& [flag, key] : kFlagKeys) {
     if (!flags->Has(flag)) continue;
-    core::Status set = edge::SetConfigField(&loaded.value(), key, flags->Get(flag));
+    core::Status set = edge::SetConfigField(&loaded, key, flags->Get(flag));
     if (!set.ok()) {
       std::cerr << "bot serve: --" << flag << ": " << set.message() << "\n";
       return kExitUsage;
     }
   }
-  if (flags->Has("log-text")) loaded.value().config.log_text = true;
-  const edge::ServiceConfig& config = loaded.value().config;
+  if (flags->Has("log-text")) loaded.config.log_text = true;
+  const edge::ServiceConfig& config = loaded.config;
   // Before the first line: whatever a platform echoes, no secret is logged.
   std::vector<std::string> secrets;
   for (const auto& [name, value] : config.secrets) secrets.push_back(value);
   edge::SetLogSecrets(secrets);
-  for (const auto& w : loaded.value().warnings) {
-    edge::Log(edge::LogLevel::kWarn, {{"event", "config"}, {"warning", w}});
+  for (const auto& w : loaded.diagnostics) {
+    edge::Log(edge::LogLevel::kWarn,
+              {{"event", "config"}, {"warning", core::FormatDiagnostic(w)}});
   }
   edge::LogLevel level;
   edge::ParseLogLevel(config.log_level, &level);  // validated by the config
@@ -199,7 +201,12 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
-  auto channels = edge::channels::StartChannels(server, holder, {}, channel_options);
+  // The channels read their settings and secrets from the loaded config,
+  // validated there, never from the environment themselves.
+  edge::channels::ChannelConfig channel_config;
+  channel_config.env = [&loaded](const std::string& name) { return loaded.Lookup(name); };
+  auto channels =
+      edge::channels::StartChannels(server, holder, channel_config, channel_options);
   const bool web_chat = edge::WebChatEnabled(config.web_chat, options.host);
   if (web_chat) edge::AddWebChatRoutes(&server, &holder);
   core::Status bound = server.Bind();

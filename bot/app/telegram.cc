@@ -29,14 +29,15 @@ int RunTelegram(const Args& args) {
   edge::channels::ChannelConfig config;
   config.env = edge::channels::ProcessEnv();
   const std::string& action = args[0];
-  std::string method, body;
+  std::string method;
+  std::string body = "{}";
   if (action == "set-webhook" && args.size() == 2) {
     const std::string& url = args[1];
     if (url.rfind("https://", 0) != 0) {
       std::cerr << "bot telegram: the webhook URL must start with https://\n";
       return kExitUsage;
     }
-    std::string secret = config.Get("BOT_TELEGRAM_SECRET");
+    std::string secret = edge::channels::TelegramWebhookSecret(config);
     if (!edge::channels::IsValidTelegramSecret(secret)) {
       std::cerr << "bot telegram: set BOT_TELEGRAM_SECRET to 1-256 characters of "
                    "A-Z a-z 0-9 _ - (e.g. `openssl rand -hex 32`)\n";
@@ -49,10 +50,8 @@ int RunTelegram(const Args& args) {
                .dump();
   } else if (action == "delete-webhook" && args.size() == 1) {
     method = "deleteWebhook";
-    body = "{}";
   } else if (action == "webhook-info" && args.size() == 1) {
     method = "getWebhookInfo";
-    body = "{}";
   } else {
     std::cerr << kUsage;
     return kExitUsage;

@@ -10,6 +10,8 @@
 #include "bot/core/answerer.h"
 #include "bot/core/checker.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/utf8.h"
+#include "bot/edge/read_file.h"
 
 namespace bot::app {
 namespace {
@@ -34,23 +36,10 @@ struct Row {
 
 // At most `width` code points of `s` (UTF-8), padded with spaces.
 std::string Cell(const std::string& s, size_t width) {
-  std::string out;
-  size_t points = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool lead = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (lead) {
-      if (points == width) break;
-      ++points;
-    }
-    out += s[i];
-  }
-  if (points == width && out.size() < s.size()) {
-    // Drop the last code point for an ellipsis.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty()) out.pop_back();
-    out += "~";
-  }
-  return out + std::string(width > points ? width - points : 0, ' ');
+  size_t points = core::CountCodePoints(s);
+  if (points <= width) return s + std::string(width - points, ' ');
+  // The last code point that fits makes way for an ellipsis.
+  return std::string(core::FirstCodePoints(s, width > 0 ? width - 1 : 0)) + "~";
 }
 
 std::string Got(const core::Reply& reply) {
@@ -58,11 +47,10 @@ std::string Got(const core::Reply& reply) {
   return *reply.intent + (reply.fallback ? " (fallback)" : "");
 }
 
+// A file that cannot be read parses as empty, as before; one past the
+// knowledge limit is refused by the parser.
 std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return edge::ReadFile(path, edge::kMaxKnowledgeFileBytes).value_or("");
 }
 
 }  // namespace

@@ -32,4 +32,12 @@ std::string ReplaceInvalidUtf8(std::string_view text);
 // Number of Unicode code points in valid UTF-8 `text`.
 size_t CountCodePoints(std::string_view text);
 
+// The first `max_bytes` bytes of `text` at most, cut at a code point
+// boundary (a cut sequence is dropped whole), so valid UTF-8 stays valid.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
+
+// The first `n` code points of valid UTF-8 `text` (limits that count
+// characters: names, button titles, table cells).
+std::string_view FirstCodePoints(std::string_view text, size_t n);
+
 }  // namespace bot::core

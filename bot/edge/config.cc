@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "bot/core/utf8.h"
+#include "bot/edge/channels/registry.h"
+#include "bot/edge/read_file.h"
 #include "bot/edge/yaml_loader.h"
 
 extern char** environ;
@@ -17,6 +19,7 @@ extern char** environ;
 namespace bot::edge {
 namespace {
 
+using channels::ChannelSetting;
 using core::Status;
 
 std::string EnvName(const std::string& key) {
@@ -130,9 +133,27 @@ std::string BadByte(std::string_view text) {
   return std::string(" (byte 0x") + kHex[byte >> 4] + kHex[byte & 15] + ")";
 }
 
-std::string Where(const std::string& file, const YAML::Mark& mark) {
-  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+core::SourceLocation Where(const std::string& file, const YAML::Mark& mark) {
+  return {file, mark.line + 1, mark.column + 1};
 }
+
+// Problems with the environment have no line to point at.
+const core::SourceLocation kEnvironment{"environment", 0, 0};
+
+void Warn(std::vector<core::Diagnostic>* out, const core::SourceLocation& where, std::string code,
+          std::string message) {
+  core::Report(out, where, std::move(code), std::move(message),
+               core::Diagnostic::Severity::kWarning);
+}
+
+const ChannelSetting* FindChannelSetting(const std::string& env) {
+  for (const ChannelSetting& s : channels::AllChannelSettings()) {
+    if (s.env == env) return &s;
+  }
+  return nullptr;
+}
+
+constexpr char kAdminTokenEnv[] = "BOT_ADMIN_TOKEN";
 
 std::vector<std::string> FieldKeys() {
   std::vector<std::string> keys;
@@ -140,24 +161,29 @@ std::vector<std::string> FieldKeys() {
   return keys;
 }
 
-void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::string>* errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors->push_back(path + ": cannot read the config file");
+void ApplyFile(const std::string& path, LoadedConfig* loaded,
+               std::vector<core::Diagnostic>* errors) {
+  std::optional<std::string> text = ReadFile(path, kMaxKnowledgeFileBytes);
+  if (!text) {
+    core::Report(errors, {path, 0, 0}, "unreadable", "cannot read the config file");
     return;
   }
-  std::stringstream text;
-  text << in.rdbuf();
+  if (text->size() > kMaxKnowledgeFileBytes) {
+    core::Report(errors, {path, 0, 0}, "too-large", "the config file is over 1 MiB");
+    return;
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
-    errors->push_back(Where(path, e.mark) + ": invalid YAML: " + core::ReplaceInvalidUtf8(e.msg));
+    core::Report(errors, Where(path, e.mark), "invalid-yaml",
+                 "invalid YAML: " + core::ReplaceInvalidUtf8(e.msg));
     return;
   }
   if (root.IsNull()) return;  // an empty file keeps the defaults
   if (!root.IsMap()) {
-    errors->push_back(Where(path, root.Mark()) + ": the config must be a mapping of sections");
+    core::Report(errors, Where(path, root.Mark()), "not-a-mapping",
+                 "the config must be a mapping of sections");
     return;
   }
   const auto keys = FieldKeys();
@@ -171,7 +197,9 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
   // Keys and values end up in messages and on the wire: UTF-8 only.
   auto bad_key = [&](const YAML::Node& key) {
     std::string bad = BadByte(key.Scalar());
-    if (!bad.empty()) errors->push_back(Where(path, key.Mark()) + ": key is not valid UTF-8" + bad);
+    if (!bad.empty()) {
+      core::Report(errors, Where(path, key.Mark()), "not-utf8", "key is not valid UTF-8" + bad);
+    }
     return !bad.empty();
   };
   for (const auto& section_entry : root) {
@@ -179,20 +207,23 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
     std::string section = section_entry.first.Scalar();
     const YAML::Node& body = section_entry.second;
     if (LooksSecret(section)) {
-      errors->push_back(Where(path, section_entry.first.Mark()) + ": `" + section +
-                        "` looks like a secret; secrets are read only from environment "
-                        "variables (see bot config check)");
+      core::Report(errors, Where(path, section_entry.first.Mark()), "secret-in-file",
+                   "`" + section +
+                       "` looks like a secret; secrets are read only from environment "
+                       "variables (see bot config check)");
       continue;
     }
     if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
       std::string hint = ClosestKey(section, sections);
-      errors->push_back(Where(path, section_entry.first.Mark()) + ": unknown section `" +
-                        section + "`" + (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+      core::Report(errors, Where(path, section_entry.first.Mark()), "unknown-section",
+                   "unknown section `" + section + "`" +
+                       (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
       continue;
     }
     if (body.IsNull()) continue;
     if (!body.IsMap()) {
-      errors->push_back(Where(path, body.Mark()) + ": `" + section + "` must be a mapping");
+      core::Report(errors, Where(path, body.Mark()), "not-a-mapping",
+                   "`" + section + "` must be a mapping");
       continue;
     }
     for (const auto& entry : body) {
@@ -200,31 +231,36 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
       std::string key = section + "." + entry.first.Scalar();
       const YAML::Node& value = entry.second;
       if (LooksSecret(entry.first.Scalar())) {
-        errors->push_back(Where(path, entry.first.Mark()) + ": `" + key +
-                          "` looks like a secret; secrets are read only from environment "
-                          "variables, never from the config file");
+        core::Report(errors, Where(path, entry.first.Mark()), "secret-in-file",
+                     "`" + key +
+                         "` looks like a secret; secrets are read only from environment "
+                         "variables, never from the config file");
         continue;
       }
       auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
                                 [&](const ConfigField& f) { return f.key == key; });
       if (field == ConfigFields().end()) {
         std::string hint = ClosestKey(key, keys);
-        errors->push_back(Where(path, entry.first.Mark()) + ": unknown key `" + key + "`" +
-                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+        core::Report(errors, Where(path, entry.first.Mark()), "unknown-key",
+                     "unknown key `" + key + "`" +
+                         (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
         continue;
       }
       if (value.IsNull()) continue;  // `key:` with no value keeps the default
       if (!value.IsScalar()) {
-        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` must be a single value");
+        core::Report(errors, Where(path, value.Mark()), "not-a-value",
+                     "`" + key + "` must be a single value");
         continue;
       }
       if (std::string bad = BadByte(value.Scalar()); !bad.empty()) {
-        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` is not valid UTF-8" + bad);
+        core::Report(errors, Where(path, value.Mark()), "not-utf8",
+                     "`" + key + "` is not valid UTF-8" + bad);
         continue;
       }
       Status s = field->set(loaded->config, value.Scalar());
       if (!s.ok()) {
-        errors->push_back(Where(path, value.Mark()) + ": `" + key + "` " + s.message());
+        core::Report(errors, Where(path, value.Mark()), "bad-value",
+                     "`" + key + "` " + s.message());
         continue;
       }
       loaded->source[key] = "file";
@@ -234,23 +270,20 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded, std::vector<std::s
 
 }  // namespace
 
-const std::vector<std::string> kSecretEnvVars = {
-    "BOT_ADMIN_TOKEN",           "BOT_TELEGRAM_TOKEN",        "BOT_TELEGRAM_SECRET",
-    "BOT_VIBER_TOKEN",           "BOT_MESSENGER_APP_SECRET",  "BOT_MESSENGER_PAGE_TOKEN",
-    "BOT_MESSENGER_VERIFY_TOKEN", "BOT_WHATSAPP_APP_SECRET",  "BOT_WHATSAPP_TOKEN",
-    "BOT_WHATSAPP_VERIFY_TOKEN", "BOT_SLACK_SIGNING_SECRET",  "BOT_SLACK_BOT_TOKEN",
-};
-
-const std::vector<std::string> kChannelEnvVars = {
-    "BOT_CHANNELS",    "BOT_TELEGRAM_MODE", "BOT_TELEGRAM_POLL_TIMEOUT", "BOT_TELEGRAM_API",
-    "BOT_VIBER_API",   "BOT_VIBER_NAME",    "BOT_GRAPH_API",             "BOT_GRAPH_API_VERSION",
-    "BOT_SLACK_API",
-};
+const std::vector<std::string>& KnownSecretEnvVars() {
+  static const auto* kNames = [] {
+    auto* names = new std::vector<std::string>{kAdminTokenEnv};
+    for (const ChannelSetting& s : channels::AllChannelSettings()) {
+      if (s.secret) names->push_back(s.env);
+    }
+    return names;
+  }();
+  return *kNames;
+}
 
 bool IsSecretEnvVar(const std::string& name) {
-  if (std::find(kSecretEnvVars.begin(), kSecretEnvVars.end(), name) != kSecretEnvVars.end()) {
-    return true;
-  }
+  const auto& known = KnownSecretEnvVars();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return true;
   if (name.rfind("BOT_", 0) != 0) return false;
   for (const char* word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY"}) {
     if (name.find(word) != std::string::npos) return true;
@@ -315,12 +348,17 @@ const std::vector<ConfigField>& ConfigFields() {
   return *fields;
 }
 
-core::Result<LoadedConfig> LoadConfig(const std::string& path,
-                                      const std::map<std::string, std::string>& env) {
+std::string LoadedConfig::Lookup(const std::string& env_name) const {
+  if (auto it = config.secrets.find(env_name); it != config.secrets.end()) return it->second;
+  if (auto it = channel_settings.find(env_name); it != channel_settings.end()) return it->second;
+  return "";
+}
+
+LoadedConfig LoadConfig(const std::string& path, const std::map<std::string, std::string>& env) {
   LoadedConfig loaded;
   for (const auto& f : ConfigFields()) loaded.source[f.key] = "default";
-  std::vector<std::string> errors;
-  if (!path.empty()) ApplyFile(path, &loaded, &errors);
+  std::vector<core::Diagnostic>* errors = &loaded.diagnostics;
+  if (!path.empty()) ApplyFile(path, &loaded, errors);
 
   for (const auto& entry : env) {
     // Named copies: clang 14 cannot capture structured bindings in lambdas.
@@ -336,42 +374,53 @@ core::Result<LoadedConfig> LoadConfig(const std::string& path,
         where.insert(where.size() - 1,
                      " at offset " + std::to_string(core::FindInvalidUtf8(value)));
       }
-      errors.push_back("environment: " + name + " is not valid UTF-8" + where);
+      core::Report(errors, kEnvironment, "not-utf8", name + " is not valid UTF-8" + where);
       continue;
+    }
+    const ChannelSetting* channel_setting = FindChannelSetting(name);
+    if (channel_setting && channel_setting->check && !value.empty()) {
+      std::string problem = channel_setting->check(value);
+      if (!problem.empty()) {
+        core::Report(errors, kEnvironment, "bad-value", name + " " + problem);
+        continue;
+      }
     }
     auto field = std::find_if(ConfigFields().begin(), ConfigFields().end(),
                               [&](const ConfigField& f) { return f.env == name; });
     if (field != ConfigFields().end()) {
       Status s = field->set(loaded.config, value);
       if (!s.ok()) {
-        errors.push_back("environment: " + name + " " + s.message());
+        core::Report(errors, kEnvironment, "bad-value", name + " " + s.message());
       } else {
         loaded.source[field->key] = "env";
       }
     } else if (IsSecretEnvVar(name)) {
       if (!value.empty()) loaded.config.secrets[name] = value;
-    } else if (std::find(kChannelEnvVars.begin(), kChannelEnvVars.end(), name) !=
-               kChannelEnvVars.end()) {
+    } else if (channel_setting) {
       loaded.channel_settings[name] = value;
     } else {
-      loaded.warnings.push_back("environment: " + name + " is not a known setting");
+      Warn(errors, kEnvironment, "unknown-setting", name + " is not a known setting");
     }
   }
   const ServiceConfig& c = loaded.config;
   if (c.min_threads > c.max_threads) {
-    errors.push_back("http.min_threads (" + std::to_string(c.min_threads) +
+    core::Report(errors, {}, "bad-combination",
+                 "http.min_threads (" + std::to_string(c.min_threads) +
                      ") must not exceed http.max_threads (" + std::to_string(c.max_threads) + ")");
   }
-  if (!IsLoopback(c.admin_host)) errors.push_back("admin.host must be a loopback address");
-  if (c.admin_port != 0 && c.admin_port == c.port) {
-    errors.push_back("admin.port must differ from http.port");
+  if (!IsLoopback(c.admin_host)) {
+    core::Report(errors, {}, "bad-combination", "admin.host must be a loopback address");
   }
-  if (!errors.empty()) {
-    std::string message;
-    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
-    return Status::InvalidArgument(message);
+  if (c.admin_port != 0 && c.admin_port == c.port) {
+    core::Report(errors, {}, "bad-combination", "admin.port must differ from http.port");
   }
   return loaded;
+}
+
+std::string FormatDiagnostics(const std::vector<core::Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) out += core::FormatDiagnostic(d) + "\n";
+  return out;
 }
 
 core::Status SetConfigField(LoadedConfig* loaded, const std::string& key,
@@ -412,7 +461,7 @@ std::string FormatConfig(const LoadedConfig& loaded) {
   if (!loaded.channel_settings.empty()) out += "channel settings (environment):\n";
   for (const auto& [name, value] : loaded.channel_settings) out += "  " + name + " = " + value + "\n";
   out += "secrets (environment only):\n";
-  std::vector<std::string> names = kSecretEnvVars;
+  std::vector<std::string> names = KnownSecretEnvVars();
   for (const auto& [name, value] : loaded.config.secrets) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }

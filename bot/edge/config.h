@@ -1,8 +1,11 @@
 // Service configuration: built-in defaults, then an optional YAML file, then
 // BOT_* environment variables, then command-line flags (the caller applies
 // those with SetConfigField). Every field has one key ("http.port") and one
-// environment variable derived from it (BOT_HTTP_PORT). Secrets are never
-// read from the file: only from the environment (kSecretEnvVars and any
+// environment variable derived from it (BOT_HTTP_PORT). The messenger
+// channels declare their own settings beside their factories
+// (channels/registry.h); this loader validates, lists and masks them without
+// naming any. Secrets are never read from the file: only from the
+// environment (BOT_ADMIN_TOKEN, the channels' secret settings and any
 // BOT_*TOKEN*/SECRET*/PASSWORD*/KEY* variable), and they are only ever shown
 // masked. Pure data plus parsing; thread-compatible.
 #pragma once
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/diagnostic.h"
 #include "bot/core/status.h"
 
 namespace bot::edge {
@@ -49,18 +53,17 @@ struct ServiceConfig {
   int rate_limit_cooldown_s = 60;
   int rate_limit_max_users = 100000;
 
-  // Environment variable name -> value, for every secret that is set.
+  // Environment variable name -> value, for every secret that is set: the
+  // admin token and the channels' tokens alike.
   std::map<std::string, std::string> secrets;
 
   // The secret from the environment, or "" when unset.
   std::string Secret(const std::string& env_name) const;
 };
 
-// The secrets the channels and the admin API read (all optional).
-extern const std::vector<std::string> kSecretEnvVars;
-// Non-secret channel settings the channels read themselves (API base URLs
-// for tests, modes); listed so they are not reported as unknown.
-extern const std::vector<std::string> kChannelEnvVars;
+// The secrets the service knows by name (all optional): BOT_ADMIN_TOKEN,
+// then every channel's, in registry order.
+const std::vector<std::string>& KnownSecretEnvVars();
 
 // Whether an environment variable name holds a secret.
 bool IsSecretEnvVar(const std::string& name);
@@ -80,17 +83,28 @@ const std::vector<ConfigField>& ConfigFields();
 struct LoadedConfig {
   ServiceConfig config;
   std::map<std::string, std::string> source;  // key -> "default"|"file"|"env"|"flag"
-  std::map<std::string, std::string> channel_settings;  // kChannelEnvVars that are set
-  std::vector<std::string> warnings;          // e.g. an unknown BOT_* variable
+  // The channels' non-secret settings that are set (validated).
+  std::map<std::string, std::string> channel_settings;
+  // Every problem: errors (the config is unusable) and warnings (e.g. an
+  // unknown BOT_* variable), file:line:column where there is one.
+  std::vector<core::Diagnostic> diagnostics;
+
+  bool ok() const { return !core::HasErrors(diagnostics); }
+  // A channel setting or secret by environment variable name; "" when
+  // unset. What the channels read (ChannelConfig::env).
+  std::string Lookup(const std::string& env_name) const;
 };
 
-// Loads defaults, then `path` (skipped when empty), then `env`. Fails with
-// every problem one a line (file:line:column for the file): unknown keys
-// (with a suggestion), bad values, a secret in the file, a key, value or
-// BOT_* variable that is not UTF-8 (named, a secret's bytes never shown), an
-// admin host that is not loopback, min_threads > max_threads.
-core::Result<LoadedConfig> LoadConfig(const std::string& path,
-                                      const std::map<std::string, std::string>& env);
+// Loads defaults, then `path` (skipped when empty), then `env`. Reports every
+// problem (file:line:column for the file): unknown keys (with a suggestion),
+// bad values (a channel setting its declared check refuses included), a
+// secret in the file, a key, value or BOT_* variable that is not UTF-8
+// (named, a secret's bytes never shown), an admin host that is not loopback,
+// min_threads > max_threads.
+LoadedConfig LoadConfig(const std::string& path, const std::map<std::string, std::string>& env);
+
+// The diagnostics one a line (FormatDiagnostic), errors and warnings alike.
+std::string FormatDiagnostics(const std::vector<core::Diagnostic>& diagnostics);
 
 // Sets one field by key (as from a flag) and records its source.
 core::Status SetConfigField(LoadedConfig* loaded, const std::string& key,

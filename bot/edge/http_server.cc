@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 
 #include "bot/core/answerer.h"
 #include "bot/edge/http_headers.h"
@@ -100,7 +101,9 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
   server_->set_write_timeout(std::chrono::milliseconds(options_.write_timeout_ms));
   server_->set_keep_alive_timeout(options_.keep_alive_timeout_s);
   server_->set_keep_alive_max_count(options_.keep_alive_max_count);
-  server_->set_payload_max_length(options_.max_body_bytes);
+  // Body limits are the framer's, per route, before a byte of the body is
+  // held (http_framing.h): httplib's own check would only repeat it.
+  server_->set_payload_max_length(std::numeric_limits<size_t>::max());
   server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;  // a route already wrote its JSON error
     std::string message = res.status == 404   ? "no such endpoint"
@@ -133,8 +136,6 @@ void HttpServer::Route(const std::string& method, const std::string& path, Handl
   rule.max_bytes = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
   rule.required = body == Body::kRequired;
   routes_[path][method] = rule;
-  // httplib's own cap, never reached: the framer refuses larger bodies first.
-  if (rule.max_bytes > options_.max_body_bytes) server_->set_payload_max_length(rule.max_bytes);
   if (method == "GET") {
     server_->Get(path, std::move(handler));
   } else if (method == "POST") {

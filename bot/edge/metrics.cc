@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "bot/core/utf8.h"
+
 namespace bot::edge {
 namespace {
 
@@ -67,14 +69,6 @@ std::string EscapeHelp(const std::string& v) {
     }
   }
   return out;
-}
-
-// Cuts at a UTF-8 boundary so the result stays valid text.
-std::string Truncate(const std::string& v, size_t max) {
-  if (v.size() <= max) return v;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-  return v.substr(0, n);
 }
 
 std::string RenderLabels(const Labels& labels, const std::string& extra_name = "",
@@ -184,7 +178,9 @@ Metrics::Series* Metrics::Find(std::string_view name, Type type, const Labels& l
   if (!Accepts(family.type, type)) return nullptr;
 
   Labels stored;
-  for (const auto& [k, v] : labels) stored[k] = Truncate(v, kMaxLabelValueBytes);
+  for (const auto& [k, v] : labels) {
+    stored[k] = std::string(core::TruncateUtf8(v, kMaxLabelValueBytes));
+  }
   auto sit = family.series.find(stored);
   if (sit == family.series.end()) {
     if (family.series.size() >= kMaxSeriesPerFamily) {

@@ -4,9 +4,11 @@
 
 namespace bot::edge {
 
-RateLimiter::RateLimiter(RateLimitOptions options) : options_(options) {}
+InMemoryRateLimiter::InMemoryRateLimiter(RateLimitOptions options, const Clock& clock)
+    : options_(options), clock_(clock) {}
 
-RateLimiter::Decision RateLimiter::Check(const std::string& key, Clock::time_point now) {
+RateLimiter::Decision InMemoryRateLimiter::TryTake(const std::string& key) {
+  const SteadyTime now = clock_.Now();
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = buckets_.find(key);
   if (it == buckets_.end()) {
@@ -15,7 +17,7 @@ RateLimiter::Decision RateLimiter::Check(const std::string& key, Clock::time_poi
       lru_.pop_back();
     }
     lru_.push_front(key);
-    it = buckets_.emplace(key, Bucket{options_.burst, now, Clock::time_point{}, lru_.begin()})
+    it = buckets_.emplace(key, Bucket{options_.burst, now, SteadyTime{}, lru_.begin()})
              .first;
   } else {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
@@ -35,7 +37,7 @@ RateLimiter::Decision RateLimiter::Check(const std::string& key, Clock::time_poi
   return Decision::kSlowDown;
 }
 
-size_t RateLimiter::tracked() const {
+size_t InMemoryRateLimiter::tracked() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return buckets_.size();
 }

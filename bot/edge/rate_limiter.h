@@ -1,9 +1,11 @@
-// RateLimiter: a token bucket per user for the messenger channels. Each key
-// (e.g. "telegram:12345") gets `burst` tokens refilled at `per_minute`. When a
-// user runs dry the first rejected message gets kSlowDown (send one polite
-// "please slow down") and the user is then ignored (kDrop) for `cooldown`;
-// other users are unaffected. Memory is bounded: at most `max_keys` users are
-// tracked and the least recently seen one is forgotten first. Thread-safe.
+// RateLimiter: per-user limits for the messenger channels. Each key (e.g.
+// "telegram:12345") has a token bucket of `burst` tokens refilled at
+// `per_minute`. When a user runs dry the first rejected message gets
+// kSlowDown (send one polite "please slow down") and the user is then
+// ignored (kDrop) for `cooldown`; other users are unaffected. An interface
+// so that replicas can share the buckets (the scale-out issue adds a Redis
+// one: the bucket in one Lua script); InMemoryRateLimiter is the
+// one-process default.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "bot/edge/clock.h"
 
 namespace bot::edge {
 
@@ -24,28 +28,34 @@ struct RateLimitOptions {
 
 class RateLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
   enum class Decision { kAllow, kSlowDown, kDrop };
-
-  explicit RateLimiter(RateLimitOptions options);
-  RateLimiter(const RateLimiter&) = delete;
-  RateLimiter& operator=(const RateLimiter&) = delete;
-
-  // Takes one token for `key` at `now`. kAllow: answer. kSlowDown: reply once
+  virtual ~RateLimiter() = default;
+  // Tries to take one token for `key`. kAllow: answer. kSlowDown: reply once
   // with a "please slow down" and do no other work. kDrop: do nothing.
-  Decision Check(const std::string& key, Clock::time_point now = Clock::now());
+  virtual Decision TryTake(const std::string& key) = 0;
+};
 
+// In memory, bounded: at most `max_keys` users are tracked and the least
+// recently seen one is forgotten first. Thread-safe.
+class InMemoryRateLimiter : public RateLimiter {
+ public:
+  explicit InMemoryRateLimiter(RateLimitOptions options, const Clock& clock = SystemClock());
+  InMemoryRateLimiter(const InMemoryRateLimiter&) = delete;
+  InMemoryRateLimiter& operator=(const InMemoryRateLimiter&) = delete;
+
+  Decision TryTake(const std::string& key) override;
   size_t tracked() const;
 
  private:
   struct Bucket {
     double tokens;
-    Clock::time_point refilled;
-    Clock::time_point silenced_until;  // epoch when not silenced
+    SteadyTime refilled;
+    SteadyTime silenced_until;  // epoch when not silenced
     std::list<std::string>::iterator lru;
   };
 
   const RateLimitOptions options_;
+  const Clock& clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
   std::list<std::string> lru_;  // front: most recently seen

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "bot/core/normalizer.h"
+#include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/log.h"
@@ -26,10 +27,7 @@ std::string RandomSalt() {
 }
 
 std::string Truncate(const std::string& s) {
-  if (s.size() <= kMaxTextBytes) return s;
-  size_t end = kMaxTextBytes;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end);
+  return std::string(core::TruncateUtf8(s, kMaxTextBytes));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
 #include "bot/edge/log.h"
+#include "bot/edge/read_file.h"
 
 namespace bot::edge {
 
@@ -352,24 +353,6 @@ bool ValidIsoDate(const std::string& s) {
   int month = std::stoi(s.substr(5, 2));
   int day = std::stoi(s.substr(8, 2));
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-// Reads at most `limit` + 1 bytes: enough for the parser to refuse a file
-// that is too large without holding all of it.
-std::string ReadFile(const std::string& path, size_t limit, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  if (!in.is_open()) {
-    *ok = false;
-    return text;
-  }
-  char buffer[64 * 1024];
-  while (in && text.size() <= limit) {
-    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, limit + 1 - text.size())));
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-  }
-  *ok = !in.bad();
-  return text;
 }
 
 // A file or directory that cannot be read: no line to point at.
@@ -855,12 +838,13 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
       diagnostics->push_back(IoError(dir, "no .yaml files in " + dir));
     }
     for (const auto& path : files) {
-      bool ok = false;
-      std::string text = ReadFile(path, kMaxKnowledgeFileBytes, &ok);
-      if (!ok) {
+      // One byte past the limit at most: the parser refuses the file.
+      std::optional<std::string> read = ReadFile(path, kMaxKnowledgeFileBytes);
+      if (!read) {
         diagnostics->push_back(IoError(path, "cannot read " + path));
         continue;
       }
+      std::string text = std::move(*read);
       version.files.push_back(path);
       hash_input += path + '\0' + text + '\0';
       const std::string name = std::filesystem::path(path).filename().string();

@@ -269,7 +269,7 @@ TEST_CASE("bot serve refuses an invalid config and bot config check explains it"
   BotProcess serve({"serve", "--config", dir.path() + "/bad.yaml"}, {}, output);
   CHECK(serve.Wait() == 1);
   std::string out = ReadFile(output);
-  CHECK(out.find("bad.yaml:2:9: `http.port` must be from 0 to 65535") != std::string::npos);
+  CHECK(out.find("bad.yaml:2:9: error: `http.port` must be from 0 to 65535") != std::string::npos);
   CHECK(out.find("L3AK") == std::string::npos);
 
   BotProcess check({"config", "check"}, kSecrets, output);

@@ -91,10 +91,7 @@ TEST_CASE("Shipped knowledge declines out-of-scope questions without a wrong fac
 }
 
 TEST_CASE("Shipped knowledge passes the development question set", "[shipped][eval]") {
-  if (!bot::testing::HaveShared()) {
-    WARN("../shared is absent: development set not scored");
-    return;
-  }
+  BOT_REQUIRE_SHARED();  // the development set lives there
   auto k = bot::testing::ShippedKnowledge();
   auto items = bot::edge::LoadEvalSet(bot::testing::SharedDir() + "/eval/questions.jsonl");
   REQUIRE(items.ok());

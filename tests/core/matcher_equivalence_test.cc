@@ -57,10 +57,7 @@ size_t RandomTextsMatchLikeNaive(const std::vector<const Matcher*>& matchers,
 
 TEST_CASE("Matcher equals the naive loop on patterns_1000 and sampled questions",
           "[matcher]") {
-  if (!bot::testing::HaveShared()) {
-    WARN("../shared is absent: skipping the shared benchmark set");
-    return;
-  }
+  BOT_REQUIRE_SHARED();  // the benchmark set lives there
   const std::string bench = bot::testing::SharedDir() + "/bench/";
   auto patterns = ReadLines(bench + "patterns_1000.txt");
   auto questions = ReadLines(bench + "questions.txt");

@@ -159,17 +159,18 @@ void CheckSpans(const std::string& pattern) {
 
 }  // namespace
 
-TEST_CASE("ParsePattern reads every shipped and benchmark pattern whole, each span on its text",
+TEST_CASE("ParsePattern reads every shipped pattern whole, each span on its text",
           "[pattern_syntax]") {
   auto k = bot::testing::ShippedKnowledge();
   for (const auto& intent : k->intents().intents()) {
     for (const auto& p : intent.patterns) CheckSpans(p.text);
     for (const auto& p : intent.exclude) CheckSpans(p.text);
   }
-  if (!bot::testing::HaveShared()) {
-    WARN("../shared is absent: skipping the shared benchmark set");
-    return;
-  }
+}
+
+TEST_CASE("ParsePattern reads every benchmark pattern whole, each span on its text",
+          "[pattern_syntax]") {
+  BOT_REQUIRE_SHARED();  // the benchmark set lives there
   std::ifstream in(bot::testing::SharedDir() + "/bench/patterns_1000.txt");
   std::string pattern;
   size_t read = 0;

@@ -23,3 +23,22 @@ TEST_CASE("ReplaceInvalidUtf8 keeps valid text and marks each bad byte with U+FF
   CHECK(ReplaceInvalidUtf8("\xff\xfe") == "\xef\xbf\xbd\xef\xbf\xbd");
   CHECK(bot::core::IsValidUtf8(ReplaceInvalidUtf8("x\xed\xa0\x80y")));
 }
+
+TEST_CASE("TruncateUtf8 cuts at a code point boundary, never inside a sequence", "[utf8]") {
+  using bot::core::TruncateUtf8;
+  CHECK(TruncateUtf8("short", 10) == "short");
+  CHECK(TruncateUtf8("abcdef", 3) == "abc");
+  CHECK(TruncateUtf8("Минск", 3) == "М");          // 2-byte letters: the cut one goes whole
+  CHECK(TruncateUtf8("a\U0001F600b", 4) == "a");  // inside the 4-byte emoji
+  CHECK(TruncateUtf8("a\U0001F600b", 5) == "a\U0001F600");
+  CHECK(TruncateUtf8("", 0).empty());
+  CHECK(bot::core::IsValidUtf8(TruncateUtf8("Беларусь", 7)));
+}
+
+TEST_CASE("FirstCodePoints counts characters, not bytes", "[utf8]") {
+  using bot::core::FirstCodePoints;
+  CHECK(FirstCodePoints("Минск", 2) == "Ми");
+  CHECK(FirstCodePoints("a\U0001F600b", 2) == "a\U0001F600");
+  CHECK(FirstCodePoints("abc", 10) == "abc");
+  CHECK(FirstCodePoints("abc", 0).empty());
+}

@@ -27,7 +27,8 @@ struct Framed {
 
 Framed Frame(std::string input, FramingLimits limits = {}) {
   RequestFramer framer(limits, RuleFor);
-  Framed out{framer.Feed(&input)};
+  Framed out;
+  out.state = framer.Feed(&input);
   if (out.state == RequestFramer::State::kReady) {
     FramedRequest r = framer.Take();
     out.bytes = r.bytes;
@@ -48,7 +49,8 @@ Framed FrameByteByByte(const std::string& input) {
     state = framer.Feed(&buffer);
     if (state != RequestFramer::State::kNeedMore) break;
   }
-  Framed out{state};
+  Framed out;
+  out.state = state;
   if (state == RequestFramer::State::kReady) out.bytes = framer.Take().bytes;
   out.status = framer.status();
   return out;

@@ -34,7 +34,7 @@ TEST_CASE("Metrics escapes label values and keeps them bounded", "[metrics]") {
 TEST_CASE("Metrics folds label sets beyond the cardinality bound into `other`", "[metrics]") {
   Metrics m;
   for (size_t i = 0; i < Metrics::kMaxSeriesPerFamily + 50; ++i) {
-    m.Add("bot_users_total", {{"user", "u" + std::to_string(i)}});
+    m.Add("bot_users_total", {{"user", std::string("u").append(std::to_string(i))}});
   }
   CHECK(m.Value("bot_users_total", {{"user", "other"}}) == 50);
   std::string text = m.Render();

@@ -16,43 +16,18 @@
 #include "bot/core/answerer.h"
 #include "bot/core/knowledge.h"
 #include "bot/core/utf8.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/config.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/yaml_loader.h"
+#include "tests/fuzz/fuzz_channels.h"
 
 namespace {
 
 namespace ch = bot::edge::channels;
 
-const std::map<std::string, std::string>& BaseEnv() {
-  static const auto* kEnv = new std::map<std::string, std::string>{
-      {"BOT_TELEGRAM_TOKEN", "123:fuzz"},        {"BOT_TELEGRAM_SECRET", "fuzz-secret"},
-      {"BOT_VIBER_TOKEN", "viber-fuzz-token"},   {"BOT_VIBER_NAME", "Bot"},
-      {"BOT_MESSENGER_APP_SECRET", "meta-fuzz"}, {"BOT_MESSENGER_VERIFY_TOKEN", "v"},
-      {"BOT_MESSENGER_PAGE_TOKEN", "p"},         {"BOT_WHATSAPP_APP_SECRET", "meta-fuzz"},
-      {"BOT_WHATSAPP_VERIFY_TOKEN", "v"},        {"BOT_WHATSAPP_TOKEN", "w"},
-      {"BOT_SLACK_SIGNING_SECRET", "slack-fuzz"}, {"BOT_SLACK_BOT_TOKEN", "xoxb-fuzz"},
-  };
-  return *kEnv;
-}
-
-std::vector<std::unique_ptr<ch::Channel>> MakeChannels(
-    const std::map<std::string, std::string>& env) {
-  ch::ChannelConfig config;
-  config.env = [env](const std::string& name) {
-    auto it = env.find(name);
-    return it == env.end() ? std::string() : it->second;
-  };
-  config.now_s = [] { return int64_t{1767225601}; };
-  std::vector<std::unique_ptr<ch::Channel>> out;
-  for (const auto& entry : ch::Registry()) {
-    if (auto channel = entry.factory(config)) out.push_back(std::move(channel));
-  }
-  if (out.size() != ch::Registry().size()) std::abort();  // a channel stayed off
-  return out;
-}
+using bot::fuzz::MakeChannels;
 
 // `bytes` as the lines of a literal block scalar indented by `indent`.
 std::string Block(const std::string& bytes, size_t indent) {
@@ -76,7 +51,7 @@ void RenderEverywhere(const std::vector<std::unique_ptr<ch::Channel>>& channels,
     event.id = "1";
     event.chat = "42";
     event.text = "q";
-    event.context["chat_id"] = 42;
+    event.context.reply_to = "7";
     for (const auto& channel : channels) {
       channel->RenderReply(event, ch::SplitMessage(reply.text, channel->max_text_units()),
                            reply.suggestions);
@@ -97,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if (mode == 3) {  // BOT_VIBER_NAME, as `bot config check` and serve see it
     if (bytes.find('\0') != std::string::npos) return 0;  // no such variable
-    auto env = BaseEnv();
+    auto env = bot::fuzz::ChannelEnv();
     env["BOT_VIBER_NAME"] = bytes;
     if (!bot::edge::LoadConfig("", env).ok() || bytes.empty()) return 0;
     bot::core::Reply reply;
@@ -129,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto knowledge = bot::core::Knowledge::Build(std::move(loaded_facts), std::move(loaded_intents),
                                                &diagnostics);
   if (!knowledge || bot::core::HasErrors(diagnostics)) return 0;  // refused: fine
-  static const auto* channels = new auto(MakeChannels(BaseEnv()));
+  static const auto* channels = new auto(MakeChannels(bot::fuzz::ChannelEnv()));
   for (const char* question : {"Where is the delegation?", "something else entirely"}) {
     RenderEverywhere(*channels,
                      bot::core::Answer(*knowledge, bot::core::Question{question, "", "fuzz"}));

@@ -12,43 +12,19 @@
 #include <vector>
 
 #include "bot/core/normalizer.h"
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/crypto.h"
+#include "tests/fuzz/fuzz_channels.h"
 
 namespace {
 
 using bot::edge::HmacSha256Hex;
 namespace ch = bot::edge::channels;
 
-constexpr int64_t kNow = 1767225601;
-
-const std::map<std::string, std::string>& TestEnv() {
-  static const auto* kEnv = new std::map<std::string, std::string>{
-      {"BOT_TELEGRAM_TOKEN", "123:fuzz"},        {"BOT_TELEGRAM_SECRET", "fuzz-secret"},
-      {"BOT_VIBER_TOKEN", "viber-fuzz-token"},   {"BOT_VIBER_NAME", "Bot"},
-      {"BOT_MESSENGER_APP_SECRET", "meta-fuzz"}, {"BOT_MESSENGER_VERIFY_TOKEN", "v"},
-      {"BOT_MESSENGER_PAGE_TOKEN", "p"},         {"BOT_WHATSAPP_APP_SECRET", "meta-fuzz"},
-      {"BOT_WHATSAPP_VERIFY_TOKEN", "v"},        {"BOT_WHATSAPP_TOKEN", "w"},
-      {"BOT_SLACK_SIGNING_SECRET", "slack-fuzz"}, {"BOT_SLACK_BOT_TOKEN", "xoxb-fuzz"},
-  };
-  return *kEnv;
-}
+using bot::fuzz::kNow;
 
 const std::vector<std::unique_ptr<ch::Channel>>& Channels() {
-  static auto* channels = [] {
-    auto* out = new std::vector<std::unique_ptr<ch::Channel>>();
-    ch::ChannelConfig config;
-    config.env = [](const std::string& name) {
-      auto it = TestEnv().find(name);
-      return it == TestEnv().end() ? std::string() : it->second;
-    };
-    config.now_s = [] { return kNow; };
-    for (const auto& entry : ch::Registry()) {
-      if (auto channel = entry.factory(config)) out->push_back(std::move(channel));
-    }
-    if (out->size() != ch::Registry().size()) std::abort();  // a channel stayed off
-    return out;
-  }();
+  static const auto* channels = new auto(bot::fuzz::MakeChannels(bot::fuzz::ChannelEnv()));
   return *channels;
 }
 

@@ -14,7 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <random>
+#include <set>
 
 #include "bot/edge/yaml_loader.h"
 
@@ -44,6 +46,31 @@ std::string SharedDir() {
 }
 
 bool HaveShared() { return !SharedDir().empty(); }
+
+namespace {
+
+std::mutex g_skipped_mutex;
+std::set<std::string> g_skipped;  // test case names
+
+}  // namespace
+
+void NoteSkip(const std::string& reason) {
+  const std::string test = Catch::getResultCapture().getCurrentTestName();
+  std::printf("SKIPPED: %s: %s\n", test.c_str(), reason.c_str());
+  std::fflush(stdout);
+  {
+    std::lock_guard<std::mutex> lock(g_skipped_mutex);
+    g_skipped.insert(test);
+  }
+  // Catch counts the test as run; the exit code (see test_main.cc) is what
+  // tells ctest it was skipped.
+  SUCCEED("SKIPPED: " + reason);
+}
+
+size_t SkippedTests() {
+  std::lock_guard<std::mutex> lock(g_skipped_mutex);
+  return g_skipped.size();
+}
 
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
                                                          const std::string& intents_yaml) {

@@ -13,9 +13,68 @@ EnvLookup ProcessEnv() {
   };
 }
 
-std::string ChannelConfig::Get(const std::string& name, const std::string& fallback) const {
-  std::string value = env ? env(name) : std::string();
-  return value.empty() ? fallback : value;
+std::string ChannelConfig::Get(const ChannelSetting& setting) const {
+  std::string value = env ? env(setting.env) : std::string();
+  return value.empty() ? setting.fallback : value;
+}
+
+ChannelSetting SecretSetting(std::string env, std::string help) {
+  ChannelSetting s;
+  s.env = std::move(env);
+  s.help = std::move(help);
+  s.secret = true;
+  return s;
+}
+
+ChannelSetting PlainSetting(std::string env, std::string help, std::string fallback,
+                            SettingCheck check) {
+  ChannelSetting s;
+  s.env = std::move(env);
+  s.help = std::move(help);
+  s.fallback = std::move(fallback);
+  s.check = std::move(check);
+  return s;
+}
+
+SettingCheck WholeNumber(long min, long max) {
+  return [min, max](const std::string& text) -> std::string {
+    long v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return "must be a whole number " + range + ", got `" + text + "`";
+    }
+    if (v < min || v > max) return "must be " + range + ", got " + text;
+    return "";
+  };
+}
+
+SettingCheck OneOf(std::vector<std::string> allowed) {
+  return [allowed = std::move(allowed)](const std::string& text) -> std::string {
+    if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return "";
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return "must be one of " + list + ", got `" + text + "`";
+  };
+}
+
+long ReadWholeNumber(const std::string& text) {
+  long v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+std::vector<std::string> CheckSettings(const std::vector<ChannelSetting>& settings,
+                                       const EnvLookup& env) {
+  std::vector<std::string> problems;
+  for (const ChannelSetting& s : settings) {
+    if (!s.check || !env) continue;
+    std::string value = env(s.env);
+    if (value.empty()) continue;
+    std::string problem = s.check(value);
+    if (!problem.empty()) problems.push_back(s.env + " " + problem);
+  }
+  return problems;
 }
 
 std::optional<SendVerdict> ClassifyCommon(const ApiResponse& response) {
@@ -58,24 +117,6 @@ void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix
   *base = url.substr(0, slash);
   *prefix = slash == std::string::npos ? "" : url.substr(slash);
   while (!prefix->empty() && prefix->back() == '/') prefix->pop_back();
-}
-
-std::string TruncateUtf8(const std::string& text, size_t n) {
-  if (text.size() <= n) return text;
-  size_t end = n;
-  // Step back over continuation bytes to the start of the cut sequence.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
-std::string FirstCodePoints(const std::string& text, size_t n) {
-  size_t i = 0, count = 0;
-  while (i < text.size() && count < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    ++count;
-  }
-  return text.substr(0, std::min(i, text.size()));
 }
 
 }  // namespace bot::edge::channels

@@ -2,9 +2,10 @@
 // webhook request (or a long-polling response) into Events, and a Reply's
 // text parts and suggestions into the platform's API calls, plus deciding
 // whether an API response means sent, retry or give up. Everything shared
-// (deduplication, workers, retries, throttling, splitting) lives in
-// channels.h and send_queue.h. Adapters are immutable after construction
-// except for the polling offset, which only the poller thread touches.
+// lives beside it: the hub (channel_hub.h: dedup, rate limits, workers), the
+// outbound path (delivery.h, chat_queue.h, sender.h, api_client.h) and the
+// splitter (text_split.h). Adapters are immutable after construction except
+// for the polling offset, which only the poller thread touches.
 #pragma once
 
 #include <httplib.h>
@@ -26,14 +27,43 @@ using EnvLookup = std::function<std::string(const std::string&)>;
 // The process environment.
 EnvLookup ProcessEnv();
 
+// One setting a channel reads, declared beside its factory (the registry
+// lists them): the service config validates every one that is set, lists
+// the non-secret ones and masks the secrets, so config.cc names none.
+struct ChannelSetting {
+  std::string env;       // "BOT_TELEGRAM_POLL_TIMEOUT"
+  std::string help;      // one line
+  bool secret = false;   // environment only, never shown or logged
+  std::string fallback;  // the value when unset ("": none)
+  // What a set value must be: "" when it is fine, else the rule it breaks
+  // ("must be ..."). Null: any value.
+  std::function<std::string(const std::string&)> check;
+};
+using SettingCheck = std::function<std::string(const std::string&)>;
+// A secret (no fallback, no check), and any other setting.
+ChannelSetting SecretSetting(std::string env, std::string help);
+ChannelSetting PlainSetting(std::string env, std::string help, std::string fallback = "",
+                            SettingCheck check = nullptr);
+// Checks: a whole number from `min` to `max`; one of `allowed`.
+SettingCheck WholeNumber(long min, long max);
+SettingCheck OneOf(std::vector<std::string> allowed);
+// A whole number `text` (REQUIRES: it passed WholeNumber, as every set value
+// has once the settings were checked).
+long ReadWholeNumber(const std::string& text);
+
 // What a factory gets: configuration and a wall clock (seconds since the
 // epoch; tests pin it for Slack's replay window).
 struct ChannelConfig {
   EnvLookup env;
   std::function<int64_t()> now_s;
-  // Returns env(name), or `fallback` when unset.
-  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  // The setting's value, or its fallback when unset.
+  std::string Get(const ChannelSetting& setting) const;
 };
+
+// "ENV must be ..." for every setting of `settings` set to a value its check
+// refuses; empty when all are fine.
+std::vector<std::string> CheckSettings(const std::vector<ChannelSetting>& settings,
+                                       const EnvLookup& env);
 
 // One outbound HTTP call to a platform API. `path` may hold a secret (the
 // Telegram token): log only `label`.
@@ -52,6 +82,7 @@ struct ApiResponse {
   int status = 0;
   std::string body;
   httplib::Headers headers;
+  std::string transport_error;  // why, when !transport_ok (httplib's words)
 };
 
 // How the sender treats a response.
@@ -62,6 +93,17 @@ struct SendVerdict {
   std::string error;  // short, secret-free reason for the log
 };
 
+// What an adapter needs later to address its reply, beyond the chat: plain
+// strings, so an Event can be stored and sent by another process. Empty
+// when the platform gave none.
+struct EventContext {
+  std::string reply_to;  // the message answered (Telegram message_id, WhatsApp wamid)
+  std::string thread;    // the thread to answer in (Slack thread_ts)
+  std::string ack;       // an interaction to acknowledge (Telegram callback query id)
+  std::string via;       // the account that answers (WhatsApp phone_number_id)
+  bool operator==(const EventContext&) const = default;
+};
+
 // One user message worth answering (or acknowledging).
 struct Event {
   std::string id;    // platform id for deduplication ("" = none)
@@ -69,7 +111,7 @@ struct Event {
   std::string text;  // the question, decoded to plain text
   bool greeting = false;     // answer with the greeting instead of `text`
   std::string lang_hint;     // the user's language per the platform ("be-BY"), if given
-  nlohmann::json context = nlohmann::json::object();  // adapter-private reply details
+  EventContext context;
 };
 
 // What a webhook request produced: the HTTP answer and the events to handle.
@@ -148,12 +190,6 @@ WebhookResult BadRequest();
 // (no trailing slash).
 void SplitBaseUrl(const std::string& url, std::string* base, std::string* prefix);
 
-// The `n` bytes of `text` at most, cut at a UTF-8 boundary.
-std::string TruncateUtf8(const std::string& text, size_t n);
-
-// The first `n` code points of `text` (limits the platforms count in
-// characters: names, button titles).
-std::string FirstCodePoints(const std::string& text, size_t n);
 
 // Buttons that ask a question carry this prefix in their payload.
 inline constexpr char kAskPrefix[] = "ask:";

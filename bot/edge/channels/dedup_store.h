@@ -1,7 +1,7 @@
-// DedupStore: remembers platform message ids so a redelivered webhook is not
-// answered twice. Bounded in both size (oldest forgotten first) and age
-// (entries expire after the TTL). In memory only: a restart forgets, which
-// the README states. Thread-safe.
+// DedupStore: remembers platform event ids so a redelivered webhook is not
+// answered twice. An interface so that several replicas can share one (the
+// scale-out issue adds a Redis store: `SET id NX EX ttl` to claim, a longer
+// EX once done); InMemoryDedupStore is the one-process default.
 #pragma once
 
 #include <chrono>
@@ -10,31 +10,49 @@
 #include <string>
 #include <unordered_map>
 
+#include "bot/edge/clock.h"
+
 namespace bot::edge::channels {
 
 class DedupStore {
  public:
-  using Clock = std::chrono::steady_clock;
+  virtual ~DedupStore() = default;
+  // Claims `id` for answering: true the first time it is seen within the
+  // TTL, false for a repeat (a redelivery, or an id another worker holds).
+  virtual bool Claim(const std::string& id) = 0;
+  // The work `id` stood for is finished (answered, or given up): the claim
+  // stands for the rest of the TTL so a late redelivery is still a repeat.
+  virtual void MarkDone(const std::string& id) = 0;
+  // The work could not be taken on (the queue was full): forgets the claim,
+  // so the platform's redelivery is answered.
+  virtual void Release(const std::string& id) = 0;
+};
 
-  DedupStore(size_t capacity, std::chrono::seconds ttl);
-  DedupStore(const DedupStore&) = delete;
-  DedupStore& operator=(const DedupStore&) = delete;
+// In memory, bounded in size (oldest forgotten first) and age (a claim lasts
+// the TTL from when it was made). A restart forgets, which the README
+// states. Thread-safe.
+class InMemoryDedupStore : public DedupStore {
+ public:
+  InMemoryDedupStore(size_t capacity, std::chrono::seconds ttl,
+                     const Clock& clock = SystemClock());
+  InMemoryDedupStore(const InMemoryDedupStore&) = delete;
+  InMemoryDedupStore& operator=(const InMemoryDedupStore&) = delete;
 
-  // Records `key`; true the first time it is seen within the TTL, false for
-  // a repeat.
-  bool FirstSeen(const std::string& key, Clock::time_point now = Clock::now());
-  // Forgets `key` (the work it stood for could not be queued).
-  void Forget(const std::string& key);
+  bool Claim(const std::string& id) override;
+  // In one process a claim already lives the whole TTL: nothing to extend.
+  void MarkDone(const std::string& id) override {}
+  void Release(const std::string& id) override;
   size_t size() const;
 
  private:
-  void Expire(Clock::time_point now);
+  void Expire(SteadyTime now);
 
   const size_t capacity_;
   const std::chrono::seconds ttl_;
+  const Clock& clock_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Clock::time_point> seen_;
-  std::deque<std::pair<Clock::time_point, std::string>> order_;  // insertion order
+  std::unordered_map<std::string, SteadyTime> seen_;
+  std::deque<std::pair<SteadyTime, std::string>> order_;  // insertion order
 };
 
 }  // namespace bot::edge::channels

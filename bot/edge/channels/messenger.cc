@@ -3,6 +3,7 @@
 // quick replies whose payload asks the question.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/meta.h"
 
@@ -50,8 +51,9 @@ class MessengerChannel : public GraphChannel {
         for (size_t b = 0; b < buttons.size() && b < kMaxQuickReplies; ++b) {
           replies.push_back(
               {{"content_type", "text"},
-               {"title", FirstCodePoints(buttons[b], kQuickReplyTitle)},
-               {"payload", TruncateUtf8(kAskPrefix + buttons[b], kQuickReplyPayload)}});
+               {"title", std::string(core::FirstCodePoints(buttons[b], kQuickReplyTitle))},
+               {"payload",
+                std::string(core::TruncateUtf8(kAskPrefix + buttons[b], kQuickReplyPayload))}});
         }
         message["quick_replies"] = replies;
       }
@@ -100,12 +102,28 @@ class MessengerChannel : public GraphChannel {
   }
 };
 
+const ChannelSetting kAppSecret = SecretSetting("BOT_MESSENGER_APP_SECRET",
+                                                "Meta app secret (signs webhooks)");
+const ChannelSetting kVerifyToken = SecretSetting("BOT_MESSENGER_VERIFY_TOKEN",
+                                                  "verify token of the webhook subscription");
+const ChannelSetting kPageToken = SecretSetting("BOT_MESSENGER_PAGE_TOKEN",
+                                                "page access token for the Send API");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& MessengerSettings() {
+  static const auto* kSettings = [] {
+    auto* s = new std::vector<ChannelSetting>{kAppSecret, kVerifyToken, kPageToken};
+    s->insert(s->end(), GraphSettings().begin(), GraphSettings().end());
+    return s;
+  }();
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewMessengerChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_MESSENGER_APP_SECRET");
-  std::string verify = config.Get("BOT_MESSENGER_VERIFY_TOKEN");
-  std::string page = config.Get("BOT_MESSENGER_PAGE_TOKEN");
+  std::string secret = config.Get(kAppSecret);
+  std::string verify = config.Get(kVerifyToken);
+  std::string page = config.Get(kPageToken);
   if (secret.empty() || verify.empty() || page.empty()) return nullptr;
   return std::make_unique<MessengerChannel>(secret, verify, page, config);
 }

@@ -53,9 +53,24 @@ SendVerdict ClassifyGraph(const ApiResponse& response) {
   return {};
 }
 
+namespace {
+
+const ChannelSetting kGraphApi = PlainSetting("BOT_GRAPH_API",
+                                              "Meta Graph API base URL",
+                                              "https://graph.facebook.com");
+const ChannelSetting kGraphVersion = PlainSetting("BOT_GRAPH_API_VERSION",
+                                                  "Graph API version", "v21.0");
+
+}  // namespace
+
+const std::vector<ChannelSetting>& GraphSettings() {
+  static const auto* kSettings = new std::vector<ChannelSetting>{kGraphApi, kGraphVersion};
+  return *kSettings;
+}
+
 void GraphBase(const ChannelConfig& config, std::string* base, std::string* prefix) {
-  SplitBaseUrl(config.Get("BOT_GRAPH_API", "https://graph.facebook.com"), base, prefix);
-  std::string version = config.Get("BOT_GRAPH_API_VERSION", "v21.0");
+  SplitBaseUrl(config.Get(kGraphApi), base, prefix);
+  std::string version = config.Get(kGraphVersion);
   if (!version.empty() && version[0] != 'v') version = "v" + version;
   *prefix += "/" + version;
 }

@@ -24,6 +24,10 @@ WebhookResult MetaPreamble(const httplib::Request& req, const std::string& verif
 // API response.
 SendVerdict ClassifyGraph(const ApiResponse& response);
 
+// The Graph API settings Messenger and WhatsApp share (BOT_GRAPH_API,
+// BOT_GRAPH_API_VERSION).
+const std::vector<ChannelSetting>& GraphSettings();
+
 // {base, prefix} of BOT_GRAPH_API plus the version (BOT_GRAPH_API_VERSION).
 void GraphBase(const ChannelConfig& config, std::string* base, std::string* prefix);
 

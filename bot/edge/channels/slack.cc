@@ -61,7 +61,7 @@ class SlackChannel : public Channel {
     // start one.
     std::string thread = e.value("thread_ts", "");
     if (thread.empty() && kind == "app_mention") thread = e.value("ts", "");
-    if (!thread.empty()) event.context["thread_ts"] = thread;
+    event.context.thread = thread;
     out.events.push_back(std::move(event));
     return out;
   }
@@ -71,7 +71,7 @@ class SlackChannel : public Channel {
     std::vector<ApiCall> calls;
     for (const std::string& part : parts) {
       json body = {{"channel", to.chat}, {"text", EscapeSlack(part)}};
-      if (to.context.contains("thread_ts")) body["thread_ts"] = to.context["thread_ts"];
+      if (!to.context.thread.empty()) body["thread_ts"] = to.context.thread;
       ApiCall call;
       call.base = base_;
       call.path = prefix_ + "/chat.postMessage";
@@ -101,15 +101,25 @@ class SlackChannel : public Channel {
   std::string base_, prefix_;
 };
 
+const ChannelSetting kSigningSecret = SecretSetting("BOT_SLACK_SIGNING_SECRET",
+    "signing secret of the Slack app (with BOT_SLACK_BOT_TOKEN)");
+const ChannelSetting kBotToken = SecretSetting("BOT_SLACK_BOT_TOKEN",
+                                               "bot token (xoxb-...) for chat.postMessage");
+const ChannelSetting kApi = PlainSetting("BOT_SLACK_API",
+                                         "Slack Web API base URL", "https://slack.com/api");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& SlackSettings() {
+  static const auto* kSettings = new std::vector<ChannelSetting>{kSigningSecret, kBotToken, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewSlackChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_SLACK_SIGNING_SECRET");
-  std::string token = config.Get("BOT_SLACK_BOT_TOKEN");
+  std::string secret = config.Get(kSigningSecret);
+  std::string token = config.Get(kBotToken);
   if (secret.empty() || token.empty()) return nullptr;
-  return std::make_unique<SlackChannel>(secret, token,
-                                        config.Get("BOT_SLACK_API", "https://slack.com/api"),
-                                        config.now_s);
+  return std::make_unique<SlackChannel>(secret, token, config.Get(kApi), config.now_s);
 }
 
 }  // namespace bot::edge::channels

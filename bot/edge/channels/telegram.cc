@@ -5,6 +5,7 @@
 
 #include "bot/edge/channels/telegram.h"
 
+#include "bot/edge/channels/api_client.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/signature.h"
 #include "bot/edge/log.h"
@@ -49,14 +50,13 @@ class TelegramChannel : public Channel {
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
                                    const std::vector<std::string>& buttons) const override {
     std::vector<ApiCall> calls;
-    if (to.context.contains("callback_id")) {
-      calls.push_back(Call("answerCallbackQuery",
-                           {{"callback_query_id", to.context["callback_id"]}}));
+    if (!to.context.ack.empty()) {
+      calls.push_back(Call("answerCallbackQuery", {{"callback_query_id", to.context.ack}}));
     }
     for (size_t i = 0; i < parts.size(); ++i) {
-      json body = {{"chat_id", to.context.value("chat_id", json(to.chat))}, {"text", parts[i]}};
-      if (i == 0 && to.context.contains("message_id")) {
-        body["reply_parameters"] = {{"message_id", to.context["message_id"]},
+      json body = {{"chat_id", Id(to.chat)}, {"text", parts[i]}};
+      if (i == 0 && !to.context.reply_to.empty()) {
+        body["reply_parameters"] = {{"message_id", Id(to.context.reply_to)},
                                     {"allow_sending_without_reply", true}};
       }
       if (i + 1 == parts.size() && !buttons.empty()) {
@@ -133,6 +133,13 @@ class TelegramChannel : public Channel {
     return call;
   }
 
+  // Telegram's ids are integers: the digits kept in an Event, as the number
+  // they were (anything else stays a string).
+  static json Id(const std::string& digits) {
+    json id = json::parse(digits, nullptr, false);
+    return id.is_number_integer() ? id : json(digits);
+  }
+
   static bool IsBot(const json& from) {
     return from.is_object() && from.value("is_bot", false);
   }
@@ -181,8 +188,9 @@ class TelegramChannel : public Channel {
       const json& chat_id = m["chat"].value("id", json());
       if (!chat_id.is_number_integer()) return std::nullopt;
       event.chat = chat_id.dump();
-      event.context["chat_id"] = chat_id;
-      if (m.contains("message_id")) event.context["message_id"] = m["message_id"];
+      if (m.contains("message_id") && m["message_id"].is_number_integer()) {
+        event.context.reply_to = m["message_id"].dump();
+      }
       ReadText(m["text"].get<std::string>(), &event);
       if (!event.greeting && event.text.empty()) return std::nullopt;
       return event;
@@ -192,7 +200,7 @@ class TelegramChannel : public Channel {
       if (IsBot(q.value("from", json()))) return std::nullopt;
       event.lang_hint = LanguageCode(q.value("from", json()));
       if (!q.contains("id") || !q["id"].is_string()) return std::nullopt;
-      event.context["callback_id"] = q["id"];
+      event.context.ack = q["id"].get<std::string>();
       const json message = q.value("message", json::object());
       const json chat_id = message.is_object() && message.contains("chat")
                                ? message["chat"].value("id", json())
@@ -200,7 +208,6 @@ class TelegramChannel : public Channel {
       // Without a chat (old inline messages) only the acknowledgement is sent.
       if (chat_id.is_number_integer()) {
         event.chat = chat_id.dump();
-        event.context["chat_id"] = chat_id;
       } else {
         event.chat = "callback";
       }
@@ -242,49 +249,67 @@ class TelegramChannel : public Channel {
   int64_t offset_ = 0;  // poller thread only
 };
 
+const ChannelSetting kToken = SecretSetting("BOT_TELEGRAM_TOKEN",
+                                            "bot token from @BotFather (turns Telegram on)");
+const ChannelSetting kSecret = SecretSetting("BOT_TELEGRAM_SECRET",
+    "webhook secret_token, 1-256 of A-Z a-z 0-9 _ - (webhook mode)");
+const ChannelSetting kMode = PlainSetting("BOT_TELEGRAM_MODE",
+                                          "webhook, or polling (getUpdates; no public URL)",
+                                          "webhook", OneOf({"webhook", "polling"}));
+const ChannelSetting kPollTimeout = PlainSetting("BOT_TELEGRAM_POLL_TIMEOUT",
+                                                 "long-poll timeout in seconds (polling mode)",
+                                                 "25", WholeNumber(0, 50));
+const ChannelSetting kApi = PlainSetting("BOT_TELEGRAM_API",
+                                         "Bot API base URL (tests point it elsewhere)",
+                                         "https://api.telegram.org");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& TelegramSettings() {
+  static const auto* kSettings =
+      new std::vector<ChannelSetting>{kToken, kSecret, kMode, kPollTimeout, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewTelegramChannel(const ChannelConfig& config) {
-  std::string token = config.Get("BOT_TELEGRAM_TOKEN");
+  std::string token = config.Get(kToken);
   if (token.empty()) return nullptr;
-  bool polling = config.Get("BOT_TELEGRAM_MODE", "webhook") == "polling";
-  std::string secret = config.Get("BOT_TELEGRAM_SECRET");
+  bool polling = config.Get(kMode) == "polling";
+  std::string secret = config.Get(kSecret);
   if (!polling && secret.empty()) {
     Log(LogLevel::kWarn, {{"event", "channel_off"},
                           {"channel", "telegram"},
                           {"reason", "BOT_TELEGRAM_SECRET is unset (needed in webhook mode)"}});
     return nullptr;
   }
-  int poll_timeout = 25;
-  try {
-    poll_timeout = std::stoi(config.Get("BOT_TELEGRAM_POLL_TIMEOUT", "25"));
-  } catch (...) {
-  }
-  poll_timeout = std::clamp(poll_timeout, 0, 50);
-  return std::make_unique<TelegramChannel>(token, secret, polling,
-                                           config.Get("BOT_TELEGRAM_API", "https://api.telegram.org"),
+  // Checked by the config (and the hub) before any factory runs.
+  int poll_timeout = static_cast<int>(ReadWholeNumber(config.Get(kPollTimeout)));
+  return std::make_unique<TelegramChannel>(token, secret, polling, config.Get(kApi),
                                            poll_timeout);
 }
 
+std::string TelegramWebhookSecret(const ChannelConfig& config) { return config.Get(kSecret); }
+
 core::Result<std::string> CallTelegramApi(const ChannelConfig& config, const std::string& method,
                                           const std::string& body_json) {
-  std::string token = config.Get("BOT_TELEGRAM_TOKEN");
+  std::string token = config.Get(kToken);
   if (token.empty()) return core::Status::InvalidArgument("BOT_TELEGRAM_TOKEN is unset");
-  std::string base, prefix;
-  SplitBaseUrl(config.Get("BOT_TELEGRAM_API", "https://api.telegram.org"), &base, &prefix);
-  httplib::Client client(base);
-  client.set_connection_timeout(std::chrono::seconds(10));
-  client.set_read_timeout(std::chrono::seconds(30));
-  auto result = client.Post((prefix + "/bot" + token + "/" + method).c_str(), body_json,
-                            "application/json");
-  if (!result) {
+  ApiCall call;
+  std::string prefix;
+  SplitBaseUrl(config.Get(kApi), &call.base, &prefix);
+  call.path = prefix + "/bot" + token + "/" + method;
+  call.body = body_json;
+  call.label = method;
+  ApiClient client({std::chrono::seconds(10), std::chrono::seconds(30)});
+  ApiResponse response = client.Post(call);
+  if (!response.transport_ok) {
     return core::Status::IoError("no response from the Telegram API (" +
-                                 httplib::to_string(result.error()) + ")");
+                                 response.transport_error + ")");
   }
-  json body = json::parse(result->body, nullptr, false);
+  json body = json::parse(response.body, nullptr, false);
   if (!body.is_object()) {
     return core::Status::IoError("the Telegram API answered HTTP " +
-                                 std::to_string(result->status) + " without JSON");
+                                 std::to_string(response.status) + " without JSON");
   }
   if (!body.value("ok", false)) {
     std::string description = body.value("description", "no description");

@@ -17,6 +17,9 @@ namespace bot::edge::channels {
 core::Result<std::string> CallTelegramApi(const ChannelConfig& config, const std::string& method,
                                           const std::string& body_json);
 
+// BOT_TELEGRAM_SECRET, for `bot telegram set-webhook`.
+std::string TelegramWebhookSecret(const ChannelConfig& config);
+
 // True when `secret` is a valid webhook secret_token: 1-256 of [A-Za-z0-9_-].
 bool IsValidTelegramSecret(const std::string& secret);
 

@@ -128,7 +128,12 @@ std::string DecodeSlack(std::string_view text) {
     if (!target.empty() && (target[0] == '@' || target[0] == '!')) {
       plain += label;  // mentions: keep only a label, if any
     } else if (!target.empty() && target[0] == '#') {
-      if (!label.empty()) plain += "#" + std::string(label);
+      if (!label.empty()) {
+        // Appended piecewise: `"#" + std::string(label)` trips GCC 12's
+        // -Wstringop-overflow false positive.
+        plain += '#';
+        plain += label;
+      }
     } else {
       plain += label.empty() ? target : label;
     }

@@ -4,6 +4,7 @@
 // the response to conversation_started.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/signature.h"
 
@@ -18,7 +19,8 @@ constexpr size_t kWelcomeChars = 7000;   // and a message's text at most 7000
 class ViberChannel : public Channel {
  public:
   ViberChannel(std::string token, std::string sender_name, std::string api)
-      : token_(std::move(token)), sender_name_(FirstCodePoints(sender_name, kSenderNameChars)) {
+      : token_(std::move(token)),
+        sender_name_(core::FirstCodePoints(sender_name, kSenderNameChars)) {
     SplitBaseUrl(api, &base_, &prefix_);
   }
 
@@ -80,7 +82,7 @@ class ViberChannel : public Channel {
 
   std::string WelcomeBody(const std::string& text,
                           const std::vector<std::string>& buttons) const override {
-    return Message(FirstCodePoints(text, kWelcomeChars), buttons).dump();
+    return Message(std::string(core::FirstCodePoints(text, kWelcomeChars)), buttons).dump();
   }
 
   SendVerdict Classify(const ApiResponse& response) const override {
@@ -119,14 +121,25 @@ class ViberChannel : public Channel {
   std::string base_, prefix_;
 };
 
+const ChannelSetting kToken = SecretSetting("BOT_VIBER_TOKEN",
+                                            "auth token of the Viber bot (with BOT_VIBER_NAME)");
+const ChannelSetting kName = PlainSetting("BOT_VIBER_NAME",
+                                          "sender name shown in Viber (28 characters at most)");
+const ChannelSetting kApi = PlainSetting("BOT_VIBER_API",
+                                         "Viber REST API base URL", "https://chatapi.viber.com");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& ViberSettings() {
+  static const auto* kSettings = new std::vector<ChannelSetting>{kToken, kName, kApi};
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewViberChannel(const ChannelConfig& config) {
-  std::string token = config.Get("BOT_VIBER_TOKEN");
-  std::string sender = config.Get("BOT_VIBER_NAME");
+  std::string token = config.Get(kToken);
+  std::string sender = config.Get(kName);
   if (token.empty() || sender.empty()) return nullptr;
-  return std::make_unique<ViberChannel>(token, sender,
-                                        config.Get("BOT_VIBER_API", "https://chatapi.viber.com"));
+  return std::make_unique<ViberChannel>(token, sender, config.Get(kApi));
 }
 
 }  // namespace bot::edge::channels

@@ -4,6 +4,7 @@
 // whose id asks the question.
 #include <nlohmann/json.hpp>
 
+#include "bot/core/utf8.h"
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/meta.h"
 #include "bot/edge/channels/text_split.h"
@@ -58,7 +59,7 @@ class WhatsAppChannel : public GraphChannel {
   std::vector<ApiCall> RenderReply(const Event& to, const std::vector<std::string>& parts,
                                    const std::vector<std::string>& buttons) const override {
     std::vector<ApiCall> calls;
-    std::string phone = to.context.value("phone_number_id", "");
+    const std::string& phone = to.context.via;
     for (size_t i = 0; i < parts.size(); ++i) {
       json body = Envelope(to.chat);
       bool last = i + 1 == parts.size();
@@ -68,8 +69,8 @@ class WhatsAppChannel : public GraphChannel {
         body["type"] = "text";
         body["text"] = {{"preview_url", false}, {"body", parts[i]}};
       }
-      if (i == 0 && to.context.contains("message_id")) {
-        body["context"] = {{"message_id", to.context["message_id"]}};
+      if (i == 0 && !to.context.reply_to.empty()) {
+        body["context"] = {{"message_id", to.context.reply_to}};
       }
       calls.push_back(Call(phone, body));
       // The answer was too long to carry the buttons itself.
@@ -92,8 +93,8 @@ class WhatsAppChannel : public GraphChannel {
     for (size_t b = 0; b < buttons.size() && b < kMaxButtons; ++b) {
       list.push_back({{"type", "reply"},
                       {"reply",
-                       {{"id", TruncateUtf8(kAskPrefix + buttons[b], kButtonId)},
-                        {"title", FirstCodePoints(buttons[b], kButtonTitle)}}}});
+                       {{"id", std::string(core::TruncateUtf8(kAskPrefix + buttons[b], kButtonId))},
+                        {"title", std::string(core::FirstCodePoints(buttons[b], kButtonTitle))}}}});
     }
     return {{"type", "interactive"},
             {"interactive",
@@ -110,8 +111,8 @@ class WhatsAppChannel : public GraphChannel {
     event.id = m.value("id", "");
     event.chat = m.value("from", "");
     if (event.chat.empty()) return std::nullopt;
-    event.context = {{"phone_number_id", phone}};
-    if (!event.id.empty()) event.context["message_id"] = event.id;
+    event.context.via = phone;
+    event.context.reply_to = event.id;
     std::string type = m.value("type", "");
     if (type == "text" && m.contains("text") && m["text"].is_object()) {
       event.text = m["text"].value("body", "");
@@ -130,12 +131,27 @@ class WhatsAppChannel : public GraphChannel {
 
 };
 
+const ChannelSetting kAppSecret = SecretSetting("BOT_WHATSAPP_APP_SECRET",
+                                                "Meta app secret (signs webhooks)");
+const ChannelSetting kVerifyToken = SecretSetting("BOT_WHATSAPP_VERIFY_TOKEN",
+                                                  "verify token of the webhook subscription");
+const ChannelSetting kToken = SecretSetting("BOT_WHATSAPP_TOKEN", "access token for the Cloud API");
+
 }  // namespace
 
+const std::vector<ChannelSetting>& WhatsAppSettings() {
+  static const auto* kSettings = [] {
+    auto* s = new std::vector<ChannelSetting>{kAppSecret, kVerifyToken, kToken};
+    s->insert(s->end(), GraphSettings().begin(), GraphSettings().end());
+    return s;
+  }();
+  return *kSettings;
+}
+
 std::unique_ptr<Channel> NewWhatsAppChannel(const ChannelConfig& config) {
-  std::string secret = config.Get("BOT_WHATSAPP_APP_SECRET");
-  std::string verify = config.Get("BOT_WHATSAPP_VERIFY_TOKEN");
-  std::string token = config.Get("BOT_WHATSAPP_TOKEN");
+  std::string secret = config.Get(kAppSecret);
+  std::string verify = config.Get(kVerifyToken);
+  std::string token = config.Get(kToken);
   if (secret.empty() || verify.empty() || token.empty()) return nullptr;
   return std::make_unique<WhatsAppChannel>(secret, verify, token, config);
 }

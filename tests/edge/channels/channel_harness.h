@@ -11,10 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
 #include "tests/support/fake_platform.h"
+#include "tests/support/test_support.h"
 
 namespace bot::testing {
 
@@ -63,14 +64,5 @@ extern const char kTelegramSecret[];
 extern const char kViberToken[];
 extern const char kMetaAppSecret[];
 extern const char kSlackSecret[];
-
-// Skips the rest of a test with a printed warning when ../shared is absent.
-#define BOT_REQUIRE_SHARED()                                          \
-  do {                                                                \
-    if (!::bot::testing::HaveShared()) {                              \
-      WARN("../shared is absent: skipping the payload-based checks"); \
-      return;                                                         \
-    }                                                                 \
-  } while (0)
 
 }  // namespace bot::testing

@@ -251,8 +251,10 @@ TEST_CASE("Telegram long polling answers updates and advances the offset",
   // The script must be in place before the poller's first request, so build
   // the harness around a pre-scripted default.
   auto env = kEnv;
-  env["BOT_TELEGRAM_MODE"] = "polling";
-  env["BOT_TELEGRAM_POLL_TIMEOUT"] = "1";
+  // insert_or_assign, not `env[...] = "1"`: GCC 12 reports a false
+  // -Wstringop-overflow for the one-character assignment.
+  env.insert_or_assign("BOT_TELEGRAM_MODE", std::string("polling"));
+  env.insert_or_assign("BOT_TELEGRAM_POLL_TIMEOUT", std::string("1"));
   ChannelHarness h(env);
   h.fake().SetDefault("/getUpdates", empty);
   h.fake().Script("/getUpdates", {updates});

@@ -1,10 +1,13 @@
-// The messenger channels of `bot serve`: registers POST (and for Meta GET)
-// /webhooks/{platform} on the HttpServer for every platform in the registry,
-// and runs the shared machinery behind them: deduplication by platform id,
-// a per-chat ordered worker queue that answers through core and sends
-// through the platform API with retries and throttling, the message
-// splitter, and Telegram's long poller. A platform whose secrets are unset
-// is off and its endpoint answers 404. Thread-safe; Stop() once.
+// ChannelHub: the messenger channels of `bot serve`. Registers POST (and for
+// Meta GET) /webhooks/{platform} on the HttpServer for every platform in the
+// registry, and runs the shared machinery behind them: deduplication by
+// platform id (dedup_store.h), per-user rate limits (rate_limiter.h), the
+// outbound queue (outbound_queue.h, ordered per chat) and the workers that
+// take Deliveries from it, answer through core and send through the
+// platform API (sender.h), and Telegram's long poller. The stores and the
+// queue are interfaces with in-memory defaults, so replicas can share them.
+// A platform whose secrets are unset is off and its endpoint answers 404.
+// Thread-safe; Stop() once.
 #pragma once
 
 #include <atomic>
@@ -18,21 +21,18 @@
 
 #include "bot/core/message.h"
 #include "bot/edge/channels/channel.h"
+#include "bot/edge/channels/api_client.h"
 #include "bot/edge/channels/dedup_store.h"
-#include "bot/edge/channels/send_queue.h"
+#include "bot/edge/channels/delivery.h"
+#include "bot/edge/channels/outbound_queue.h"
+#include "bot/edge/channels/registry.h"
+#include "bot/edge/channels/sender.h"
+#include "bot/edge/clock.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
 #include "bot/edge/rate_limiter.h"
 
 namespace bot::edge::channels {
-
-// The known platforms in wiring order: {name, factory}. Adding a platform is
-// one file with its factory and one line in registry.cc.
-struct RegistryEntry {
-  const char* name;
-  ChannelFactory factory;
-};
-const std::vector<RegistryEntry>& Registry();
 
 struct ChannelOptions {
   size_t workers = 4;                       // answering/sending threads
@@ -49,6 +49,14 @@ struct ChannelOptions {
   // Told every question answered (not greetings), from a worker thread; the
   // same hook as HttpServer's, e.g. for the unmatched log.
   std::function<void(const core::Question&, const core::Reply&)> on_answer;
+  // The time retries, intervals, TTLs and refills are read from.
+  const Clock* clock = &SystemClock();
+  // Shared state; null: in memory (sized by the options above).
+  std::shared_ptr<DedupStore> dedup;
+  std::shared_ptr<RateLimiter> rate_limiter;
+  std::shared_ptr<OutboundQueue> queue;
+  // One HTTP exchange with a platform; null: an ApiClient (tests fake it).
+  Sender::Perform perform;
 };
 
 class ChannelHub {
@@ -74,12 +82,16 @@ class ChannelHub {
 
  private:
   void AddRoutes(HttpServer* server, const std::string& name, Channel* channel);
-  // Dedupes and queues; false when the queue is full.
+  // Dedupes, rate-limits and queues; false when the queue is full.
   bool Dispatch(Channel* channel, const Event& event);
-  // The queued work for `event`: answers it (or, with `slow_down`, asks the
-  // user to slow down instead), then sends the parts in order, one try per
-  // step, so retries wait in the queue instead of holding a worker.
-  ChatQueue::Resumable Delivery(Channel* channel, const Event& event, bool slow_down);
+  // A worker: takes due deliveries and steps them until the queue is
+  // finished.
+  void Work();
+  // One step of `delivery`: answers it when first taken (or uses its fixed
+  // text), then sends its calls in order, one try per step, so retries wait
+  // in the queue instead of holding a worker. True when it is finished.
+  bool Step(Delivery* delivery);
+  Channel* Find(const std::string& name) const;
   core::Reply ReplyFor(const Event& event, const std::string& channel) const;
   // Counts an answer dropped unsent because Stop() aborted the sender.
   void Abandoned(const Channel& channel);
@@ -89,15 +101,15 @@ class ChannelHub {
   ChannelConfig config_;
   ChannelOptions options_;
   std::vector<std::unique_ptr<Channel>> channels_;
-  DedupStore dedup_;
-  RateLimiter limiter_;
+  std::shared_ptr<DedupStore> dedup_;
+  std::shared_ptr<RateLimiter> limiter_;
+  std::shared_ptr<OutboundQueue> queue_;
   Sender sender_;
-  ChatQueue queue_;
+  ApiClient poll_client_;  // long polls; cancelled by Stop()
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> abandoned_{0};
+  std::vector<std::thread> workers_;
   std::vector<std::thread> pollers_;
-  std::mutex poll_mutex_;
-  std::vector<std::shared_ptr<httplib::Client>> poll_clients_;  // in-flight long polls
   std::once_flag stopped_;
 };
 

@@ -1,6 +1,7 @@
-#include "bot/edge/channels/channels.h"
+#include "bot/edge/channels/channel_hub.h"
 
 #include "bot/core/answerer.h"
+#include "bot/edge/channels/chat_queue.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/log.h"
@@ -48,13 +49,27 @@ ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfi
     : holder_(holder),
       config_(std::move(config)),
       options_(std::move(options)),
-      dedup_(options_.dedup_capacity, options_.dedup_ttl),
-      limiter_(options_.rate_limit),
-      sender_(options_.retry),
-      queue_(options_.workers, options_.queue_capacity, [](size_t depth) {
-        Metrics::Set("bot_channel_send_queue_depth", {}, static_cast<double>(depth));
-      }) {
+      dedup_(options_.dedup),
+      limiter_(options_.rate_limiter),
+      queue_(options_.queue),
+      sender_(options_.retry, options_.perform,
+              options_.clock ? *options_.clock : SystemClock()),
+      poll_client_(HttpTimeouts{options_.retry.connect_timeout, options_.retry.read_timeout}) {
   DescribeChannelMetrics();
+  const Clock& clock = options_.clock ? *options_.clock : SystemClock();
+  if (!dedup_) {
+    dedup_ = std::make_shared<InMemoryDedupStore>(options_.dedup_capacity, options_.dedup_ttl,
+                                                  clock);
+  }
+  if (!limiter_) limiter_ = std::make_shared<InMemoryRateLimiter>(options_.rate_limit, clock);
+  if (!queue_) {
+    queue_ = std::make_shared<ChatQueue>(
+        options_.queue_capacity,
+        [](size_t depth) {
+          Metrics::Set("bot_channel_send_queue_depth", {}, static_cast<double>(depth));
+        },
+        clock);
+  }
   if (!config_.env) config_.env = ProcessEnv();
   if (!config_.now_s) {
     config_.now_s = [] {
@@ -64,13 +79,25 @@ ChannelHub::ChannelHub(HttpServer* server, KnowledgeHolder* holder, ChannelConfi
     };
   }
   for (const RegistryEntry& entry : Registry()) {
-    std::unique_ptr<Channel> channel = entry.factory(config_);
+    // `bot serve` refuses bad settings before this (config.cc); a caller
+    // that skipped the config gets the channel off, never a guessed value.
+    std::vector<std::string> problems = CheckSettings(entry.settings(), config_.env);
+    std::unique_ptr<Channel> channel;
+    if (problems.empty()) {
+      channel = entry.factory(config_);
+    } else {
+      Log(LogLevel::kError,
+          {{"event", "channel_off"}, {"channel", entry.name}, {"reason", problems.front()}});
+    }
     AddRoutes(server, entry.name, channel.get());
     if (!channel) continue;
     Log(LogLevel::kInfo, {{"event", "channel_on"},
                           {"channel", entry.name},
                           {"mode", channel->webhook_enabled() ? "webhook" : "polling"}});
     channels_.push_back(std::move(channel));
+  }
+  for (size_t i = 0; i < std::max<size_t>(1, options_.workers); ++i) {
+    workers_.emplace_back([this] { Work(); });
   }
   for (auto& channel : channels_) {
     Channel* c = channel.get();
@@ -95,10 +122,6 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
     return;
   }
   auto handle = [this, channel](const httplib::Request& req, httplib::Response& res) {
-    if (req.body.size() > options_.max_body_bytes) {
-      SendJson(res, 413, Dump(ErrorJson("request body too large")));
-      return;
-    }
     WebhookResult result;
     try {
       result = channel->HandleWebhook(req);
@@ -134,20 +157,21 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
     res.status = result.status;
     res.set_content(result.body, result.content_type);
   };
-  // Meta batches can be large: the webhook's own limit, not the API's.
+  // Meta batches can be large: the webhook's own limit, not the API's. The
+  // framer enforces it (413) before the body is read: the one size check.
   server->Route("POST", path, handle, options_.max_body_bytes);
   if (channel->takes_get()) server->Route("GET", path, handle, options_.max_body_bytes);
 }
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
-  if (!event.id.empty() && !dedup_.FirstSeen(key)) {  // a redelivery
+  if (!event.id.empty() && !dedup_->Claim(key)) {  // a redelivery
     CountEvent(channel->name(), "deduplicated");
     return true;
   }
   const std::string chat = channel->name() + ":" + event.chat;
   bool slowed = false;
-  switch (limiter_.Check(chat)) {
+  switch (limiter_->TryTake(chat)) {
     case RateLimiter::Decision::kAllow:
       break;
     case RateLimiter::Decision::kSlowDown:
@@ -157,9 +181,9 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
-  bool queued = queue_.Submit(chat, Delivery(channel, event, slowed));
+  bool queued = queue_->Enqueue(Delivery(channel->name(), event, slowed));
   if (!queued) {
-    if (!event.id.empty()) dedup_.Forget(key);
+    if (!event.id.empty()) dedup_->Release(key);
     CountEvent(channel->name(), "queue_full");
     Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
     return false;
@@ -188,63 +212,81 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   return reply;
 }
 
-ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event, bool slow_down) {
-  struct State {
-    bool rendered = false;
-    std::vector<ApiCall> calls;
-    size_t next = 0;   // the call being sent
-    int attempts = 0;  // tries of calls[next]
-  };
-  auto state = std::make_shared<State>();
-  return [this, channel, event, slow_down, state]() -> std::optional<SteadyTime> {
+Channel* ChannelHub::Find(const std::string& name) const {
+  for (const auto& c : channels_) {
+    if (c->name() == name) return c.get();
+  }
+  return nullptr;
+}
+
+void ChannelHub::Work() {
+  while (!queue_->finished()) {
+    std::optional<Delivery> delivery = queue_->TakeDue(std::chrono::milliseconds(500));
+    if (!delivery) continue;
+    bool finished = true;
     try {
-      if (!state->rendered) {
-        if (sender_.aborted()) {
-          Abandoned(*channel);
-          return std::nullopt;
-        }
-        state->rendered = true;
-        std::vector<std::string> parts, buttons;
-        if (slow_down) {
-          auto knowledge = holder_->Get();
-          const std::string* text = knowledge ? knowledge->ReplyText(core::kReplySlowDown) : nullptr;
-          if (text) parts = SplitMessage(*text, channel->max_text_units());
-        } else if (event.greeting || !event.text.empty()) {
-          core::Reply reply = ReplyFor(event, channel->name());
-          if (!reply.text.empty()) parts = SplitMessage(reply.text, channel->max_text_units());
-          buttons = reply.suggestions;
-        }
-        state->calls = channel->RenderReply(event, parts, buttons);
-      }
-      const std::chrono::milliseconds interval =
-          options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
-      while (state->next < state->calls.size()) {
-        SteadyTime retry_at;
-        switch (sender_.TrySend(*channel, event.chat, state->calls[state->next], interval,
-                                &state->attempts, &retry_at)) {
-          case Sender::Progress::kSent:
-            ++state->next;
-            state->attempts = 0;
-            break;
-          case Sender::Progress::kFailed:
-            // Never tried: the sender was aborted first (failures it tried
-            // are counted as failed).
-            if (state->attempts == 0) Abandoned(*channel);
-            return std::nullopt;  // later parts make no sense without this one
-          case Sender::Progress::kLater:
-            return retry_at;
-        }
-      }
-      return std::nullopt;
-    } catch (const std::exception& e) {
-      // E.g. a platform body that cannot be serialised: this reply is lost,
-      // the worker and the chat's later replies are not.
-      ReplyFailed(channel->name(), e.what());
+      finished = Step(&*delivery);
     } catch (...) {
-      ReplyFailed(channel->name(), "unknown exception");
+      // The last net (Step catches its own): a step that throws is
+      // finished, and the worker lives on.
+      Log(LogLevel::kError, {{"event", "queue_task_failed"}});
     }
-    return std::nullopt;
-  };
+    if (!finished) {
+      queue_->RetryLater(std::move(*delivery));
+      continue;
+    }
+    if (std::string key = delivery->dedup_key(); !key.empty()) dedup_->MarkDone(key);
+    queue_->Ack(*delivery);
+  }
+}
+
+bool ChannelHub::Step(Delivery* delivery) {
+  Channel* channel = Find(delivery->channel());
+  if (channel == nullptr) return true;  // not a channel of this process
+  try {
+    if (!delivery->rendered()) {
+      if (sender_.aborted()) {
+        Abandoned(*channel);
+        return true;
+      }
+      const Event& event = delivery->event();
+      std::vector<std::string> parts, buttons;
+      if (delivery->slow_down()) {
+        auto knowledge = holder_->Get();
+        const std::string* text =
+            knowledge ? knowledge->ReplyText(core::kReplySlowDown) : nullptr;
+        if (text) parts = SplitMessage(*text, channel->max_text_units());
+      } else if (event.greeting || !event.text.empty()) {
+        core::Reply reply = ReplyFor(event, channel->name());
+        if (!reply.text.empty()) parts = SplitMessage(reply.text, channel->max_text_units());
+        buttons = reply.suggestions;
+      }
+      delivery->Render(channel->RenderReply(event, parts, buttons));
+    }
+    const std::chrono::milliseconds interval =
+        options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
+    while (!delivery->done()) {
+      switch (sender_.TrySend(*channel, delivery, interval)) {
+        case Sender::Progress::kSent:
+          break;
+        case Sender::Progress::kFailed:
+          // Never tried: the sender was aborted first (failures it tried
+          // are counted as failed).
+          if (delivery->attempts() == 0) Abandoned(*channel);
+          return true;  // later parts make no sense without this one
+        case Sender::Progress::kLater:
+          return false;  // its retry_at() says when
+      }
+    }
+    return true;
+  } catch (const std::exception& e) {
+    // E.g. a platform body that cannot be serialised: this reply is lost,
+    // the worker and the chat's later replies are not.
+    ReplyFailed(channel->name(), e.what());
+  } catch (...) {
+    ReplyFailed(channel->name(), "unknown exception");
+  }
+  return true;
 }
 
 void ChannelHub::Abandoned(const Channel& channel) {
@@ -257,30 +299,8 @@ void ChannelHub::Poll(Channel* channel) {
   while (!stopping_) {
     std::optional<ApiCall> call = channel->PollCall();
     if (!call) return;
-    ApiResponse response;
-    {
-      // A long poll blocks for its whole timeout: keep the client where
-      // Stop() can shut its socket.
-      auto client = std::make_shared<httplib::Client>(call->base);
-      client->set_connection_timeout(options_.retry.connect_timeout);
-      client->set_read_timeout(call->read_timeout);
-      {
-        std::lock_guard<std::mutex> lock(poll_mutex_);
-        if (stopping_) return;
-        poll_clients_.push_back(client);
-      }
-      auto result = client->Post(call->path.c_str(), call->headers, call->body,
-                                 "application/json; charset=utf-8");
-      {
-        std::lock_guard<std::mutex> lock(poll_mutex_);
-        std::erase(poll_clients_, client);
-      }
-      if (result) {
-        response.transport_ok = true;
-        response.status = result->status;
-        response.body = result->body;
-      }
-    }
+    // A long poll blocks for its whole timeout: Stop() cancels it.
+    ApiResponse response = poll_client_.Post(*call);
     if (stopping_) return;
     bool ok = response.transport_ok && response.status == 200;
     std::vector<Event> events;
@@ -311,18 +331,21 @@ void ChannelHub::Stop() { Stop(options_.drain_timeout); }
 
 void ChannelHub::Stop(std::chrono::milliseconds drain) {
   std::call_once(stopped_, [this, drain] {
-    {
-      std::lock_guard<std::mutex> lock(poll_mutex_);
-      stopping_ = true;
-      for (auto& client : poll_clients_) client->stop();
-    }
-    bool drained = queue_.Drain(drain);
+    stopping_ = true;
+    poll_client_.Cancel();
+    queue_->Close();
+    bool drained = queue_->WaitIdle(drain);
     sender_.Abort();  // wakes sleeping retries and the poller
-    queue_.Stop();
+    // Waiting deliveries get one last step (abandoned, counted), then the
+    // workers exit.
+    queue_->Stop();
+    for (auto& t : workers_) {
+      if (t.joinable()) t.join();
+    }
     for (auto& t : pollers_) {
       if (t.joinable()) t.join();
     }
-    // Counted as the abandoned tasks ran out in queue_.Stop(): final now.
+    // Counted as the abandoned deliveries ran out above: final now.
     const uint64_t abandoned = abandoned_.load();
     if (!drained || abandoned > 0) {
       Log(LogLevel::kWarn, {{"event", "channels_abandoned_work"}, {"abandoned", abandoned}});

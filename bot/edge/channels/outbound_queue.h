@@ -1,0 +1,51 @@
+// OutboundQueue: the deliveries waiting to go out, in order per chat: a
+// chat's next delivery is handed out only once the one before it is
+// acknowledged, and one waiting for a retry holds its chat (but no worker).
+// Workers loop TakeDue -> one step -> Ack or RetryLater. An interface so
+// that replicas can share it (the scale-out issue adds a Redis Stream with
+// a consumer group); ChatQueue (chat_queue.h) is the in-memory default.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+#include "bot/edge/channels/delivery.h"
+
+namespace bot::edge::channels {
+
+class OutboundQueue {
+ public:
+  virtual ~OutboundQueue() = default;
+
+  // Queues `delivery` after the earlier ones of its chat. False when the
+  // queue is full or closed (the webhook answers 503 so the platform
+  // redelivers).
+  virtual bool Enqueue(Delivery delivery) = 0;
+  // The next delivery that is due, of a chat with none taken; waits up to
+  // `max_wait` for one. nullopt when none came in time, and at once when
+  // finished().
+  virtual std::optional<Delivery> TakeDue(std::chrono::milliseconds max_wait) = 0;
+  // A taken delivery is finished (sent or given up): its chat's next one
+  // may be taken.
+  virtual void Ack(const Delivery& delivery) = 0;
+  // A taken delivery waits until its retry_at(), its chat with it. After
+  // Stop() it is dropped instead (as Ack).
+  virtual void RetryLater(Delivery delivery) = 0;
+
+  // Refuses new deliveries; queued ones still go out.
+  virtual void Close() = 0;
+  // Closes and makes every waiting delivery due now (each gets one last
+  // step: shutdown).
+  virtual void Stop() = 0;
+  // Stopped, with nothing queued, waiting or taken: workers may exit.
+  virtual bool finished() const = 0;
+  // Waits up to `timeout` for nothing to be left; true when nothing is.
+  virtual bool WaitIdle(std::chrono::milliseconds timeout) = 0;
+  // Deliveries not yet acknowledged (queued, taken or waiting), and those
+  // waiting for a retry.
+  virtual size_t pending() const = 0;
+  virtual size_t waiting() const = 0;
+};
+
+}  // namespace bot::edge::channels
