@@ -86,20 +86,20 @@ TEST_CASE("Fact renders an as_of fact behind the prefix with {year} filled, a co
   const std::string prefix = "As of {year}, ";
   Fact plain = MakeFact("p", "The office closed in 2002.", 2);
   std::string out;
-  plain.AppendRendered(&out, &prefix);
+  plain.AppendRendered(&out, "en", &prefix);
   CHECK(out == "The office closed in 2002.");
   Fact stale = MakeFact("s", "The delegation has five members.", 6);
   stale.as_of = 2018;
   out = "Said: ";
-  stale.AppendRendered(&out, &prefix);
+  stale.AppendRendered(&out, "en", &prefix);
   CHECK(out == "Said: As of 2018, the delegation has five members.");
   Fact named = MakeFact("n", "Minsk hosts the office.", 10);
   named.as_of = 2018;
   out.clear();
-  named.AppendRendered(&out, &prefix);
+  named.AppendRendered(&out, "en", &prefix);
   CHECK(out == "As of 2018, Minsk hosts the office.");  // a name keeps its capital
   out.clear();
-  stale.AppendRendered(&out, nullptr);  // no prefix in the knowledge: the text alone
+  stale.AppendRendered(&out, "en", nullptr);  // no prefix in the knowledge: the text alone
   CHECK(out == "The delegation has five members.");
 }
 
