@@ -4,14 +4,15 @@
 # Usage: deploy/install-deps.sh [--runtime|--build|--test]   (default --test)
 set -euo pipefail
 
-runtime=(libre2-9 libyaml-cpp0.7 libssl3 libcpp-httplib0.11 ca-certificates)
+runtime=(libre2-9 libyaml-cpp0.7 libssl3 libcpp-httplib0.11 libhiredis0.14 ca-certificates)
 build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-dev
-       libyaml-cpp-dev libssl-dev catch2)
+       libyaml-cpp-dev libssl-dev libhiredis-dev catch2)
 # Tools the test suite uses beyond the build: wrk for the load test and the
 # HTTP bench, curl for examples and scripts, python3 for the fake platform of
 # the load test and the YAML checks of the deploy recipes, clang (with its
-# sanitizer and libFuzzer runtimes) for the sanitizer and fuzz build.
-test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev)
+# sanitizer and libFuzzer runtimes) for the sanitizer and fuzz build,
+# redis-server for the shared-state tests (each starts its own on loopback).
+test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev redis-server)
 # The web chat's browser test: Debian's chromium, driven by playwright-core
 # from npm (tests/browser/package.json, installed into tests/browser/
 # node_modules, git-ignored). Playwright's own browser download is never used.

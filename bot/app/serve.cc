@@ -11,17 +11,21 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/edge/admin_routes.h"
 #include "bot/edge/channels/channel_hub.h"
+#include "bot/edge/channels/redis_dedup_store.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/log.h"
 #include "bot/edge/metrics.h"
+#include "bot/edge/redis_client.h"
+#include "bot/edge/redis_rate_limiter.h"
 #include "bot/edge/reloader.h"
 #include "bot/edge/request_log.h"
 #include "bot/edge/unmatched_log.h"
@@ -125,6 +129,17 @@ int RunServe(const Args& args) {
   // Before the first line: whatever a platform echoes, no secret is logged.
   std::vector<std::string> secrets;
   for (const auto& [name, value] : config.secrets) secrets.push_back(value);
+  // BOT_REDIS_URL: shared state for replicas; unset, all stays in process.
+  std::optional<edge::RedisUrl> redis_url;
+  if (std::string url = config.Secret("BOT_REDIS_URL"); !url.empty()) {
+    std::string error;
+    redis_url = edge::ParseRedisUrl(url, &error);
+    if (!redis_url) {
+      std::cerr << "bot serve: BOT_REDIS_URL " << error << "\n";
+      return kExitUsage;
+    }
+    secrets.push_back(redis_url->password);
+  }
   edge::SetLogSecrets(secrets);
   for (const auto& w : loaded.diagnostics) {
     edge::Log(edge::LogLevel::kWarn,
@@ -201,6 +216,17 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
+  if (redis_url) {
+    edge::RedisOptions redis_options;
+    redis_options.url = *redis_url;
+    auto redis = std::make_shared<edge::RedisClient>(redis_options);
+    channel_options.dedup = std::make_shared<edge::channels::RedisDedupStore>(
+        redis, channel_options.dedup_ttl);
+    channel_options.rate_limiter =
+        std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
+    edge::Log(edge::LogLevel::kInfo,
+              {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
+  }
   // The channels read their settings and secrets from the loaded config,
   // validated there, never from the environment themselves.
   edge::channels::ChannelConfig channel_config;

@@ -154,6 +154,8 @@ const ChannelSetting* FindChannelSetting(const std::string& env) {
 }
 
 constexpr char kAdminTokenEnv[] = "BOT_ADMIN_TOKEN";
+// redis://[:password@]host:port/db: a secret, since it may hold a password.
+constexpr char kRedisUrlEnv[] = "BOT_REDIS_URL";
 
 std::vector<std::string> FieldKeys() {
   std::vector<std::string> keys;
@@ -272,7 +274,7 @@ void ApplyFile(const std::string& path, LoadedConfig* loaded,
 
 const std::vector<std::string>& KnownSecretEnvVars() {
   static const auto* kNames = [] {
-    auto* names = new std::vector<std::string>{kAdminTokenEnv};
+    auto* names = new std::vector<std::string>{kAdminTokenEnv, kRedisUrlEnv};
     for (const ChannelSetting& s : channels::AllChannelSettings()) {
       if (s.secret) names->push_back(s.env);
     }

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "bot/core/answerer.h"
+#include "bot/edge/degraded.h"
 #include "bot/edge/http_headers.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/metrics.h"
@@ -156,6 +157,11 @@ void HttpServer::AddApiRoutes() {
       SendJson(res, 503, R"({"status":"draining"})");
     } else if (!knowledge_->Get()) {
       SendJson(res, 503, R"({"status":"knowledge not loaded"})");
+    } else if (auto degraded = DegradedModes::Global().Degraded(); !degraded.empty()) {
+      // Degraded, not down: this replica still answers (the API fully), so
+      // balancers keep sending to it.
+      SendJson(res, 200,
+               Dump(nlohmann::json{{"status", "degraded"}, {"degraded", degraded}}));
     } else {
       SendJson(res, 200, R"({"status":"ready"})");
     }

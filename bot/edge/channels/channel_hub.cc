@@ -21,7 +21,8 @@ void DescribeChannelMetrics() {
     auto& m = Metrics::Global();
     m.Describe("bot_channel_events_total", Metrics::Type::kCounter,
                "Messenger events by channel and result: accepted, ignored (nothing to "
-               "answer), deduplicated, rate_limited, slowed_down, queue_full.");
+               "answer), deduplicated, rate_limited, slowed_down, queue_full, "
+               "dedup_unavailable (shared store down: 503).");
     m.Describe("bot_channel_send_queue_depth", Metrics::Type::kGauge,
                "Answers queued or waiting for a retry, all channels together.");
     m.Describe("bot_channel_abandoned_total", Metrics::Type::kCounter,
@@ -165,9 +166,20 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
-  if (!event.id.empty() && !dedup_->Claim(key)) {  // a redelivery
-    CountEvent(channel->name(), "deduplicated");
-    return true;
+  if (!event.id.empty()) {
+    bool claimed = false;
+    try {
+      claimed = dedup_->Claim(key);
+    } catch (const StoreUnavailable&) {
+      // Dedup fails closed: unsure whether another replica answers it, the
+      // webhook answers 503 and the platform redelivers later.
+      CountEvent(channel->name(), "dedup_unavailable");
+      return false;
+    }
+    if (!claimed) {  // a redelivery
+      CountEvent(channel->name(), "deduplicated");
+      return true;
+    }
   }
   const std::string chat = channel->name() + ":" + event.chat;
   bool slowed = false;

@@ -82,7 +82,8 @@ class ChannelHub {
 
  private:
   void AddRoutes(HttpServer* server, const std::string& name, Channel* channel);
-  // Dedupes, rate-limits and queues; false when the queue is full.
+  // Dedupes, rate-limits and queues; false when the queue is full or the
+  // shared dedup store is unavailable (the webhook answers 503).
   bool Dispatch(Channel* channel, const Event& event);
   // A worker: takes due deliveries and steps them until the queue is
   // finished.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -14,11 +15,20 @@
 
 namespace bot::edge::channels {
 
+// A shared store could not be reached: the caller cannot know whether the
+// id was seen, so it fails closed (the webhook answers 503 and the platform
+// redelivers later).
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class DedupStore {
  public:
   virtual ~DedupStore() = default;
   // Claims `id` for answering: true the first time it is seen within the
   // TTL, false for a repeat (a redelivery, or an id another worker holds).
+  // Throws StoreUnavailable when a shared store cannot answer.
   virtual bool Claim(const std::string& id) = 0;
   // The work `id` stood for is finished (answered, or given up): the claim
   // stands for the rest of the TTL so a late redelivery is still a repeat.

@@ -1,0 +1,140 @@
+// Two replicas (two ChannelHubs, each with its own HTTP server and fake
+// platform) sharing one real redis-server, as two `bot serve` pods would.
+#include <catch2/catch.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bot/edge/channels/redis_dedup_store.h"
+#include "bot/edge/degraded.h"
+#include "bot/edge/redis_rate_limiter.h"
+#include "tests/edge/channels/channel_harness.h"
+#include "tests/support/redis_server.h"
+
+using bot::edge::DegradedModes;
+using bot::testing::ChannelHarness;
+using bot::testing::RedisServer;
+using json = nlohmann::json;
+
+namespace {
+
+const std::map<std::string, std::string> kEnv = {
+    {"BOT_TELEGRAM_TOKEN", "123456:TEST-token"},
+    {"BOT_TELEGRAM_SECRET", bot::testing::kTelegramSecret}};
+
+httplib::Headers Signed() {
+  return {{"X-Telegram-Bot-Api-Secret-Token", bot::testing::kTelegramSecret}};
+}
+
+std::string TextUpdate(int64_t update_id, const std::string& text, int64_t chat = 7012345678) {
+  return json{{"update_id", update_id},
+              {"message",
+               {{"message_id", 4021},
+                {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Anna"}}},
+                {"chat", {{"id", chat}, {"type", "private"}}},
+                {"date", 1767225600},
+                {"text", text}}}}
+      .dump();
+}
+
+// A replica's options: the harness's, with the shared state in `redis`.
+bot::edge::channels::ChannelOptions OnRedis(const RedisServer& redis,
+                                            double burst = 1000) {
+  bot::edge::RedisOptions redis_options;
+  redis_options.url = redis.url();
+  redis_options.timeout = std::chrono::milliseconds(200);
+  redis_options.backoff_min = std::chrono::milliseconds(1);
+  redis_options.backoff_max = std::chrono::milliseconds(5);
+  auto client = std::make_shared<bot::edge::RedisClient>(redis_options);
+  auto options = bot::testing::FastChannelOptions();
+  options.rate_limit.burst = burst;
+  options.rate_limit.per_minute = 0.001;
+  options.dedup = std::make_shared<bot::edge::channels::RedisDedupStore>(client, options.dedup_ttl);
+  options.rate_limiter = std::make_shared<bot::edge::RedisRateLimiter>(client, options.rate_limit);
+  return options;
+}
+
+size_t Answers(ChannelHarness& h) {
+  size_t n = 0;
+  for (const auto& r : h.fake().Requests("/sendMessage")) {
+    if (json::parse(r.body)["text"] == bot::testing::kOpeningAnswer) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("Two replicas on one Redis answer an update delivered to both once",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  ChannelHarness a(kEnv, OnRedis(redis));
+  ChannelHarness b(kEnv, OnRedis(redis));
+  for (int64_t id : {804512337, 804512336, 804512338}) {  // out of order, each to both
+    auto ra = a.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
+    auto rb = b.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
+    REQUIRE(ra);
+    REQUIRE(rb);
+    CHECK(ra->status == 200);
+    CHECK(rb->status == 200);
+  }
+  a.Finish();
+  b.Finish();
+  CHECK(Answers(a) + Answers(b) == 3);
+}
+
+TEST_CASE("Two replicas on one Redis limit a flooding user as one", "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  ChannelHarness a(kEnv, OnRedis(redis, 3));
+  ChannelHarness b(kEnv, OnRedis(redis, 3));
+  for (int64_t id = 1; id <= 10; ++id) {  // alternating: 5 to each
+    ChannelHarness& h = id % 2 ? a : b;
+    auto r = h.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  a.Finish();
+  b.Finish();
+  CHECK(Answers(a) + Answers(b) == 3);  // the burst, once: not 3 per replica
+}
+
+TEST_CASE("Redis killed and restarted: webhooks 503 while down, the API answers, recovery after",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  ChannelHarness a(kEnv, OnRedis(redis));
+  auto first = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  CHECK(json::parse(a.Get("/readyz")->body)["status"] == "ready");
+
+  redis.Kill();
+  auto down = a.Post("/webhooks/telegram", TextUpdate(2, "What are your opening hours?"), Signed());
+  REQUIRE(down);
+  CHECK(down->status == 503);  // dedup fails closed: the platform redelivers
+  for (int i = 0; i < 5; ++i) {
+    auto ask = a.Post("/api/v1/ask", R"({"text": "What are your opening hours?"})");
+    REQUIRE(ask);
+    CHECK(ask->status == 200);  // no Redis on the API path
+  }
+  auto ready = a.Get("/readyz");
+  REQUIRE(ready);
+  CHECK(ready->status == 200);  // degraded, not down
+  json status = json::parse(ready->body);
+  CHECK(status["status"] == "degraded");
+  CHECK(status["degraded"].dump().find("dedup") != std::string::npos);
+
+  REQUIRE(redis.Start());
+  int redelivered = 0;
+  for (int i = 0; i < 100 && redelivered != 200; ++i) {  // the platform's redelivery
+    auto r = a.Post("/webhooks/telegram", TextUpdate(2, "What are your opening hours?"), Signed());
+    REQUIRE(r);
+    redelivered = r->status;
+    if (redelivered != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(redelivered == 200);
+  CHECK(json::parse(a.Get("/readyz")->body)["status"] == "ready");
+  a.Finish();
+  CHECK(Answers(a) == 2);  // update 2 answered once, after recovery
+}

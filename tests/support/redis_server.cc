@@ -1,0 +1,103 @@
+#include "tests/support/redis_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+namespace bot::testing {
+namespace {
+
+bool HaveRedisServer() {
+  return std::system("command -v redis-server >/dev/null 2>&1") == 0;
+}
+
+int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  int port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+}  // namespace
+
+RedisServer::RedisServer() {
+  if (!HaveRedisServer()) {
+    why_not_ = "redis-server is not installed (deploy/install-deps.sh --test)";
+    return;
+  }
+  port_ = FreeLoopbackPort();
+  if (port_ == 0 || !Start()) why_not_ = "redis-server did not start";
+}
+
+RedisServer::~RedisServer() { Kill(); }
+
+edge::RedisUrl RedisServer::url() const {
+  edge::RedisUrl url;
+  url.host = "127.0.0.1";
+  url.port = port_;
+  return url;
+}
+
+bool RedisServer::Start() {
+  if (pid_ > 0) return true;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) {
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+    }
+    std::string port = std::to_string(port_);
+    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+           "--save", "", "--appendonly", "no", "--loglevel", "warning", "--daemonize", "no",
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (pid < 0) return false;
+  pid_ = pid;
+  edge::RedisOptions options;
+  options.url = url();
+  options.pool_size = 1;
+  options.backoff_min = std::chrono::milliseconds(1);
+  options.backoff_max = std::chrono::milliseconds(1);
+  for (int i = 0; i < 200; ++i) {  // up to ~5 s
+    {
+      edge::RedisClient probe(options);
+      auto pong = probe.Run({"PING"});
+      if (pong && !pong->is_error()) return true;
+    }
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it exited (port taken?)
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  Kill();
+  return false;
+}
+
+void RedisServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace bot::testing

@@ -1,0 +1,37 @@
+// A real redis-server for the tests, started on a free loopback port with
+// no persistence (--save '' --appendonly no) and killed when the object
+// dies. Tests that need one skip (BOT_SKIP) when redis-server is absent:
+//   RedisServer redis;
+//   if (!redis.running()) BOT_SKIP(redis.why_not());
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "bot/edge/redis_client.h"
+
+namespace bot::testing {
+
+class RedisServer {
+ public:
+  RedisServer();  // starts it; see running()
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  bool running() const { return pid_ > 0; }
+  const std::string& why_not() const { return why_not_; }
+  int port() const { return port_; }
+  edge::RedisUrl url() const;
+  // SIGKILL and wait; Start() brings it back on the same port (empty).
+  void Kill();
+  bool Start();
+
+ private:
+  int port_ = 0;
+  pid_t pid_ = -1;
+  std::string why_not_;
+};
+
+}  // namespace bot::testing
