@@ -19,15 +19,6 @@ using Decision = RateLimiter::Decision;
 
 namespace {
 
-std::shared_ptr<RedisClient> ClientFor(const RedisServer& redis) {
-  RedisOptions options;
-  options.url = redis.url();
-  options.timeout = std::chrono::milliseconds(200);
-  options.backoff_min = std::chrono::milliseconds(1);
-  options.backoff_max = std::chrono::milliseconds(1);
-  return std::make_shared<RedisClient>(options);
-}
-
 RateLimitOptions Slow() {
   RateLimitOptions options;
   options.per_minute = 0.001;  // no refill within a test
@@ -41,8 +32,8 @@ RateLimitOptions Slow() {
 TEST_CASE("RedisRateLimiter limits a user as one across replicas", "[redis][rate_limit]") {
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  RedisRateLimiter a(ClientFor(redis), Slow());
-  RedisRateLimiter b(ClientFor(redis), Slow());
+  RedisRateLimiter a(bot::testing::TestRedisClient(redis), Slow());
+  RedisRateLimiter b(bot::testing::TestRedisClient(redis), Slow());
   CHECK(a.TryTake("telegram:1") == Decision::kAllow);
   CHECK(b.TryTake("telegram:1") == Decision::kAllow);
   CHECK(a.TryTake("telegram:1") == Decision::kAllow);
@@ -50,7 +41,7 @@ TEST_CASE("RedisRateLimiter limits a user as one across replicas", "[redis][rate
   CHECK(a.TryTake("telegram:1") == Decision::kDrop);
   CHECK(b.TryTake("telegram:1") == Decision::kDrop);
   CHECK(a.TryTake("telegram:2") == Decision::kAllow);  // another user is unaffected
-  auto ttl = ClientFor(redis)->Run({"TTL", "bot:rate:telegram:1"});
+  auto ttl = bot::testing::TestRedisClient(redis)->Run({"TTL", "bot:rate:telegram:1"});
   CHECK(ttl->integer > 0);  // buckets expire: Redis's memory stays bounded
 }
 
@@ -61,7 +52,7 @@ TEST_CASE("RedisRateLimiter refills at the configured rate", "[redis][rate_limit
   options.per_minute = 600;  // one token per 100 ms
   options.burst = 1;
   options.cooldown = std::chrono::seconds(0);
-  RedisRateLimiter limiter(ClientFor(redis), options);
+  RedisRateLimiter limiter(bot::testing::TestRedisClient(redis), options);
   CHECK(limiter.TryTake("u") == Decision::kAllow);
   CHECK(limiter.TryTake("u") == Decision::kSlowDown);
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -72,7 +63,7 @@ TEST_CASE("RedisRateLimiter falls back to a local bucket while Redis is down",
           "[redis][rate_limit]") {
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  RedisRateLimiter limiter(ClientFor(redis), Slow());
+  RedisRateLimiter limiter(bot::testing::TestRedisClient(redis), Slow());
   CHECK(limiter.TryTake("viber:1") == Decision::kAllow);
   redis.Kill();
   // The local bucket is full: still limited, by this replica alone.

@@ -100,4 +100,13 @@ void RedisServer::Kill() {
   pid_ = -1;
 }
 
+std::shared_ptr<edge::RedisClient> TestRedisClient(const RedisServer& redis) {
+  edge::RedisOptions options;
+  options.url = redis.url();
+  options.timeout = std::chrono::milliseconds(200);
+  options.backoff_min = std::chrono::milliseconds(1);
+  options.backoff_max = std::chrono::milliseconds(1);
+  return std::make_shared<edge::RedisClient>(options);
+}
+
 }  // namespace bot::testing

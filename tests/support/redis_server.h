@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 
 #include "bot/edge/redis_client.h"
@@ -33,5 +34,9 @@ class RedisServer {
   pid_t pid_ = -1;
   std::string why_not_;
 };
+
+// A client of `redis` for tests: short timeouts and a 1 ms reconnect
+// backoff, so a killed server is noticed and a restarted one reached fast.
+std::shared_ptr<edge::RedisClient> TestRedisClient(const RedisServer& redis);
 
 }  // namespace bot::testing

@@ -111,4 +111,20 @@ nlohmann::json SignatureVectors() {
   return nlohmann::json::parse(Payload("signature_test_vectors.json"));
 }
 
+const std::map<std::string, std::string> kTelegramEnv = {
+    {"BOT_TELEGRAM_TOKEN", "123456:TEST-token"}, {"BOT_TELEGRAM_SECRET", kTelegramSecret}};
+
+httplib::Headers Signed() { return {{"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}}; }
+
+std::string TextUpdate(int64_t update_id, const std::string& text, int64_t chat) {
+  return nlohmann::json{{"update_id", update_id},
+                        {"message",
+                         {{"message_id", 4021},
+                          {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Anna"}}},
+                          {"chat", {{"id", chat}, {"type", "private"}}},
+                          {"date", 1767225600},
+                          {"text", text}}}}
+      .dump();
+}
+
 }  // namespace bot::testing

@@ -61,6 +61,12 @@ nlohmann::json SignatureVectors();
 // The test secrets from the vectors (or the same literals when ../shared is
 // absent, for tests that sign their own bodies).
 extern const char kTelegramSecret[];
+
+// A Telegram webhook set up with a token and kTelegramSecret, the header
+// that signs a request for it, and a private chat's text update.
+extern const std::map<std::string, std::string> kTelegramEnv;
+httplib::Headers Signed();
+std::string TextUpdate(int64_t update_id, const std::string& text, int64_t chat = 7012345678);
 extern const char kViberToken[];
 extern const char kMetaAppSecret[];
 extern const char kSlackSecret[];

@@ -15,24 +15,15 @@ using bot::testing::RedisServer;
 
 namespace {
 
-std::shared_ptr<RedisClient> ClientFor(const RedisServer& redis) {
-  RedisOptions options;
-  options.url = redis.url();
-  options.timeout = std::chrono::milliseconds(200);
-  options.backoff_min = std::chrono::milliseconds(1);
-  options.backoff_max = std::chrono::milliseconds(1);
-  return std::make_shared<RedisClient>(options);
-}
-
 }  // namespace
 
 TEST_CASE("RedisDedupStore claims an id once across stores, with a TTL, in any order",
           "[redis][dedup]") {
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = ClientFor(redis);
+  auto client = bot::testing::TestRedisClient(redis);
   RedisDedupStore a(client, std::chrono::seconds(3600), std::chrono::seconds(60));
-  RedisDedupStore b(ClientFor(redis), std::chrono::seconds(3600), std::chrono::seconds(60));
+  RedisDedupStore b(bot::testing::TestRedisClient(redis), std::chrono::seconds(3600), std::chrono::seconds(60));
   DedupStore& shared = a;
   CHECK(shared.Claim("telegram:7"));
   CHECK_FALSE(b.Claim("telegram:7"));  // the other replica sees the claim
@@ -56,7 +47,7 @@ TEST_CASE("RedisDedupStore fails closed while Redis is down and recovers by itse
           "[redis][dedup]") {
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  RedisDedupStore store(ClientFor(redis), std::chrono::seconds(3600));
+  RedisDedupStore store(bot::testing::TestRedisClient(redis), std::chrono::seconds(3600));
   REQUIRE(store.Claim("slack:Ev1"));
   redis.Kill();
   CHECK_THROWS_AS(store.Claim("slack:Ev2"), StoreUnavailable);

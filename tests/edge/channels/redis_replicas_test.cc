@@ -18,24 +18,9 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::map<std::string, std::string> kEnv = {
-    {"BOT_TELEGRAM_TOKEN", "123456:TEST-token"},
-    {"BOT_TELEGRAM_SECRET", bot::testing::kTelegramSecret}};
-
-httplib::Headers Signed() {
-  return {{"X-Telegram-Bot-Api-Secret-Token", bot::testing::kTelegramSecret}};
-}
-
-std::string TextUpdate(int64_t update_id, const std::string& text, int64_t chat = 7012345678) {
-  return json{{"update_id", update_id},
-              {"message",
-               {{"message_id", 4021},
-                {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Anna"}}},
-                {"chat", {{"id", chat}, {"type", "private"}}},
-                {"date", 1767225600},
-                {"text", text}}}}
-      .dump();
-}
+using bot::testing::Signed;
+using bot::testing::TextUpdate;
+const auto& kEnv = bot::testing::kTelegramEnv;
 
 // A replica's options: the harness's, with the shared state in `redis`.
 bot::edge::channels::ChannelOptions OnRedis(const RedisServer& redis,
