@@ -269,6 +269,31 @@ class Reader {
     return true;
   }
 
+  // A text written as a plain string (English) or per language
+  // (`{en: ..., ru: ..., be: ...}`): English into `english`, the others into
+  // `others`. False when a mapping gives no English (the caller says why it
+  // matters); a plain string that is not one is reported by String.
+  bool TextPerLanguage(const YAML::Node& n, const std::string& key, std::string* english,
+                       std::map<std::string, std::string>* others) {
+    if (!n.IsMap()) {
+      if (auto s = String(n, key)) *english = *s;
+      return true;
+    }
+    bool has_english = false;
+    ForEachKey(n, {"en", "ru", "be"}, "`" + key + "`",
+               [&](const std::string& lang, const YAML::Node& v, const YAML::Node&) {
+                 auto s = String(v, key + "." + lang);
+                 if (!s) return;
+                 if (lang == "en") {
+                   *english = *s;
+                   has_english = true;
+                 } else {
+                   (*others)[lang] = *s;
+                 }
+               });
+    return has_english;
+  }
+
   std::optional<std::string> String(const YAML::Node& n, const std::string& key) {
     if (!n.IsScalar()) {
       Error(At(n), "bad-type", "`" + key + "` must be a string");
@@ -401,29 +426,11 @@ std::vector<core::Fact> ParseFacts(const std::string& text, const std::string& f
         if (auto s = r.String(v, k)) f.id = *s;
         f.where = r.At(key);
       } else if (k == "text") {
-        // A plain string is the English text; a mapping gives it per
-        // language, English required.
-        if (v.IsMap()) {
-          bool english = false;
-          r.ForEachKey(v, {"en", "ru", "be"}, "`text`", [&](const std::string& lang,
-                                                           const YAML::Node& tv,
-                                                           const YAML::Node&) {
-            auto s = r.String(tv, "text." + lang);
-            if (!s) return;
-            if (lang == "en") {
-              f.text = *s;
-              english = true;
-            } else {
-              f.translations[lang] = *s;
-            }
-          });
-          if (!english) {
-            r.Error(r.At(v), "missing-key",
-                    "fact `" + f.id + "` has no English text; add `en:` to `text`");
-            f.text = " ";  // reported here, not again as an empty text
-          }
-        } else if (auto s = r.String(v, k)) {
-          f.text = *s;
+        // English required.
+        if (!r.TextPerLanguage(v, k, &f.text, &f.translations)) {
+          r.Error(r.At(v), "missing-key",
+                  "fact `" + f.id + "` has no English text; add `en:` to `text`");
+          f.text = " ";  // reported here, not again as an empty text
         }
       } else if (k == "source") {
         if (auto s = r.String(v, k)) f.source = *s;
@@ -508,27 +515,10 @@ std::vector<core::Intent> ParseIntents(const std::string& text, const std::strin
             a.facts = r.StringList(av, ak);
           } else if (ak == "text") {
             a.text_where = r.At(av);
-            if (av.IsMap()) {
-              bool english = false;
-              r.ForEachKey(av, {"en", "ru", "be"}, "`text`", [&](const std::string& lang,
-                                                                const YAML::Node& tv,
-                                                                const YAML::Node&) {
-                auto s = r.String(tv, "text." + lang);
-                if (!s) return;
-                if (lang == "en") {
-                  a.text = *s;
-                  english = true;
-                } else {
-                  a.text_translations[lang] = *s;
-                }
-              });
-              if (!english) {
-                r.Error(r.At(av), "missing-key",
-                        "the answer of intent `" + intent.id +
-                            "` has no English text; add `en:` to `text`");
-              }
-            } else if (auto s = r.String(av, ak)) {
-              a.text = *s;
+            if (!r.TextPerLanguage(av, ak, &a.text, &a.text_translations)) {
+              r.Error(r.At(av), "missing-key",
+                      "the answer of intent `" + intent.id +
+                          "` has no English text; add `en:` to `text`");
             }
           } else if (ak == "facts_by_year") {
             if (auto s = r.String(av, ak)) a.facts_by_year = *s;
@@ -620,21 +610,7 @@ std::vector<core::Entity> ParseEntities(const std::string& text, const std::stri
         if (auto s = r.String(v, k)) e.kind = *s;
       } else if (k == "name") {
         // A string (English), or the name per language.
-        if (v.IsMap()) {
-          r.ForEachKey(v, {"en", "ru", "be"}, "`name`", [&](const std::string& lang,
-                                                           const YAML::Node& nv,
-                                                           const YAML::Node&) {
-            auto s = r.String(nv, "name." + lang);
-            if (!s) return;
-            if (lang == "en") {
-              e.name = *s;
-            } else {
-              e.display[lang] = *s;
-            }
-          });
-        } else if (auto s = r.String(v, k)) {
-          e.name = *s;
-        }
+        r.TextPerLanguage(v, k, &e.name, &e.display);
       } else if (k == "names") {
         for (auto& n : r.StringList(v, k)) {
           e.names.push_back(std::move(n.text));
