@@ -50,9 +50,11 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
   return words;
 }
 
-int PhraseMatcher::Add(std::string_view phrase, int id) {
+int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
+  if (group < 0 || group >= kGroups) return -1;
   Phrase p;
   p.id = id;
+  p.group = group;
   // A `*` is not a word character: find each word, then whether a `*`
   // follows it directly.
   for (const WordSpan& w : SplitWords(phrase)) {
@@ -108,23 +110,34 @@ std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normal
 std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normalized,
                                                          const std::vector<WordSpan>& words) const {
   std::vector<Match> found;
-  if (phrases_.empty()) return found;
-  for (size_t at = 0; at < words.size();) {
+  FindAll(normalized, words, &found);
+  return found;
+}
+
+void PhraseMatcher::FindAll(std::string_view normalized, const std::vector<WordSpan>& words,
+                            std::vector<Match>* found) const {
+  if (phrases_.empty()) return;
+  // Per group: the first word it may match at (after its last match).
+  size_t next[kGroups] = {};
+  for (size_t at = 0; at < words.size(); ++at) {
+    bool open = false;
+    for (size_t n : next) open |= n <= at;
+    if (!open) continue;
     std::string_view word = normalized.substr(words[at].begin, words[at].end - words[at].begin);
-    size_t best = SIZE_MAX;
+    size_t best[kGroups];
+    for (size_t& b : best) b = SIZE_MAX;
     // Candidates are sorted longest first (then in Add order), so the
-    // first that matches is the best of its list.
+    // first of a group that matches is the best of its list.
     auto consider = [&](const std::vector<size_t>& candidates) {
       for (size_t index : candidates) {
         const Phrase& p = phrases_[index];
-        if (best != SIZE_MAX && (p.words.size() < phrases_[best].words.size() ||
-                                 (p.words.size() == phrases_[best].words.size() && index > best))) {
-          return;
+        size_t& b = best[p.group];
+        if (next[p.group] > at) continue;
+        if (b != SIZE_MAX && (p.words.size() < phrases_[b].words.size() ||
+                              (p.words.size() == phrases_[b].words.size() && index > b))) {
+          continue;
         }
-        if (at + p.words.size() <= words.size() && MatchesAt(p, normalized, words, at)) {
-          best = index;
-          return;
-        }
+        if (at + p.words.size() <= words.size() && MatchesAt(p, normalized, words, at)) b = index;
       }
     };
     const size_t full = std::min(word.size(), kKeyBytes);
@@ -133,15 +146,13 @@ std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normal
       if (!short_prefix_[n]) continue;
       if (auto it = by_key_.find(KeyOf(word, n)); it != by_key_.end()) consider(it->second);
     }
-    if (best == SIZE_MAX) {
-      ++at;
-      continue;
+    for (int g = 0; g < kGroups; ++g) {
+      if (best[g] == SIZE_MAX) continue;
+      const Phrase& p = phrases_[best[g]];
+      found->push_back({p.id, words[at].begin, words[at + p.words.size() - 1].end, best[g], g});
+      next[g] = at + p.words.size();
     }
-    const Phrase& p = phrases_[best];
-    found.push_back({p.id, words[at].begin, words[at + p.words.size() - 1].end, best});
-    at += p.words.size();
   }
-  return found;
 }
 
 }  // namespace bot::core
