@@ -258,6 +258,7 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   scan_.FindAll(normalized, words, &found);
   std::vector<int> named;  // beyond Belarus and the OSCE, ascending
   std::vector<Lexicon::Hit> hits;
+  hits.reserve(found.size() + 2);
   for (const PhraseMatcher::Match& m : found) {
     if (m.group == 1) {
       hits.push_back({m.id, m.begin, m.end});
@@ -419,41 +420,58 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     if (explain) missing_details.push_back(kinds[d]);
     if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d], ""};
   }
-  // A kind marked for an entity ("head"), asked about entities the
-  // question names: some fact must mark it for one of them.
-  // The entities asked about: those the question names other than people,
-  // and of them Belarus and the OSCE only when it names nothing else ("Who
-  // heads the OSCE Ministerial Council?" is not about the OSCE's head).
-  std::vector<int> about = named;
-  if (asked & of_entity_kinds_ & have) {
-    if (about.empty()) {
-      for (const PhraseMatcher::Match& m : found) {
-        if (m.group == 0) about.push_back(m.id);
+  // A kind marked for an entity ("head"), asked about an entity: "Who
+  // heads the SMM?" needs a fact that marks a head next to the SMM. The
+  // entity asked about is the one right after the asking term (across
+  // link words; of a chain such as "the OSCE Ministerial Council", the
+  // first beyond Belarus and the OSCE). When a word that is no entity
+  // follows ("Who heads the OSCE office in Turkmenistan?": "office"), the
+  // question is about something the gazetteer does not name, and only
+  // the plain rule above applies.
+  std::vector<std::string> unmarked;
+  for (const Lexicon::Hit& h : hits) {
+    const DetailSet bit = lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & have;
+    if (!bit) continue;
+    size_t at = WordAt(words, h.end);
+    auto word = [&](size_t i) { return normalized.substr(words[i].begin, words[i].end - words[i].begin); };
+    while (at < words.size() && IsLinkWord(word(at))) ++at;
+    std::vector<int> chain;
+    bool open_end = true;
+    while (at < words.size()) {
+      auto m = std::find_if(found.begin(), found.end(), [&](const PhraseMatcher::Match& x) {
+        return x.group == 0 && x.begin == words[at].begin;
+      });
+      if (m != found.end()) {
+        chain.push_back(m->id);
+        at = WordAt(words, m->end);
+      } else if (IsLinkWord(word(at)) && !chain.empty()) {
+        ++at;
+      } else {
+        open_end = false;
+        break;
       }
     }
-    about.erase(std::remove_if(about.begin(), about.end(),
-                               [&](int e) { return entities[static_cast<size_t>(e)].kind == "person"; }),
-                about.end());
-  } else {
-    about.clear();
-  }
-  std::vector<std::string> unmarked;
-  for (size_t d = 0; d < kinds.size() && !about.empty(); ++d) {
-    const DetailSet bit = DetailSet{1} << d;
-    if (!(asked & of_entity_kinds_ & have & bit)) continue;
+    if (chain.empty() || !open_end) break;
+    int object = -1;
+    for (int e : chain) {
+      const Entity& entity = entities[static_cast<size_t>(e)];
+      if (entity.kind == "person") continue;
+      if (object < 0 || (entities[static_cast<size_t>(object)].in_scope && !entity.in_scope)) object = e;
+      if (!entity.in_scope) break;
+    }
+    if (object < 0) break;
     bool marked = false;
     for (const Fact* f : facts) {
-      for (const auto& [kind, e] : marked_for_[fact_index(f)]) {
-        if (kind == bit && std::find(about.begin(), about.end(), e) != about.end()) marked = true;
-      }
+      const auto& pairs = marked_for_[fact_index(f)];
+      marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
     }
-    if (marked) continue;
-    if (explain) {
-      std::vector<std::string> names;
-      for (int e : about) names.push_back(name_of(e));
-      unmarked.push_back(kinds[d] + " of " + Join(names));
+    if (!marked) {
+      size_t d = 0;
+      while (!((DetailSet{1} << d) & bit)) ++d;
+      if (explain) unmarked.push_back(kinds[d] + " of " + name_of(object));
+      if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d], ""};
     }
-    if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d], ""};
+    break;  // the first asking term decides
   }
   if (explain) {
     if (!unmarked.empty()) missing_details.insert(missing_details.end(), unmarked.begin(), unmarked.end());

@@ -80,6 +80,8 @@ class Lexicon {
   const std::vector<std::string>& details() const { return details_; }
   // The bit of detail kind `name`, or 0 when no concept or built-in has it.
   DetailSet DetailBit(std::string_view name) const;
+  // The bit of concept `index`'s `asks_for`, or 0.
+  DetailSet AsksBit(int index) const { return asks_bits_[static_cast<size_t>(index)]; }
 
   // The details a question asks for (`asks_for` of its terms; of the
   // question words, only the first), and those a text is marked with.

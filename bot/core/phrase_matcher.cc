@@ -1,6 +1,7 @@
 #include "bot/core/phrase_matcher.h"
 
 #include <algorithm>
+#include <array>
 
 #include "bot/core/utf8.h"
 
@@ -22,18 +23,47 @@ bool IsWordCodePoint(char32_t cp) {
 
 }  // namespace
 
+// ASCII letters and digits, by byte.
+constexpr std::array<bool, 128> kAsciiWord = [] {
+  std::array<bool, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[static_cast<size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  return t;
+}();
+
 std::vector<WordSpan> SplitWords(std::string_view text) {
   std::vector<WordSpan> words;
   words.reserve(text.size() / 4 + 1);
+  const size_t n = text.size();
   size_t i = 0;
   bool in_word = false;
   size_t begin = 0;
-  while (i < text.size()) {
-    size_t at = i;
+  while (i < n) {
     const unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80 && byte != '\'') {
+      // The common case, a run of ASCII: one table lookup a byte.
+      const bool word = kAsciiWord[byte];
+      if (word && !in_word) {
+        begin = i;
+        in_word = true;
+      } else if (!word && in_word) {
+        words.push_back({begin, i});
+        in_word = false;
+      }
+      ++i;
+      if (in_word) {
+        while (i < n && static_cast<unsigned char>(text[i]) < 0x80 &&
+               kAsciiWord[static_cast<unsigned char>(text[i])]) {
+          ++i;
+        }
+      }
+      continue;
+    }
+    size_t at = i;
     char32_t cp = byte < 0x80 ? (++i, char32_t{byte}) : DecodeUtf8(text, &i);
     bool word = IsWordCodePoint(cp);
-    if (!word && cp == '\'' && in_word && i < text.size()) {
+    if (!word && cp == '\'' && in_word && i < n) {
       // An apostrophe between two letters stays inside the word.
       size_t next = i;
       word = IsWordCodePoint(DecodeUtf8(text, &next));
@@ -46,7 +76,7 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
       in_word = false;
     }
   }
-  if (in_word) words.push_back({begin, text.size()});
+  if (in_word) words.push_back({begin, n});
   return words;
 }
 

@@ -14,6 +14,7 @@ namespace {
 using bot::core::Check;
 using bot::core::CheckOptions;
 using bot::core::Diagnostic;
+using bot::core::FormatDiagnostic;
 using bot::core::PatternSamples;
 
 const char kFacts[] = R"(
@@ -119,13 +120,73 @@ intents:
   const Diagnostic& o = overlaps[0];
   CHECK(o.severity == Diagnostic::Severity::kWarning);
   CHECK(o.where.line == 4);  // the losing intent's pattern
-  CHECK_THAT(o.message, Catch::Contains("both match \"when join the osce\"") &&
-                            Catch::Contains("`join.osce` wins"));
+  // The witness is an example with the other pattern's words threaded in,
+  // which reads like a question ("when join the osce" did before).
+  CHECK_THAT(o.message, Catch::Contains("both match \"when did you join the osce\"") &&
+                            Catch::Contains("`join.osce` wins") &&
+                            Catch::Contains("`overlaps: [join.osce]` on `when`"));
   // The witness really is matched by both patterns.
   RE2::Options opts;
   opts.set_case_sensitive(false);
-  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
-  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join the osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join the osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+}
+
+TEST_CASE("A declared overlap is not reported, and is reported once it is gone", "[checker]") {
+  const std::string overlapping = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osce]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  auto d = CheckYaml(overlapping);
+  CHECK(WithCode(d, "overlap").empty());
+  CHECK(WithCode(d, "overlap-gone").empty());
+
+  // The same declaration once an exclude separates the two.
+  const std::string separated = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    exclude: ['\bosce\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osce]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  auto gone = WithCode(CheckYaml(separated), "overlap-gone");
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].severity == Diagnostic::Severity::kWarning);
+  CHECK(FormatDiagnostic(gone[0]).rfind("intents.yaml:8:16: warning: intent `when` declares an "
+                                        "overlap with `join.osce`", 0) == 0);
+}
+
+TEST_CASE("A declared overlap with an unknown intent is an error with a suggestion", "[checker]") {
+  auto d = WithCode(CheckYaml(R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osc]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)"), "unknown-intent");
+  REQUIRE(d.size() == 1);
+  CHECK(FormatDiagnostic(d[0]) ==
+        "intents.yaml:7:16: error: intent `when` declares an overlap with unknown intent "
+        "`join.osc`; did you mean `join.osce`? [unknown-intent]");
 }
 
 TEST_CASE("Check does not call two intents overlapping when an exclude separates them",
