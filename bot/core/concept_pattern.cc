@@ -25,8 +25,10 @@ bool EndsWord(const std::string& term) {
   return RE2::PartialMatch(term, kEnd);
 }
 
-bool IsAscii(const Concept& c) {
+// Whether a concept's terms (of `language` only, when given) are ASCII.
+bool IsAscii(const Concept& c, const char* language = nullptr) {
   for (const auto& [lang, terms] : c.terms) {
+    if (language && lang != language) continue;
     for (const Term& t : terms) {
       for (unsigned char ch : t.text) {
         if (ch >= 0x80) return false;
@@ -53,14 +55,18 @@ struct Alternative {
   bool word_end = false;    // needs a boundary after
 };
 
-std::vector<Alternative> Alternatives(const Concept& c) {
+std::string TermRegexIn(const Term& term, bool ascii);
+
+// The alternatives of `c`'s terms, of `language` only when given.
+std::vector<Alternative> Alternatives(const Concept& c, const char* language) {
+  const bool ascii = IsAscii(c, language);
   std::vector<Alternative> out;
   std::set<std::string> seen;
   auto add = [&](const std::vector<Term>& terms) {
     for (const Term& t : terms) {
       if (t.text.empty()) continue;
       Alternative a;
-      a.regex = TermRegex(c, t);
+      a.regex = TermRegexIn(t, ascii);
       if (!seen.insert(a.regex).second) continue;
       if (!t.raw) {
         a.word_start = StartsWord(t.text);
@@ -69,6 +75,11 @@ std::vector<Alternative> Alternatives(const Concept& c) {
       out.push_back(std::move(a));
     }
   };
+  if (language) {
+    auto it = c.terms.find(language);
+    if (it != c.terms.end()) add(it->second);
+    return out;
+  }
   // Languages in the lexicon's order, then any other (Build reports those).
   for (const char* const* l = kLexiconLanguages; *l; ++l) {
     auto it = c.terms.find(*l);
@@ -82,11 +93,14 @@ std::vector<Alternative> Alternatives(const Concept& c) {
   return out;
 }
 
-std::string Expansion(const Concept& c, bool before, bool after, bool capture, size_t n) {
-  const bool ascii = IsAscii(c);
+std::string Expansion(const Concept& c, const char* language, bool before, bool after,
+                      bool capture, size_t n) {
+  // A concept without terms in the pattern's language takes them all.
+  if (language && !c.terms.count(language)) language = nullptr;
+  const bool ascii = IsAscii(c, language);
   const std::string b = ascii ? "\\b" : kUnicodeBefore;
   const std::string a = ascii ? "\\b" : kUnicodeAfter;
-  std::vector<Alternative> alts = Alternatives(c);
+  std::vector<Alternative> alts = Alternatives(c, language);
   bool uniform = std::all_of(alts.begin(), alts.end(), [&](const Alternative& x) {
     return x.word_start == alts.front().word_start && x.word_end == alts.front().word_end;
   });
@@ -150,9 +164,32 @@ std::vector<ConceptRef> FindConceptRefs(std::string_view p) {
   return refs;
 }
 
-std::string TermRegex(const Concept& c, const Term& term) {
+namespace {
+
+// An English pattern: its own text (references aside) is ASCII. It can
+// only match English questions, so its references take the English terms
+// only, which keeps an all-ASCII concept in the shape the literal scan
+// decides without RE2 (with Cyrillic terms, RE2's Unicode word classes
+// would see every ASCII question).
+bool IsEnglishPattern(std::string_view pattern, const std::vector<ConceptRef>& refs) {
+  size_t r = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (r < refs.size() && i == refs[r].begin) {
+      i = refs[r++].end - 1;
+      continue;
+    }
+    if (static_cast<unsigned char>(pattern[i]) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string TermRegex(const Concept& c, const Term& term) { return TermRegexIn(term, IsAscii(c)); }
+
+namespace {
+std::string TermRegexIn(const Term& term, bool ascii) {
   if (term.raw) return "(?:" + term.text + ")";
-  const bool ascii = IsAscii(c);
   std::string out;
   for (char ch : term.text) {
     if (ch == '*') {
@@ -166,11 +203,13 @@ std::string TermRegex(const Concept& c, const Term& term) {
   }
   return out;
 }
+}  // namespace
 
 std::string ExpandConcepts(std::string_view pattern, const Lexicon& lexicon,
                            std::vector<ConceptRef>* unknown, bool capture) {
   const std::vector<ConceptRef> refs = FindConceptRefs(pattern);
   if (refs.empty()) return std::string(pattern);
+  const char* language = IsEnglishPattern(pattern, refs) ? "en" : nullptr;
   std::string out;
   size_t at = 0;
   for (size_t r = 0; r < refs.size(); ++r) {
@@ -198,7 +237,8 @@ std::string ExpandConcepts(std::string_view pattern, const Lexicon& lexicon,
     } else if (!rest.empty() && (rest.front() == ' ' || rest.front() == '$')) {
       after = false;
     }
-    out += Expansion(lexicon.concepts()[static_cast<size_t>(index)], before, after, capture, r);
+    out += Expansion(lexicon.concepts()[static_cast<size_t>(index)], language, before, after,
+                     capture, r);
   }
   out.append(pattern.substr(at));
   return out;

@@ -1,5 +1,6 @@
-// Concept references in patterns: `{name}` expands to the concept's terms in
-// every language, word-bounded in any script; RE2 repetition is left alone;
+// Concept references in patterns: `{name}` expands to the concept's terms
+// (English ones in a pattern of ASCII text, every language's otherwise),
+// word-bounded in any script; RE2 repetition is left alone;
 // unknown references are reported where they are written; explain names the
 // concept and the term that matched.
 #include "bot/core/concept_pattern.h"
@@ -89,11 +90,14 @@ TEST_CASE("A reference expands to RE2 with boundaries for its script", "[concept
       {"{when}", "(?:\\b(?:when|what year)\\b)"},
       {"\\b{when}\\b.*x", "(?:\\b(?:when|what year)\\b).*x"},
       {"^{when} ", "^(?:(?:when|what year)) "},
-      // Any script: explicit classes of letters and digits, consumed.
-      {"{join}",
+      // An English pattern takes the English terms: ASCII, so \b and \w*.
+      {"{join}", "(?:\\b(?:join\\w*|become a member|accession|accede\\w*|entry)\\b)"},
+      // A pattern with Cyrillic takes every language: explicit classes of
+      // letters and digits, consumed.
+      {"{join} обсе",
        "(?:(?:^|[^\\p{L}\\p{N}_])(?:join[\\p{L}\\p{N}_]*|become a member|accession|"
        "accede[\\p{L}\\p{N}_]*|entry|вступ[\\p{L}\\p{N}_]*|присоедин[\\p{L}\\p{N}_]*|"
-       "уступ[\\p{L}\\p{N}_]*|далучы[\\p{L}\\p{N}_]*)(?:$|[^\\p{L}\\p{N}_]))"},
+       "уступ[\\p{L}\\p{N}_]*|далучы[\\p{L}\\p{N}_]*)) обсе"},
       {"{member}", "(?:(?:(?:memb(er|ership)s?)))"},
       {"x{2}", "x{2}"},
       {"{nope}", "{nope}"},
@@ -111,12 +115,13 @@ TEST_CASE("A reference matches whole words of the question in any script", "[con
       {"{join}", "rejoin", false},
       {"{join}", "become a member", true},
       {"{join}", "became a member", false},
-      {"{join}", "беларусь вступила в обсе", true},
-      {"{join}", "вступление беларуси", true},
-      {"{join}", "невступление", false},
-      {"{join}", "калі беларусь далучылася да абсе", true},
-      {"{join}", "уступіла", true},
-      {"{join}", "выступіла", false},
+      {"{join}(?: обсе)?", "беларусь вступила в обсе", true},
+      {"{join}(?: обсе)?", "вступление беларуси", true},
+      {"{join}(?: обсе)?", "невступление", false},
+      {"{join}(?: обсе)?", "калі беларусь далучылася да абсе", true},
+      {"{join}(?: обсе)?", "уступіла", true},
+      {"{join}(?: обсе)?", "выступіла", false},
+      {"{join}", "вступила", false},  // an English pattern: English terms only
       {"{join}", "_join", false},
       {"{join}", "join_", true},  // `_` is a word character, so an ending
       {"belarus {join}", "belarus joined", true},
@@ -142,13 +147,15 @@ TEST_CASE("The literal scan decides ASCII-only concepts and agrees with RE2 on t
           "[concept]") {
   const Lexicon& lex = TestLexicon();
   std::vector<std::string> patterns = {ExpandConcepts("{when}.*\\bbelarus\\b", lex),
-                                       ExpandConcepts("{when}.*{join}", lex)};
+                                       ExpandConcepts("{when}.*{join}", lex),
+                                       ExpandConcepts("{join}.*обсе", lex)};
   std::vector<PatternError> errors;
   auto m = Matcher::Compile(patterns, &errors);
   REQUIRE(errors.empty());
-  CHECK(m->simple_count() == 1);
+  CHECK(m->simple_count() == 2);  // the English patterns; the Cyrillic one goes to RE2
   for (std::string text : {"when did belarus join", "what year did belarus accede", "whenever",
-                           "когда беларусь вступила", "when вступила", "belarus"}) {
+                           "когда беларусь вступила", "when вступила", "belarus",
+                           "беларусь вступила в обсе", "joined the обсе"}) {
     std::vector<int> fast, naive;
     m->Match(text, &fast);
     m->MatchNaive(text, &naive);
