@@ -222,7 +222,8 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
                 "); anchor it on the words the intent is about");
         continue;
       }
-      std::vector<std::string> samples = PatternSamples(text.text, 32);
+      // Sampled as compiled, with `{concept}` references expanded.
+      std::vector<std::string> samples = PatternSamples(re->pattern(), 32);
       if (samples.empty()) continue;  // syntax the sampler does not model
       bool matched = false;
       for (const std::string& s : samples) {
@@ -323,7 +324,6 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   std::vector<std::vector<std::vector<std::string>>> keys(n);
   for (int p = 0; p < n; ++p) {
     if (!k.matcher().pattern(p)) continue;
-    const Intent& intent = all[flat[p].intent];
     for (const std::string& s :
          PatternSamples(k.matcher().pattern(p)->pattern(), 8)) {
       std::string normalized = Normalize(s);

@@ -50,11 +50,12 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
   for (const auto& intent : k->intents().intents()) {
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
       const std::string& text = intent.patterns[p].text;
-      auto samples = PatternSamples(text, 32);
-      if (samples.empty()) continue;
       const RE2* re = k->matcher().pattern(k->first_pattern(k->intents().IndexOf(intent.id)) +
                                            static_cast<int>(p));
       REQUIRE(re != nullptr);
+      // Sampled as compiled: `{concept}` references expanded.
+      auto samples = PatternSamples(re->pattern(), 32);
+      if (samples.empty()) continue;
       bool any = std::any_of(samples.begin(), samples.end(), [&](const std::string& s) {
         return RE2::PartialMatch(bot::core::Normalize(s), *re);
       });
@@ -122,14 +123,14 @@ intents:
   CHECK(o.where.line == 4);  // the losing intent's pattern
   // The witness is an example with the other pattern's words threaded in,
   // which reads like a question ("when join the osce" did before).
-  CHECK_THAT(o.message, Catch::Contains("both match \"when did you join the osce\"") &&
+  CHECK_THAT(o.message, Catch::Contains("both match \"when did you join osce\"") &&
                             Catch::Contains("`join.osce` wins") &&
                             Catch::Contains("`overlaps: [join.osce]` on `when`"));
   // The witness really is matched by both patterns.
   RE2::Options opts;
   opts.set_case_sensitive(false);
-  CHECK(RE2::PartialMatch("when did you join the osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
-  CHECK(RE2::PartialMatch("when did you join the osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
 }
 
 TEST_CASE("A declared overlap is not reported, and is reported once it is gone", "[checker]") {
