@@ -98,6 +98,7 @@ int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
     bool ends_word = i > 0 && (i + 1 == phrase.size() || phrase[i + 1] == ' ');
     if (!ends_word || phrase[i - 1] == ' ' || phrase[i - 1] == '*') return -1;
   }
+  if (p.words.size() > 1) p.second = p.words[1].text[0];
   const size_t index = phrases_.size();
   const Word& first = p.words.front();
   const size_t key = std::min(first.text.size(), kKeyBytes);
@@ -167,7 +168,9 @@ void PhraseMatcher::FindAll(std::string_view normalized, const std::vector<WordS
                               (p.words.size() == phrases_[b].words.size() && index > b))) {
           continue;
         }
-        if (at + p.words.size() <= words.size() && MatchesAt(p, normalized, words, at)) b = index;
+        if (at + p.words.size() > words.size()) continue;
+        if (p.second && normalized[words[at + 1].begin] != p.second) continue;
+        if (MatchesAt(p, normalized, words, at)) b = index;
       }
     };
     const size_t full = std::min(word.size(), kKeyBytes);

@@ -66,6 +66,10 @@ class PhraseMatcher {
     std::vector<Word> words;
     int id = 0;
     int group = 0;
+    // The first byte of the second word, 0 for one word: most candidates
+    // of a common first word ("who heads", "who leads") fail on it before
+    // a word is compared.
+    char second = 0;
   };
   bool MatchesAt(const Phrase& p, std::string_view text, const std::vector<WordSpan>& words,
                  size_t at) const;
