@@ -50,8 +50,7 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
   for (const auto& intent : k->intents().intents()) {
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
       const std::string& text = intent.patterns[p].text;
-      const RE2* re = k->matcher().pattern(k->first_pattern(k->intents().IndexOf(intent.id)) +
-                                           static_cast<int>(p));
+      const RE2* re = k->pattern(k->intents().IndexOf(intent.id), static_cast<int>(p)).re;
       REQUIRE(re != nullptr);
       // Sampled as compiled: `{concept}` references expanded.
       auto samples = PatternSamples(re->pattern(), 32);
