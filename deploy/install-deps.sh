@@ -12,13 +12,30 @@ build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-de
 # the load test and the YAML checks of the deploy recipes, clang (with its
 # sanitizer and libFuzzer runtimes) for the sanitizer and fuzz build.
 test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev)
+# The web chat's browser test: Debian's chromium, driven by playwright-core
+# from npm (tests/browser/package.json, installed into tests/browser/
+# node_modules, git-ignored). Playwright's own browser download is never used.
+browser=(chromium)
+# A Node.js that is already installed (e.g. one that bundles npm) is kept.
+command -v npm >/dev/null 2>&1 || browser+=(nodejs npm)
 
 case "${1:---test}" in
   --runtime) wanted=("${runtime[@]}") ;;
   --build) wanted=("${runtime[@]}" "${build[@]}") ;;
-  --test) wanted=("${runtime[@]}" "${build[@]}" "${test[@]}") ;;
+  --test) wanted=("${runtime[@]}" "${build[@]}" "${test[@]}" "${browser[@]}") ;;
   *) echo "usage: $0 [--runtime|--build|--test]" >&2; exit 2 ;;
 esac
+
+# playwright-core into tests/browser/node_modules (--test only), once.
+install_playwright() {
+  [ "${1:---test}" = "--test" ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  [ -f "$dir/node_modules/playwright-core/package.json" ] && return 0
+  echo "install-deps: npm install playwright-core into tests/browser/node_modules"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$dir" --no-audit --no-fund \
+    --no-package-lock --loglevel=error
+}
 
 missing=()
 for p in "${wanted[@]}"; do
@@ -26,6 +43,7 @@ for p in "${wanted[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#wanted[@]} packages present"
+  install_playwright "$@"
   exit 0
 fi
 SUDO=""
@@ -34,3 +52,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_playwright "$@"

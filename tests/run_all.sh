@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the unit and
-# integration suite (Release), the development question set, `bot check` on
-# the shipped knowledge, a short load run with faults, and the whole suite
-# again under ASan+UBSan.
+# integration suite (Release; it includes the web chat in headless chromium,
+# tests/browser/run.sh as ctest `browser_chat`), the development question
+# set, `bot check` on the shipped knowledge, a short load run with faults,
+# and the whole suite again under ASan+UBSan.
 # This is the README's test command and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ step "build (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOT_SANITIZE=OFF >/dev/null
 cmake --build build -j"$jobs"
 
-step "unit and integration tests (Release)"
+step "unit, integration and browser tests (Release)"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
 
 step "shipped knowledge: bot check"

@@ -25,6 +25,7 @@
 #include "bot/edge/reloader.h"
 #include "bot/edge/request_log.h"
 #include "bot/edge/unmatched_log.h"
+#include "bot/edge/web_chat.h"
 
 namespace bot::app {
 namespace {
@@ -34,7 +35,8 @@ constexpr char kUsage[] =
     "                 [--facts DIR] [--log-level info] [--log-text] [--admin-port N]\n"
     "                 [--unmatched-log FILE] [--no-watch]\n"
     "Serves the HTTP API (POST /api/v1/ask, POST /api/v1/explain, GET /healthz,\n"
-    "GET /readyz, GET /metrics, GET /api/v1/intents, GET /api/v1/facts).\n"
+    "GET /readyz, GET /metrics, GET /api/v1/intents, GET /api/v1/facts) and the\n"
+    "web chat at GET /chat (web.chat / BOT_WEB_CHAT; default: on a loopback host).\n"
     "Settings: defaults < --config FILE < BOT_* environment < flags (see\n"
     "`bot config check`). --admin-port moves /admin/* and /metrics to a separate\n"
     "loopback listener. SIGHUP reloads the knowledge; SIGINT or SIGTERM drain\n"
@@ -198,6 +200,8 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
   auto channels = edge::channels::StartChannels(server, holder, {}, channel_options);
+  const bool web_chat = edge::WebChatEnabled(config.web_chat, options.host);
+  if (web_chat) edge::AddWebChatRoutes(&server, &holder);
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();
   if (!bound.ok()) {
@@ -210,6 +214,11 @@ int RunServe(const Args& args) {
              {"intents", knowledge->intents().intents().size()},
              {"facts", knowledge->facts().facts().size()},
              {"content_hash", knowledge->version().content_hash}});
+  if (web_chat) {
+    edge::Log(edge::LogLevel::kInfo,
+              {{"event", "web_chat"},
+               {"url", "http://" + options.host + ":" + std::to_string(server.port()) + "/chat"}});
+  }
   std::thread listener([&server] { server.Listen(); });
   edge::FileWatcher watcher({sources.intents_dir, sources.facts_dir},
                             std::chrono::milliseconds(300),

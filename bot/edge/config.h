@@ -32,6 +32,8 @@ struct ServiceConfig {
   // admin: /admin/* and /metrics on a separate loopback listener (0: off).
   std::string admin_host = "127.0.0.1";
   int admin_port = 0;
+  // web: the chat page at /chat; "auto" serves it on a loopback host only.
+  std::string web_chat = "auto";
   // data
   std::string intents_dir = "intents";
   std::string facts_dir = "facts";

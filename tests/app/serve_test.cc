@@ -236,6 +236,31 @@ TEST_CASE("bot serve drains on SIGTERM: readyz 503, requests still served, exit 
   CHECK(out.find("\"clean\":true") != std::string::npos);
 }
 
+TEST_CASE("bot serve serves the web chat on loopback unless BOT_WEB_CHAT turns it off",
+          "[serve][web_chat]") {
+  testing::TempDir dir;
+  for (const auto& [setting, expected] :
+       std::vector<std::pair<std::string, int>>{{"", 200}, {"1", 200}, {"0", 404}}) {
+    CAPTURE(setting);
+    std::map<std::string, std::string> env;
+    if (!setting.empty()) env["BOT_WEB_CHAT"] = setting;
+    BotProcess bot(ServeArgs(), env, dir.path() + "/out" + setting + ".log");
+    int port = bot.WaitForPort();
+    REQUIRE(port > 0);
+    httplib::Client c("127.0.0.1", port);
+    auto page = c.Get("/chat");
+    REQUIRE(page);
+    CHECK(page->status == expected);
+    auto version = c.Get("/chat/version");
+    REQUIRE(version);
+    CHECK(version->status == expected);
+  }
+  BotProcess bad(ServeArgs(), {{"BOT_WEB_CHAT", "maybe"}}, dir.path() + "/bad.log");
+  CHECK(bad.WaitForPort() == 0);
+  CHECK(bad.Wait() == 1);
+  CHECK(ReadFile(dir.path() + "/bad.log").find("BOT_WEB_CHAT") != std::string::npos);
+}
+
 TEST_CASE("bot serve refuses an invalid config and bot config check explains it",
           "[serve][config]") {
   testing::TempDir dir;
