@@ -231,7 +231,7 @@ int RunBench(const Args& args) {
     if (sample.size() > kVerifySample) sample.resize(kVerifySample);
     std::vector<int> fast, naive;
     for (const std::string& q : sample) {
-      std::string n = core::Normalize(q);
+      std::string n = core::Normalize(q, knowledge->spellings());
       matcher.Match(n, &fast);
       matcher.MatchNaive(n, &naive);
       if (fast != naive) {
@@ -257,7 +257,7 @@ int RunBench(const Args& args) {
   // Normalised questions, so match-only engines measure matching.
   std::vector<std::string> normalized;
   if (engine != "answer") {
-    for (const auto& q : questions) normalized.push_back(core::Normalize(q));
+    for (const auto& q : questions) normalized.push_back(core::Normalize(q, knowledge->spellings()));
   }
 
   const auto budget = std::chrono::duration<double>(*seconds);

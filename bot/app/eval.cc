@@ -69,7 +69,7 @@ int RunEval(const Args& args) {
     if (flags->Has("kind") && item.kind != flags->Get("kind")) continue;
     core::Reply reply = core::Answer(*knowledge, {item.question, "", "eval"});
     std::string why;
-    bool pass = edge::ScoreEvalItem(item, reply, &why);
+    bool pass = edge::ScoreEvalItem(item, reply, knowledge->spellings(), &why);
     for (Tally* t : {&by_lang[item.lang], &by_kind[item.kind],
                      &by_lang_kind[item.lang + "/" + item.kind], &overall}) {
       t->total++;

@@ -100,7 +100,7 @@ int RunUnmatched(const Args& args) {
           continue;
         }
         std::string text = j["text"].get<std::string>();
-        std::string key = GroupKey(core::Normalize(text));
+        std::string key = GroupKey(core::Normalize(text, knowledge->spellings()));
         if (key.empty()) continue;
         Group& g = groups[key];
         if (g.count == 0) {

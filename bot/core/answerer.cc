@@ -307,7 +307,7 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
 
 Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   Explanation e;
-  e.normalized = Normalize(q.text);
+  e.normalized = Normalize(q.text, k.spellings());
   e.language = DetectLanguage(e.normalized, q.lang_hint);
   if (IsReplyLanguage(q.lang)) e.language.evidence.push_back("the caller asked for " + q.lang);
   Tongue tongue(ReplyLanguage(q, e.language));

@@ -198,20 +198,20 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
       if (samples.empty()) continue;  // syntax the sampler does not model
       bool matched = false;
       for (const std::string& s : samples) {
-        if (RE2::PartialMatch(Normalize(s), *re)) {
+        if (RE2::PartialMatch(Normalize(s, k.spellings()), *re)) {
           matched = true;
           break;
         }
       }
       for (const LocatedText& e : intent.examples) {
         if (matched) break;
-        matched = RE2::PartialMatch(Normalize(e.text), *re);
+        matched = RE2::PartialMatch(Normalize(e.text, k.spellings()), *re);
       }
       if (!matched) {
         Add(out, kWarning, text.where, "pattern-never-matches",
             "pattern `" + text.text + "` of intent `" + intent.id +
                 "` can never match a normalised question (e.g. " + Quote(samples[0]) +
-                " normalises to " + Quote(Normalize(samples[0])) +
+                " normalises to " + Quote(Normalize(samples[0], k.spellings())) +
                 "); check anchors, `\\b` next to non-word characters, and characters "
                 "the normaliser rewrites (typographic quotes, dashes, upper case)");
       }
@@ -284,7 +284,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   };
   // From the examples: questions people actually ask.
   for (const Intent& intent : all) {
-    for (const auto& e : intent.examples) offer_all(Normalize(e.text), 0);
+    for (const auto& e : intent.examples) offer_all(Normalize(e.text, k.spellings()), 0);
   }
   // From each pattern's own structure.
   std::vector<std::vector<std::vector<std::string>>> words(n);
@@ -296,7 +296,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   for (int p = 0; p < n; ++p) {
     if (!flat[p].re) continue;
     for (const std::string& s : PatternSamples(flat[p].re->pattern(), 8)) {
-      std::string normalized = Normalize(s);
+      std::string normalized = Normalize(s, k.spellings());
       offer_all(normalized, 2);
       words[p].push_back(SplitWords(normalized));
       std::vector<std::string> key = SignificantWords(normalized, k.stop_words());
@@ -347,7 +347,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
     const auto pa = pair;
     auto try_examples = [&](int with_examples, int with_samples) {
       for (const LocatedText& example : all[with_examples].examples) {
-        std::string q = Normalize(example.text);
+        std::string q = Normalize(example.text, k.spellings());
         while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
         const std::vector<std::string> ew = SplitWords(q);
         for (int p = 0; p < n; ++p) {

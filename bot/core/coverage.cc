@@ -43,7 +43,7 @@ Coverage ComputeCoverage(const Knowledge& k,
   std::vector<bool> exercised(flat.size(), false);
   std::vector<const CompiledPattern*> matches;
   auto exercise = [&](const std::string& question, int intent) {
-    k.Match(Normalize(question), &matches);
+    k.Match(Normalize(question, k.spellings()), &matches);
     for (const CompiledPattern* m : matches) {
       if (m->intent == intent) exercised[static_cast<size_t>(m->id)] = true;
     }

@@ -21,7 +21,8 @@ bool KnownKind(const std::string& kind) {
 
 }  // namespace
 
-Gazetteer Gazetteer::Build(std::vector<Entity> entities, std::vector<Diagnostic>* diagnostics) {
+Gazetteer Gazetteer::Build(std::vector<Entity> entities, const Spellings& spellings,
+                           std::vector<Diagnostic>* diagnostics) {
   Gazetteer g;
   std::unordered_map<std::string, size_t> ids;
   std::unordered_map<std::string, std::string> owner;  // normalised name -> entity id
@@ -41,7 +42,7 @@ Gazetteer Gazetteer::Build(std::vector<Entity> entities, std::vector<Diagnostic>
     }
     for (size_t n = 0; n < e.names.size(); ++n) {
       const SourceLocation& at = n < e.name_where.size() ? e.name_where[n] : e.where;
-      std::string normalized = Normalize(e.names[n]);
+      std::string normalized = Normalize(e.names[n], spellings);
       if (g.names_.Add(normalized, static_cast<int>(i)) < 0) {
         Report(diagnostics, at, "bad-name",
                "name `" + e.names[n] + "` of entity `" + e.id +

@@ -13,6 +13,7 @@
 
 #include "bot/core/diagnostic.h"
 #include "bot/core/phrase_matcher.h"
+#include "bot/core/spelling.h"
 
 namespace bot::core {
 
@@ -40,7 +41,8 @@ class Gazetteer {
   // Validates (unique ids, a known kind, at least one name, no name given
   // to two entities) and indexes the names. Problems are appended to
   // `diagnostics`.
-  static Gazetteer Build(std::vector<Entity> entities, std::vector<Diagnostic>* diagnostics);
+  static Gazetteer Build(std::vector<Entity> entities, const Spellings& spellings,
+                         std::vector<Diagnostic>* diagnostics);
 
   const std::vector<Entity>& entities() const { return entities_; }
   // The index of the entity with `id`, or -1.

@@ -145,7 +145,7 @@ std::vector<std::pair<int, size_t>> YearsIn(std::string_view normalized,
 }
 
 GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gazetteer,
-                                     const Lexicon& lexicon,
+                                     const Lexicon& lexicon, const Spellings& spellings,
                                      std::vector<Diagnostic>* diagnostics) {
   GroundingIndex g;
   g.facts_ = &facts;
@@ -167,7 +167,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     const Fact& f = all[i];
     std::string text = f.text;
     for (const std::string& a : f.aliases) text += " . " + a;
-    const std::string normalized = Normalize(text);
+    const std::string normalized = Normalize(text, spellings);
     const std::vector<WordSpan> words = SplitWords(normalized);
     std::vector<int>& mentioned = g.entities_[i];
     mentioned = gazetteer.EntitiesIn(normalized, words);

@@ -63,7 +63,8 @@ class GroundingIndex {
   // `lexicon` must outlive the index. Unknown entity ids or detail kinds
   // in a fact's `entities:`/`details:` are appended to `diagnostics`.
   static GroundingIndex Build(const FactBase& facts, const Gazetteer& gazetteer,
-                              const Lexicon& lexicon, std::vector<Diagnostic>* diagnostics);
+                              const Lexicon& lexicon, const Spellings& spellings,
+                              std::vector<Diagnostic>* diagnostics);
 
   // Entities fact `index` (in FactBase order) mentions, ascending.
   const std::vector<int>& entities_of(size_t index) const { return entities_[index]; }

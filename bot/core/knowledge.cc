@@ -58,16 +58,18 @@ std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
                                                   std::vector<Diagnostic>* diagnostics) {
   std::shared_ptr<Knowledge> k(new Knowledge());
   k->version_ = std::move(parts.version);
+  // Spellings first: every name, term and word list below is normalised.
+  k->spellings_ = Spellings::Build(std::move(parts.spellings), diagnostics);
   k->facts_ = FactBase::Build(std::move(parts.facts), diagnostics);
   k->intents_ = IntentSet::Build(std::move(parts.intents), k->facts_, diagnostics);
-  k->gazetteer_ = Gazetteer::Build(std::move(parts.entities), diagnostics);
-  k->lexicon_ = Lexicon::Build(std::move(parts.concepts), diagnostics);
-  k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
+  k->gazetteer_ = Gazetteer::Build(std::move(parts.entities), k->spellings_, diagnostics);
+  k->lexicon_ = Lexicon::Build(std::move(parts.concepts), k->spellings_, diagnostics);
+  k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, k->spellings_, diagnostics);
   k->replies_ = std::move(parts.replies);
   k->reply_where_ = std::move(parts.reply_where);
-  for (const std::string& w : parts.stop_words) k->stop_words_.insert(Normalize(w));
+  for (const std::string& w : parts.stop_words) k->stop_words_.insert(Normalize(w, k->spellings_));
   for (const LocatedText& q : parts.unrelated_questions) {
-    k->unrelated_questions_.push_back(Normalize(q.text));
+    k->unrelated_questions_.push_back(Normalize(q.text, k->spellings_));
   }
   if (!parts.replies_file.empty()) {
     for (const char* key : {kReplyFallback, kReplyDidYouMean, kReplyInYear, kReplyNoFactsInYear,
@@ -101,7 +103,7 @@ std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
       k->suggestion_examples_[i][*lang] = *example;
       if (k->suggestion_entities_.count(*example)) continue;
       std::vector<int> named;
-      for (int e : k->gazetteer_.EntitiesIn(Normalize(*example))) {
+      for (int e : k->gazetteer_.EntitiesIn(Normalize(*example, k->spellings_))) {
         if (!k->gazetteer_.entities()[static_cast<size_t>(e)].in_scope) named.push_back(e);
       }
       k->suggestion_entities_[*example] = std::move(named);
@@ -292,7 +294,7 @@ void Knowledge::BuildSuggestionIndex() {
         for (const auto& a : fact->aliases) bag += a + " ";
       }
     }
-    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag), stop_words_)});
+    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag, spellings_), stop_words_)});
   }
   suggestions_ = TermIndex(docs);
 }

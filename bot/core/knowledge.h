@@ -21,6 +21,7 @@
 #include "bot/core/lexicon.h"
 #include "bot/core/matcher.h"
 #include "bot/core/similarity.h"
+#include "bot/core/spelling.h"
 
 namespace bot::core {
 
@@ -77,6 +78,7 @@ struct KnowledgeParts {
   // language), and questions no intent means to answer (`bot check`).
   std::vector<std::string> stop_words;
   std::vector<LocatedText> unrelated_questions;
+  std::vector<SpellingEntry> spellings;  // the lexicon's `spellings:`
   KnowledgeVersion version;  // where the parts were read from
 };
 
@@ -97,6 +99,8 @@ class Knowledge {
   const IntentSet& intents() const { return intents_; }
   const Gazetteer& gazetteer() const { return gazetteer_; }
   const Lexicon& lexicon() const { return lexicon_; }
+  // The lexicon's spellings: what Normalize replaces before matching.
+  const Spellings& spellings() const { return spellings_; }
   const GroundingIndex& grounding() const { return grounding_; }
   // Normalised `stop_words` of the lexicon.
   const StopWords& stop_words() const { return stop_words_; }
@@ -166,6 +170,7 @@ class Knowledge {
   Replies replies_;
   std::map<std::string, SourceLocation> reply_where_;
   StopWords stop_words_;
+  Spellings spellings_;
   std::vector<std::string> unrelated_questions_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;

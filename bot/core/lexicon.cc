@@ -21,7 +21,8 @@ bool KnownLanguage(const std::string& lang) {
 
 const char* const kBuiltinDetails[] = {"date", "count", "person", "actor", "place", nullptr};
 
-Lexicon Lexicon::Build(std::vector<Concept> concepts, std::vector<Diagnostic>* diagnostics) {
+Lexicon Lexicon::Build(std::vector<Concept> concepts, const Spellings& spellings,
+                       std::vector<Diagnostic>* diagnostics) {
   Lexicon lex;
   std::unordered_map<std::string, size_t> names;
   std::unordered_map<std::string, std::string> owner;  // normalised term -> concept
@@ -50,7 +51,7 @@ Lexicon Lexicon::Build(std::vector<Concept> concepts, std::vector<Diagnostic>* d
       }
       for (Term& t : terms) {
         if (t.raw) continue;
-        std::string normalized = Normalize(t.text);
+        std::string normalized = Normalize(t.text, spellings);
         if (normalized.empty()) {
           Report(diagnostics, t.where, "bad-term", "empty term in concept `" + c.name + "`");
           continue;

@@ -18,6 +18,7 @@
 
 #include "bot/core/diagnostic.h"
 #include "bot/core/phrase_matcher.h"
+#include "bot/core/spelling.h"
 
 namespace bot::core {
 
@@ -62,7 +63,8 @@ class Lexicon {
   // Validates (unique names, known languages, well-formed terms; a warning
   // for a term in two concepts) and indexes the terms. Problems are
   // appended to `diagnostics`.
-  static Lexicon Build(std::vector<Concept> concepts, std::vector<Diagnostic>* diagnostics);
+  static Lexicon Build(std::vector<Concept> concepts, const Spellings& spellings,
+                       std::vector<Diagnostic>* diagnostics);
 
   const std::vector<Concept>& concepts() const { return concepts_; }
   // The index of concept `name`, or -1.

@@ -1,5 +1,6 @@
 #include "bot/core/normalizer.h"
 
+#include "bot/core/spelling.h"
 #include "bot/core/utf8.h"
 
 #include <algorithm>
@@ -56,79 +57,19 @@ bool IsSubstitutionWordByte(unsigned char c) {
          c >= 0x80;
 }
 
-// Word-level substitutions: contractions, then spelling variants of names so
-// patterns need only the canonical spelling.
-// Keys are views of string literals, so looking a word up needs no copy.
-const std::unordered_map<std::string_view, std::string_view>& WordSubstitutions() {
-  static const auto* kMap = new std::unordered_map<std::string_view, std::string_view>{
-      {"what's", "what is"},     {"whats", "what is"},
-      {"who's", "who is"},       {"where's", "where is"},
-      {"when's", "when is"},     {"how's", "how is"},
-      {"it's", "it is"},         {"that's", "that is"},
-      {"there's", "there is"},   {"isn't", "is not"},
-      {"aren't", "are not"},     {"wasn't", "was not"},
-      {"weren't", "were not"},   {"didn't", "did not"},
-      {"doesn't", "does not"},   {"don't", "do not"},
-      {"hasn't", "has not"},     {"haven't", "have not"},
-      {"can't", "cannot"},       {"won't", "will not"},
-      {"i'm", "i am"},           {"you're", "you are"},
-      {"let's", "let us"},       {"i'd", "i would"},
-      {"belorussia", "belarus"}, {"byelorussia", "belarus"},
-      {"belarussia", "belarus"}, {"bielorussia", "belarus"},
-      {"belorus", "belarus"},    {"belarus's", "belarus"},
-      {"byelorussian", "belarusian"}, {"belorussian", "belarusian"},
-      {"belarussian", "belarusian"},
-      {"ashgabad", "ashgabat"},  {"ashkhabad", "ashgabat"},
-      {"ashabad", "ashgabat"},   {"ashgabt", "ashgabat"},
-      {"lukashenka", "lukashenko"},
-      {"organisation", "organization"}, {"organisations", "organizations"},
-      {"programme", "program"},  {"programmes", "programs"},
-      {"utilisation", "utilization"},
-      {"defence", "defense"},    {"favour", "favor"},
-      {"co-operation", "cooperation"},
-  };
-  return *kMap;
-}
-
-// Multi-word or punctuated variants, replaced before the word pass.
-struct PhraseSubstitution {
-  const char* from;
-  const char* to;
-};
-constexpr PhraseSubstitution kPhrases[] = {
-    {"o.s.c.e.", "osce"}, {"o.s.c.e", "osce"}, {"co-operation", "cooperation"},
-    {"white russia", "belarus"},
-};
-
 bool IsBoundary(const std::string& s, size_t pos) {
   return pos >= s.size() || !IsSubstitutionWordByte(static_cast<unsigned char>(s[pos]));
 }
 
-void ReplacePhrases(std::string& s) {
-  // Each phrase of today has a '.', a '-' or "white ", which most questions
-  // lack; a phrase added without one turns this shortcut off.
-  static const bool kGated = [] {
-    for (const auto& p : kPhrases) {
-      const std::string_view from = p.from;
-      if (from.find_first_of(".-") == std::string_view::npos &&
-          from.find("white ") == std::string_view::npos) {
-        return false;
-      }
-    }
-    return true;
-  }();
-  if (kGated && s.find('.') == std::string::npos && s.find('-') == std::string::npos &&
-      s.find("white ") == std::string::npos) {
-    return;
-  }
-  for (const auto& p : kPhrases) {
-    const std::string_view from = p.from;
+void ReplacePhrases(std::string& s, const Spellings& spellings) {
+  if (spellings.phrases().empty() || !spellings.MayHoldPhrase(s)) return;
+  for (const Spellings::Phrase& p : spellings.phrases()) {
     size_t pos = 0;
-    while ((pos = s.find(from, pos)) != std::string::npos) {
+    while ((pos = s.find(p.from, pos)) != std::string::npos) {
       bool left = pos == 0 || !IsSubstitutionWordByte(static_cast<unsigned char>(s[pos - 1]));
-      if (left && IsBoundary(s, pos + from.size())) {
-        s.replace(pos, from.size(), p.to);
-        pos += std::char_traits<char>::length(p.to);
+      if (left && IsBoundary(s, pos + p.from.size())) {
+        s.replace(pos, p.from.size(), p.to);
+        pos += p.to.size();
       } else {
         pos += 1;
       }
@@ -136,33 +77,13 @@ void ReplacePhrases(std::string& s) {
   }
 }
 
-// The substitute of `word`, or nullptr. Most words are no key: a check of
-// the first letter and length together rejects them before any hashing.
-const std::string_view* FindSubstitute(std::string_view word) {
-  // Per first byte, a bit per key length (lengths from 31 share bit 31).
-  static const std::array<uint32_t, 256> kLengths = [] {
-    std::array<uint32_t, 256> lengths{};
-    for (const auto& [key, value] : WordSubstitutions()) {
-      lengths[static_cast<unsigned char>(key[0])] |= uint32_t{1} << std::min<size_t>(key.size(), 31);
-    }
-    return lengths;
-  }();
-  if (word.empty() ||
-      !(kLengths[static_cast<unsigned char>(word[0])] >> std::min<size_t>(word.size(), 31) & 1)) {
-    return nullptr;
-  }
-  const auto& map = WordSubstitutions();
-  auto it = map.find(word);
-  return it == map.end() ? nullptr : &it->second;
-}
-
 // Appends the substitute of `word` (or the word itself) to `out`.
-void AppendSubstituted(std::string_view word, std::string& out) {
+void AppendSubstituted(std::string_view word, const Spellings& spellings, std::string& out) {
   // Possessives and stray quotes carry no meaning for matching. Strip to a
   // fixed point so the result never has more to strip (idempotence: found
   // by fuzzing, "i`s`"); a key may match at any step ("it's" before "it").
   for (size_t before = SIZE_MAX; before != word.size();) {
-    if (const std::string_view* substitute = FindSubstitute(word)) {
+    if (const std::string* substitute = spellings.FindWord(word)) {
       out += *substitute;
       return;
     }
@@ -176,7 +97,7 @@ void AppendSubstituted(std::string_view word, std::string& out) {
 
 // Whether some word of `folded` would change in the word pass: it holds a
 // quote (stripped or part of a contraction) or has a substitute.
-bool NeedsWordPass(std::string_view folded) {
+bool NeedsWordPass(std::string_view folded, const Spellings& spellings) {
   size_t pos = 0;
   while (pos < folded.size()) {
     if (!IsSubstitutionWordByte(static_cast<unsigned char>(folded[pos]))) {
@@ -188,7 +109,7 @@ bool NeedsWordPass(std::string_view folded) {
     for (; end < folded.size() && IsSubstitutionWordByte(static_cast<unsigned char>(folded[end])); ++end) {
       quote |= folded[end] == '\'';
     }
-    if (quote || FindSubstitute(folded.substr(pos, end - pos))) return true;
+    if (quote || spellings.FindWord(folded.substr(pos, end - pos))) return true;
     pos = end;
   }
   return false;
@@ -196,8 +117,8 @@ bool NeedsWordPass(std::string_view folded) {
 
 }  // namespace
 
-std::string Normalize(std::string_view text) {
-  // Pass 1: decode, lower-case, simplify punctuation, fold white space.
+std::string FoldCharacters(std::string_view text) {
+  // Decode, lower-case, simplify punctuation, fold white space.
   std::string folded;
   folded.reserve(text.size());
   bool pending_space = false;
@@ -247,11 +168,16 @@ std::string Normalize(std::string_view text) {
     }
     AppendUtf8(cp, &folded);
   }
+  return folded;
+}
 
-  // Pass 2: word substitutions. Pass 1 leaves no doubled or edge spaces, so
-  // when no word has a quote or a substitute (most questions) it is done.
-  if (!NeedsWordPass(folded)) {
-    ReplacePhrases(folded);
+std::string Normalize(std::string_view text, const Spellings& spellings) {
+  std::string folded = FoldCharacters(text);
+  // Then the spellings, word by word. Folding leaves no doubled or edge
+  // spaces, so when no word has a quote or a variant (most questions) it is
+  // done.
+  if (!NeedsWordPass(folded, spellings)) {
+    ReplacePhrases(folded, spellings);
     return folded;
   }
   std::string out;
@@ -267,7 +193,7 @@ std::string Normalize(std::string_view text) {
            IsSubstitutionWordByte(static_cast<unsigned char>(folded[end]))) {
       ++end;
     }
-    AppendSubstituted(std::string_view(folded).substr(pos, end - pos), out);
+    AppendSubstituted(std::string_view(folded).substr(pos, end - pos), spellings, out);
     pos = end;
   }
   // Dropped quotes can leave doubled or edge spaces: squeeze them in place.
@@ -280,7 +206,7 @@ std::string Normalize(std::string_view text) {
   out.resize(kept);
   // Phrases last: stripping quotes in the word pass can uncover one, and
   // Normalize must be idempotent (found by fuzzing: "``white russia``").
-  ReplacePhrases(out);
+  ReplacePhrases(out, spellings);
   return out;
 }
 

@@ -141,7 +141,7 @@ NearestIndex::NearestIndex(const Knowledge& k) : stop_(k.stop_words()) {
       const std::string& text = re ? re->pattern() : intents[i].patterns[p].text;
       for (const auto& s : PatternSamples(text, 4)) bag += s + " ";
     }
-    docs.push_back({static_cast<int>(i), Stems(Normalize(bag), k.stop_words())});
+    docs.push_back({static_cast<int>(i), Stems(Normalize(bag, k.spellings()), k.stop_words())});
   }
   intents_ = TermIndex(docs);
   docs.clear();
@@ -150,7 +150,7 @@ NearestIndex::NearestIndex(const Knowledge& k) : stop_(k.stop_words()) {
     std::string bag = facts[f].text + " ";
     for (const auto& t : facts[f].tags) bag += t + " ";
     for (const auto& a : facts[f].aliases) bag += a + " ";
-    docs.push_back({static_cast<int>(f), Stems(Normalize(bag), k.stop_words())});
+    docs.push_back({static_cast<int>(f), Stems(Normalize(bag, k.spellings()), k.stop_words())});
   }
   facts_ = TermIndex(docs);
 }

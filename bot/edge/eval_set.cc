@@ -77,10 +77,11 @@ core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path) {
   return items;
 }
 
-bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply, std::string* why) {
+bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply,
+                   const core::Spellings& spellings, std::string* why) {
   // Case folding must also cover Cyrillic expectations, so compare in the
   // normaliser's lower case after the scoring rules' own folding.
-  auto fold = [](const std::string& s) { return core::Normalize(FoldForComparison(s)); };
+  auto fold = [&](const std::string& s) { return core::Normalize(FoldForComparison(s), spellings); };
   std::string answer = fold(reply.text);
   auto contains = [&](const std::string& s) { return answer.find(fold(s)) != std::string::npos; };
   if (item.kind == "oos") {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bot/core/message.h"
+#include "bot/core/spelling.h"
 #include "bot/core/status.h"
 
 namespace bot::edge {
@@ -27,7 +28,8 @@ struct EvalItem {
 core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path);
 
 // Whether `reply` passes `item`; `why` says what failed.
-bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply, std::string* why);
+bool ScoreEvalItem(const EvalItem& item, const core::Reply& reply,
+                   const core::Spellings& spellings, std::string* why);
 
 // Lower case (ASCII), en/em dashes as '-', white space runs as one space.
 std::string FoldForComparison(const std::string& text);

@@ -85,7 +85,7 @@ void UnmatchedLog::Record(const core::Question& question, const core::Reply& rep
   if (!reply.fallback) return;
   nlohmann::json line = {{"time", NowIso8601()},
                          {"text", Truncate(question.text)},
-                         {"normalized", Truncate(core::Normalize(question.text))},
+                         {"normalized", Truncate(core::FoldCharacters(question.text))},
                          {"channel", question.channel}};
   if (!question.session.empty()) line["session"] = HashSession(question.session);
   if (reply.intent) line["intent"] = *reply.intent;  // an honest decline

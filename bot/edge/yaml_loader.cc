@@ -25,7 +25,8 @@ const std::vector<std::string> kFactKeys = {"id",      "text",  "source",   "dat
                                             "year",    "period", "tags",    "aliases",
                                             "as_of",   "entities", "details"};
 const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope"};
-const std::vector<std::string> kLexiconKeys = {"concepts", "stop_words", "unrelated_questions"};
+const std::vector<std::string> kLexiconKeys = {"concepts", "stop_words", "unrelated_questions",
+                                               "spellings"};
 const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "marks",
                                                "interrogative", "of_entity"};
 const char kLexiconFile[] = "lexicon.yaml";
@@ -640,8 +641,8 @@ std::vector<core::Entity> ParseEntities(const std::string& text, const std::stri
   return entities;
 }
 
-// lexicon.yaml: `concepts:`, and the word lists `stop_words:` (per language)
-// and `unrelated_questions:` into `parts`.
+// lexicon.yaml: `concepts:`, and the word lists `stop_words:` (per language),
+// `unrelated_questions:` and `spellings:` into `parts`.
 void ParseLexicon(const std::string& text, const std::string& file,
                   std::vector<Diagnostic>* diagnostics, size_t* text_budget,
                   core::KnowledgeParts* parts) {
@@ -657,6 +658,20 @@ void ParseLexicon(const std::string& text, const std::string& file,
                [&](const std::string& k, const YAML::Node& v, const YAML::Node&) {
                  if (k == "unrelated_questions") {
                    parts->unrelated_questions = r.StringList(v, k);
+                 } else if (k == "spellings") {
+                   if (!v.IsMap()) {
+                     r.Error(r.At(v), "bad-value",
+                             "`spellings` must map each word to its variants: "
+                             "`what is: [what's, whats]`");
+                     return;
+                   }
+                   for (auto it = v.begin(); it != v.end(); ++it) {
+                     core::SpellingEntry entry;
+                     entry.canonical = it->first.Scalar();
+                     entry.where = r.At(it->first);
+                     entry.variants = r.StringList(it->second, entry.canonical);
+                     parts->spellings.push_back(std::move(entry));
+                   }
                  } else if (k == "stop_words") {
                    r.ForEachKey(v, {"en", "ru", "be"}, "`stop_words`",
                                 [&](const std::string& lang, const YAML::Node& words,

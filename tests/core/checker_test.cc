@@ -58,7 +58,7 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
       auto samples = PatternSamples(re->pattern(), 32);
       if (samples.empty()) continue;
       bool any = std::any_of(samples.begin(), samples.end(), [&](const std::string& s) {
-        return RE2::PartialMatch(bot::core::Normalize(s), *re);
+        return RE2::PartialMatch(bot::core::Normalize(s, k->spellings()), *re);
       });
       CAPTURE(text, samples.front());
       CHECK(any);
@@ -282,10 +282,10 @@ intents:
     examples: ['Where does the delegation work?']
 )");
   bot::core::NearestIndex index(*k);
-  auto n = index.Find(bot::core::Normalize("Which year was Belarus joining?"));
+  auto n = index.Find(bot::core::Normalize("Which year was Belarus joining?", k->spellings()));
   REQUIRE(n.intent >= 0);
   CHECK(k->intents().intents()[n.intent].id == "joined");
-  auto f = index.Find(bot::core::Normalize("is the office in vienna?"));
+  auto f = index.Find(bot::core::Normalize("is the office in vienna?", k->spellings()));
   REQUIRE(f.fact >= 0);
   CHECK(k->facts().facts()[f.fact].id == "f.vienna");
   CHECK(index.Find("zzz").intent == -1);

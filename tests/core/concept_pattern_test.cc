@@ -51,7 +51,7 @@ std::vector<Concept> TestConcepts() {
 const Lexicon& TestLexicon() {
   static const Lexicon lexicon = [] {
     std::vector<Diagnostic> d;
-    return Lexicon::Build(TestConcepts(), &d);
+    return Lexicon::Build(TestConcepts(), Spellings(), &d);
   }();
   return lexicon;
 }

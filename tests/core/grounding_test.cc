@@ -78,7 +78,7 @@ struct World {
          MakeEntity("smm", "body", {"SMM", "Special Monitoring Mission"}),
          MakeEntity("odihr", "body", {"ODIHR"}),
          MakeEntity("link", "person", {"Link"})},
-        &diagnostics);
+        Spellings(), &diagnostics);
     std::vector<Concept> c = {
         MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
         MakeConcept("when", {"when", "what year"}, "date", "", true),
@@ -103,8 +103,8 @@ struct World {
     c[5].terms["be"] = {{"нарадзіл*", false, {}}};
     c[6].terms["ru"] = {{"евро", false, {}}};
     c[6].terms["be"] = {{"еўра", false, {}}};
-    lexicon = Lexicon::Build(std::move(c), &diagnostics);
-    index = GroundingIndex::Build(facts, gazetteer, lexicon, &diagnostics);
+    lexicon = Lexicon::Build(std::move(c), Spellings(), &diagnostics);
+    index = GroundingIndex::Build(facts, gazetteer, lexicon, Spellings(), &diagnostics);
   }
 
   // Explained, as the tables read the steps; the answer path (without
@@ -112,8 +112,8 @@ struct World {
   GroundingVerdict Check(const std::string& question, const std::vector<std::string>& ids) const {
     std::vector<const Fact*> stated;
     for (const auto& id : ids) stated.push_back(facts.Find(id));
-    GroundingVerdict explained = index.Check(Normalize(question), stated, true);
-    GroundingVerdict fast = index.Check(Normalize(question), stated, false);
+    GroundingVerdict explained = index.Check(Normalize(question, Spellings()), stated, true);
+    GroundingVerdict fast = index.Check(Normalize(question, Spellings()), stated, false);
     CHECK(fast.refusal.has_value() == explained.refusal.has_value());
     if (fast.refusal && explained.refusal) {
       CHECK(fast.refusal->code == explained.refusal->code);
@@ -260,7 +260,7 @@ TEST_CASE("Gazetteer and lexicon report bad entries", "[grounding]") {
   b.where = at;
   Entity c = MakeEntity("z", "city", {"Y"});
   c.where = at;
-  Gazetteer::Build({a, b, c}, &d);
+  Gazetteer::Build({a, b, c}, Spellings(), &d);
   std::vector<std::string> codes;
   for (const auto& diag : d) codes.push_back(diag.code);
   CHECK(codes == std::vector<std::string>{"unknown-kind", "duplicate-id", "bad-name",
@@ -270,7 +270,7 @@ TEST_CASE("Gazetteer and lexicon report bad entries", "[grounding]") {
   Concept two = MakeConcept("when", {"jo*in"});
   two.terms["de"] = {{"wann", false, {}}};
   Concept three = MakeConcept("time", {"when"});
-  Lexicon::Build({one, two, three}, &d);
+  Lexicon::Build({one, two, three}, Spellings(), &d);
   codes.clear();
   for (const auto& diag : d) codes.push_back(diag.code);
   CHECK(codes == std::vector<std::string>{"duplicate-id", "unknown-language", "bad-term",

@@ -8,6 +8,7 @@
 
 #include "bot/core/matcher.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/spelling.h"
 #include "tests/support/test_support.h"
 
 using bot::core::Matcher;
@@ -70,7 +71,7 @@ TEST_CASE("Matcher equals the naive loop on patterns_1000 and sampled questions"
   CHECK(m->simple_count() > patterns.size() / 2);
   size_t matched = 0;
   for (size_t i = 0; i < questions.size(); i += 7) {  // ~1,400 questions
-    for (const std::string& text : {bot::core::Normalize(questions[i]), questions[i]}) {
+    for (const std::string& text : {bot::core::Normalize(questions[i], bot::core::Spellings()), questions[i]}) {
       matched += MatchesLikeNaive(*m, text);
     }
   }

@@ -4,7 +4,39 @@
 #include <string>
 #include <tuple>
 
-using bot::core::Normalize;
+#include "bot/core/spelling.h"
+
+namespace {
+
+// Spellings of the shapes the lexicon gives (its own list is checked by the
+// shipped-knowledge tests): contractions, words, phrases with a dot, a dash
+// and a space.
+const bot::core::Spellings& TestSpellings() {
+  static const bot::core::Spellings spellings = [] {
+    auto entry = [](std::string canonical, std::vector<std::string> variants) {
+      bot::core::SpellingEntry e;
+      e.canonical = std::move(canonical);
+      for (auto& v : variants) e.variants.push_back({std::move(v), {}, 0});
+      return e;
+    };
+    std::vector<bot::core::Diagnostic> diagnostics;
+    auto built = bot::core::Spellings::Build(
+        {entry("what is", {"what's", "whats"}), entry("who is", {"who's"}),
+         entry("did not", {"didn't"}), entry("it is", {"it's"}),
+         entry("belarus", {"belorussia", "byelorussia", "belarus's", "white russia"}),
+         entry("ashgabat", {"ashgabad"}), entry("lukashenko", {"lukashenka"}),
+         entry("organization", {"organisation"}), entry("cooperation", {"co-operation"}),
+         entry("osce", {"o.s.c.e.", "o.s.c.e"})},
+        &diagnostics);
+    REQUIRE(diagnostics.empty());
+    return built;
+  }();
+  return spellings;
+}
+
+std::string Normalize(std::string_view text) { return bot::core::Normalize(text, TestSpellings()); }
+
+}  // namespace
 
 TEST_CASE("Normalizer lower-cases, simplifies punctuation and folds space", "[normalizer]") {
   auto [input, expected] = GENERATE(table<std::string, std::string>({
@@ -98,4 +130,12 @@ TEST_CASE("Normalizer is idempotent, even when quotes hide a phrase", "[normaliz
     CHECK(Normalize(once) == once);
   }
   CHECK(Normalize("``white russia``") == "belarus");
+}
+
+TEST_CASE("Normalizer without spellings only folds characters", "[normalizer]") {
+  const bot::core::Spellings none;
+  // No variant is replaced; a possessive is still dropped.
+  CHECK(bot::core::Normalize("Belarus's O.S.C.E. in Byelorussia?", none) ==
+        "belarus o.s.c.e. in byelorussia?");
+  CHECK(bot::core::FoldCharacters("What\xE2\x80\x99s  UP") == "what's up");
 }
