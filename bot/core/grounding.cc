@@ -283,9 +283,18 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     }
   }
   const DetailSet asked = lexicon_->Asked(hits);
+  // Kinds asked only about the entity the question names ("Who is the
+  // Representative on Freedom of the Media?" asks for its holder): an
+  // `of_entity` concept without `marks`.
+  DetailSet asked_of_entity = 0;
+  for (const Lexicon::Hit& h : hits) {
+    const Concept& c = lexicon_->concepts()[static_cast<size_t>(h.concept_index)];
+    if (c.of_entity && c.marks.empty()) asked_of_entity |= lexicon_->AsksBit(h.concept_index);
+  }
   // Most questions name nothing beyond Belarus and the OSCE and ask for
   // nothing particular: nothing to check.
-  if (!explain && named.empty() && question_years.empty() && asked_ordinals.empty() && !asked) {
+  if (!explain && named.empty() && question_years.empty() && asked_ordinals.empty() && !asked &&
+      !asked_of_entity) {
     return v;
   }
   auto fact_index = [&](const Fact* f) { return IndexOf(f); };
@@ -400,10 +409,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   if (v.refusal && !explain) return v;
 
   // Details: each kind asked for must be carried by some fact.
-  if (!asked && !explain) return v;
+  if (!asked && !asked_of_entity && !explain) return v;
   DetailSet have = 0;
   for (const Fact* f : facts) have |= details_[fact_index(f)];
-  if (!(asked & ~have) && !(asked & of_entity_kinds_) && !explain) return v;
+  if (!(asked & ~have) && !((asked | asked_of_entity) & of_entity_kinds_) && !explain) return v;
   std::vector<std::string> asked_names, have_names, missing_details;
   const auto& kinds = lexicon_->details();
   // An editor's own kinds (after the built-in ones) are the more specific
@@ -429,8 +438,15 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   // question is about something the gazetteer does not name, and only
   // the plain rule above applies.
   std::vector<std::string> unmarked;
+  // A concept that asks only about an entity yields to the next asking
+  // term when no entity follows it ("Who is the head of ODIHR?": "who is
+  // the" is followed by "head", which `leader` reads), and needs the mark
+  // even when no fact carries the kind at all.
   for (const Lexicon::Hit& h : hits) {
-    const DetailSet bit = lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & have;
+    const Concept& asking = lexicon_->concepts()[static_cast<size_t>(h.concept_index)];
+    const bool entity_only = asking.of_entity && asking.marks.empty();
+    const DetailSet bit =
+        lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & (entity_only ? ~DetailSet{0} : have);
     if (!bit) continue;
     size_t at = WordAt(words, h.end);
     auto word = [&](size_t i) { return normalized.substr(words[i].begin, words[i].end - words[i].begin); };
@@ -451,7 +467,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
         break;
       }
     }
-    if (chain.empty() || !open_end) break;
+    if (chain.empty() || !open_end) {
+      if (entity_only) continue;
+      break;
+    }
     int object = -1;
     for (int e : chain) {
       const Entity& entity = entities[static_cast<size_t>(e)];
@@ -459,7 +478,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       if (object < 0 || (entities[static_cast<size_t>(object)].in_scope && !entity.in_scope)) object = e;
       if (!entity.in_scope) break;
     }
-    if (object < 0) break;
+    if (object < 0) {
+      if (entity_only) continue;
+      break;
+    }
     bool marked = false;
     for (const Fact* f : facts) {
       const auto& pairs = marked_for_[fact_index(f)];

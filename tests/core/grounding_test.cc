@@ -62,6 +62,7 @@ struct World {
         MakeFact("session", "The 26th Annual Session of the OSCE PA took place in Minsk.", 2017),
         MakeFact("link", "ODIHR Director M.G. Link visited Minsk in June 2015.", 2015),
         MakeFact("offices", "Natalya Drozd heads the OSCE Office in Ashgabat; Belarusians work in the SMM."),
+        MakeFact("rfom", "Belarus cooperates with ODIHR and the Representative on Freedom of the Media."),
     };
     f[4].entities = {"turkmenistan"};
     facts = FactBase::Build(std::move(f), &diagnostics);
@@ -77,7 +78,8 @@ struct World {
          MakeEntity("office_ashgabat", "body", {"OSCE Office in Ashgabat", "Office in Ashgabat"}),
          MakeEntity("smm", "body", {"SMM", "Special Monitoring Mission"}),
          MakeEntity("odihr", "body", {"ODIHR"}),
-         MakeEntity("link", "person", {"Link"})},
+         MakeEntity("link", "person", {"Link"}),
+         MakeEntity("rfom", "body", {"Representative on Freedom of the Media", "RFoM"})},
         &diagnostics);
     std::vector<Concept> c = {
         MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
@@ -90,9 +92,11 @@ struct World {
         MakeConcept("facilities", {"facilities"}),
         MakeConcept("relative_time", {"before", "since"}),
         MakeConcept("leader", {"who heads", "who is the head"}, "head"),
+        MakeConcept("holder", {"who is the", "who is", "who was the"}, "head"),
         MakeConcept("head_role", {"heads", "head of", "director"}, "", "head"),
     };
     c.back().of_entity = true;
+    c[c.size() - 2].of_entity = true;  // holder: asks only about the entity it names
     c[1].terms["ru"] = {{"когда", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
     c[3].terms["ru"] = {{"сколько", false, {}}};
@@ -217,6 +221,26 @@ TEST_CASE("Heads: who heads an entity needs a fact that names that entity's head
       {"Who heads the OSCE office in Turkmenistan?", "drozd", "ok"},  // "office": not an entity
       {"Who heads the OSCE?", "drozd", "detail_unknown"},
       {"Who heads the OSCE PA session?", "session", "detail_unknown"},  // no head at all
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->detail == "head");
+}
+
+TEST_CASE("Holders: who is an entity asks for its head, only about that entity", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      // A post no fact names the holder of, though the facts mention it.
+      {"Who is the Representative on Freedom of the Media?", "rfom", "detail_unknown"},
+      {"Who is the RFoM?", "rfom", "detail_unknown"},
+      {"Who is ODIHR?", "link", "ok"},                          // "ODIHR Director M.G. Link"
+      {"Who is the head of ODIHR?", "link", "ok"},              // `leader` decides after "head"
+      {"Who is the head of the SMM?", "offices", "detail_unknown"},
+      {"Who is Zannier?", "visit", "ok"},                       // a person: not a post
+      // No entity after it: no head asked, only the plain rules apply.
+      {"Who is the person from Belarus in the SMM?", "offices", "ok"},
+      {"Who is cooperating with the Representative on Freedom of the Media?", "rfom", "ok"},
   }));
   CAPTURE(question);
   GroundingVerdict v = w.Check(question, {fact});
