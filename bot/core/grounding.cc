@@ -482,10 +482,18 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       if (entity_only) continue;
       break;
     }
+    // The holder of a post is its head or its chair ("the OSCE
+    // Chairperson-in-Office, ... S. Kurz" names the chair): any kind an
+    // `of_entity` concept marks for the entity will do.
     bool marked = false;
     for (const Fact* f : facts) {
       const auto& pairs = marked_for_[fact_index(f)];
-      marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
+      if (entity_only) {
+        marked |= std::any_of(pairs.begin(), pairs.end(),
+                              [&](const std::pair<DetailSet, int>& p) { return p.second == object; });
+      } else {
+        marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
+      }
     }
     if (!marked) {
       size_t d = 0;
