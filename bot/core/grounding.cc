@@ -7,6 +7,7 @@
 namespace bot::core {
 
 const char kRelativeTimeConcept[] = "relative_time";
+const char kBeforeAfterConcept[] = "before_after";
 
 namespace {
 
@@ -152,6 +153,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
   g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
+  g.before_after_ = lexicon.Find(kBeforeAfterConcept);
   for (const auto& [name, e] : gazetteer.indexed_names()) g.scan_.Add(name, e, 0);
   for (const auto& [term, c] : lexicon.word_terms()) g.scan_.Add(term, c, 1);
   for (const Concept& c : lexicon.concepts()) {
@@ -339,7 +341,7 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   for (const auto& [year, at] : question_years) {
     bool is_relative = false;
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != relative_time_) continue;
+      if (h.concept_index != relative_time_ && h.concept_index != before_after_) continue;
       // The term ends just before the year, across spaces only.
       size_t gap = h.end;
       while (gap < at && normalized[gap] == ' ') ++gap;
@@ -410,10 +412,30 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
 
   // Details: each kind asked for must be carried by some fact.
   if (!asked && !asked_of_entity && !explain) return v;
+  std::vector<std::string> asked_names, have_names, missing_details;
+  // "Who was Secretary General before Zannier?" asks for someone other
+  // than the person it names: a `before_after` term right before a person,
+  // in a question asking for a person, is refused as a person the source
+  // does not name (the facts about Zannier do not answer it).
+  const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
+                            lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
+  if ((asked | asked_of_entity) & persons) {
+    for (const Lexicon::Hit& h : hits) {
+      if (h.concept_index != before_after_) continue;
+      size_t at = h.end;
+      while (at < normalized.size() && normalized[at] == ' ') ++at;
+      for (const PhraseMatcher::Match& m : found) {
+        if (m.group != 0 || m.begin != at || entities[static_cast<size_t>(m.id)].kind != "person") continue;
+        const std::string relative(normalized.substr(h.begin, h.end - h.begin));
+        if (explain) missing_details.push_back("a person " + relative + " " + name_of(m.id));
+        if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, "person", ""};
+      }
+    }
+  }
+  if (v.refusal && !explain) return v;
   DetailSet have = 0;
   for (const Fact* f : facts) have |= details_[fact_index(f)];
   if (!(asked & ~have) && !((asked | asked_of_entity) & of_entity_kinds_) && !explain) return v;
-  std::vector<std::string> asked_names, have_names, missing_details;
   const auto& kinds = lexicon_->details();
   // An editor's own kinds (after the built-in ones) are the more specific
   // reason, so they are checked first.

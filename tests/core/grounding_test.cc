@@ -92,8 +92,9 @@ struct World {
         MakeConcept("birth", {"born"}, "birth"),
         MakeConcept("currency", {"euro*"}, "", "amount"),
         MakeConcept("facilities", {"facilities"}),
-        MakeConcept("relative_time", {"before", "since"}),
+        MakeConcept("relative_time", {"since"}),
         MakeConcept("leader", {"who heads", "who is the head"}, "head"),
+        MakeConcept("before_after", {"before", "after"}),
         MakeConcept("holder", {"who is the", "who is", "who was the"}, "head"),
         MakeConcept("chair_role", {"chairperson*"}, "", "chair"),
         MakeConcept("head_role", {"heads", "head of", "director"}, "", "head"),
@@ -102,6 +103,9 @@ struct World {
     c[c.size() - 2].of_entity = true;
     c[c.size() - 3].of_entity = true;  // holder: asks only about the entity it names
     c[1].terms["ru"] = {{"когда", false, {}}};
+    c[2].terms["ru"] = {{"кто", false, {}}};
+    c[8].terms["ru"] = {{"с", false, {}}};
+    c[10].terms["ru"] = {{"до", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
     c[3].terms["ru"] = {{"сколько", false, {}}};
     c[3].terms["be"] = {{"колькі", false, {}}};
@@ -252,6 +256,23 @@ TEST_CASE("Holders: who is an entity asks for its head, only about that entity",
   GroundingVerdict v = w.Check(question, {fact});
   CHECK(CodeOf(v) == code);
   if (code == "detail_unknown") CHECK(v.refusal->detail == "head");
+}
+
+TEST_CASE("Persons: who came before or after a named person is not that person", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      {"Who was Secretary General before Zannier?", "visit", "detail_unknown"},
+      {"Who visited Minsk after Zannier?", "visit", "detail_unknown"},
+      {"Who visited Minsk with Zannier?", "visit", "ok"},
+      {"Кто посетил Минск с Заньером?", "visit", "ok"},  // "с": "with" as well as "since"
+      {"Кто был генсеком до Заньера?", "visit", "detail_unknown"},
+      {"When did Zannier visit, before 2020?", "visit", "ok"},    // asks no person
+      {"Who visited Minsk before 2020?", "visit", "ok"},          // a year, not a person
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (code == "detail_unknown") CHECK(v.refusal->detail == "person");
 }
 
 TEST_CASE("Ordinals: the 25th session needs a fact that names the 25th", "[grounding]") {
