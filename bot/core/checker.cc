@@ -265,8 +265,16 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   const auto& flat = k.patterns();
   const int n = static_cast<int>(flat.size());
   std::map<std::pair<int, int>, std::set<Witness>> found;
+  std::vector<const CompiledPattern*> offered;
+  std::vector<ExcludeHit> vetoes;
   auto offer = [&](int a, int b, int source, const std::string& text) {
     if (a == b || text.empty()) return;
+    // A question one of the two excludes is no witness: kept, it could
+    // crowd the real ones out of the few a pair keeps.
+    k.Match(text, &offered, &vetoes);
+    for (const ExcludeHit& v : vetoes) {
+      if (v.intent == a || v.intent == b) return;
+    }
     auto& set = found[{std::min(a, b), std::max(a, b)}];
     set.insert({source, text});
     if (set.size() > 4) set.erase(std::prev(set.end()));

@@ -7,6 +7,7 @@
 namespace bot::core {
 
 const char kRelativeTimeConcept[] = "relative_time";
+const char kBeforeAfterConcept[] = "before_after";
 
 namespace {
 
@@ -152,6 +153,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
   g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
+  g.before_after_ = lexicon.Find(kBeforeAfterConcept);
   for (const auto& [name, e] : gazetteer.indexed_names()) g.scan_.Add(name, e, 0);
   for (const auto& [term, c] : lexicon.word_terms()) g.scan_.Add(term, c, 1);
   for (const Concept& c : lexicon.concepts()) {
@@ -283,9 +285,18 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     }
   }
   const DetailSet asked = lexicon_->Asked(hits);
+  // Kinds asked only about the entity the question names ("Who is the
+  // Representative on Freedom of the Media?" asks for its holder): an
+  // `of_entity` concept without `marks`.
+  DetailSet asked_of_entity = 0;
+  for (const Lexicon::Hit& h : hits) {
+    const Concept& c = lexicon_->concepts()[static_cast<size_t>(h.concept_index)];
+    if (c.of_entity && c.marks.empty()) asked_of_entity |= lexicon_->AsksBit(h.concept_index);
+  }
   // Most questions name nothing beyond Belarus and the OSCE and ask for
   // nothing particular: nothing to check.
-  if (!explain && named.empty() && question_years.empty() && asked_ordinals.empty() && !asked) {
+  if (!explain && named.empty() && question_years.empty() && asked_ordinals.empty() && !asked &&
+      !asked_of_entity) {
     return v;
   }
   auto fact_index = [&](const Fact* f) { return IndexOf(f); };
@@ -330,7 +341,7 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   for (const auto& [year, at] : question_years) {
     bool is_relative = false;
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != relative_time_) continue;
+      if (h.concept_index != relative_time_ && h.concept_index != before_after_) continue;
       // The term ends just before the year, across spaces only.
       size_t gap = h.end;
       while (gap < at && normalized[gap] == ' ') ++gap;
@@ -400,11 +411,31 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   if (v.refusal && !explain) return v;
 
   // Details: each kind asked for must be carried by some fact.
-  if (!asked && !explain) return v;
+  if (!asked && !asked_of_entity && !explain) return v;
+  std::vector<std::string> asked_names, have_names, missing_details;
+  // "Who was Secretary General before Zannier?" asks for someone other
+  // than the person it names: a `before_after` term right before a person,
+  // in a question asking for a person, is refused as a person the source
+  // does not name (the facts about Zannier do not answer it).
+  const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
+                            lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
+  if ((asked | asked_of_entity) & persons) {
+    for (const Lexicon::Hit& h : hits) {
+      if (h.concept_index != before_after_) continue;
+      size_t at = h.end;
+      while (at < normalized.size() && normalized[at] == ' ') ++at;
+      for (const PhraseMatcher::Match& m : found) {
+        if (m.group != 0 || m.begin != at || entities[static_cast<size_t>(m.id)].kind != "person") continue;
+        const std::string relative(normalized.substr(h.begin, h.end - h.begin));
+        if (explain) missing_details.push_back("a person " + relative + " " + name_of(m.id));
+        if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, "person", ""};
+      }
+    }
+  }
+  if (v.refusal && !explain) return v;
   DetailSet have = 0;
   for (const Fact* f : facts) have |= details_[fact_index(f)];
-  if (!(asked & ~have) && !(asked & of_entity_kinds_) && !explain) return v;
-  std::vector<std::string> asked_names, have_names, missing_details;
+  if (!(asked & ~have) && !((asked | asked_of_entity) & of_entity_kinds_) && !explain) return v;
   const auto& kinds = lexicon_->details();
   // An editor's own kinds (after the built-in ones) are the more specific
   // reason, so they are checked first.
@@ -429,8 +460,15 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   // question is about something the gazetteer does not name, and only
   // the plain rule above applies.
   std::vector<std::string> unmarked;
+  // A concept that asks only about an entity yields to the next asking
+  // term when no entity follows it ("Who is the head of ODIHR?": "who is
+  // the" is followed by "head", which `leader` reads), and needs the mark
+  // even when no fact carries the kind at all.
   for (const Lexicon::Hit& h : hits) {
-    const DetailSet bit = lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & have;
+    const Concept& asking = lexicon_->concepts()[static_cast<size_t>(h.concept_index)];
+    const bool entity_only = asking.of_entity && asking.marks.empty();
+    const DetailSet bit =
+        lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & (entity_only ? ~DetailSet{0} : have);
     if (!bit) continue;
     size_t at = WordAt(words, h.end);
     auto word = [&](size_t i) { return normalized.substr(words[i].begin, words[i].end - words[i].begin); };
@@ -451,7 +489,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
         break;
       }
     }
-    if (chain.empty() || !open_end) break;
+    if (chain.empty() || !open_end) {
+      if (entity_only) continue;
+      break;
+    }
     int object = -1;
     for (int e : chain) {
       const Entity& entity = entities[static_cast<size_t>(e)];
@@ -459,11 +500,22 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       if (object < 0 || (entities[static_cast<size_t>(object)].in_scope && !entity.in_scope)) object = e;
       if (!entity.in_scope) break;
     }
-    if (object < 0) break;
+    if (object < 0) {
+      if (entity_only) continue;
+      break;
+    }
+    // The holder of a post is its head or its chair ("the OSCE
+    // Chairperson-in-Office, ... S. Kurz" names the chair): any kind an
+    // `of_entity` concept marks for the entity will do.
     bool marked = false;
     for (const Fact* f : facts) {
       const auto& pairs = marked_for_[fact_index(f)];
-      marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
+      if (entity_only) {
+        marked |= std::any_of(pairs.begin(), pairs.end(),
+                              [&](const std::pair<DetailSet, int>& p) { return p.second == object; });
+      } else {
+        marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
+      }
     }
     if (!marked) {
       size_t d = 0;

@@ -56,6 +56,10 @@ struct GroundingVerdict {
 // The name of the lexicon concept whose terms make a following year
 // relative rather than exact ("before 2000", "since 1992").
 extern const char kRelativeTimeConcept[];
+// The lexicon concept of "before" and "after": bounds of a year like
+// relative_time's, and, right before a person ("before Zannier"), a
+// question about someone else.
+extern const char kBeforeAfterConcept[];
 
 class GroundingIndex {
  public:
@@ -82,6 +86,7 @@ class GroundingIndex {
   const Gazetteer* gazetteer_ = nullptr;
   const Lexicon* lexicon_ = nullptr;
   int relative_time_ = -1;  // the relative_time concept, found once
+  int before_after_ = -1;   // the before_after concept, found once
   // The gazetteer's names (group 0) and the lexicon's word terms (group 1)
   // in one matcher, so a question is scanned once for both.
   PhraseMatcher scan_;

@@ -121,6 +121,9 @@ DetailSet Lexicon::Asked(const std::vector<Hit>& hits) const {
   const Hit* first_question_word = nullptr;
   for (const Hit& h : hits) {
     const Concept& c = concepts_[static_cast<size_t>(h.concept_index)];
+    // Asks only about the entity it names (`of_entity` without `marks`):
+    // grounding checks it per entity, not here.
+    if (c.of_entity && c.marks.empty()) continue;
     if (c.interrogative) {
       if (!first_question_word || h.begin < first_question_word->begin) first_question_word = &h;
     } else {

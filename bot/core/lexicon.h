@@ -50,7 +50,9 @@ struct Concept {
   // With `marks`: a term marks the detail for the entity it stands next to
   // in a fact ("ODIHR Director", "head of the OSCE Office in Ashgabat"),
   // so "Who heads the SMM?" needs a fact that names the SMM's head, not
-  // just any head.
+  // just any head. With `asks_for` and no `marks`: the terms ask for the
+  // kind only about the entity right after them ("who is the" + "RFoM"),
+  // which grounding checks per entity; they ask nothing otherwise.
   bool of_entity = false;
   SourceLocation where;
 };

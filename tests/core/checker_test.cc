@@ -208,6 +208,31 @@ intents:
   CHECK(WithCode(d, "overlap").empty());
 }
 
+TEST_CASE("Questions an exclude vetoes do not hide an overlap's real witness", "[checker]") {
+  // Every example of join.osce matches both patterns but is excluded by
+  // `when`; only the patterns' own merge ("when join the osce") shows the
+  // overlap. Kept as witnesses, the vetoed examples filled the few a pair
+  // keeps, and the overlap went unreported.
+  const std::string intents = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    exclude: ['\bvienna\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['When did we join the OSCE in Vienna?', 'When, in Vienna, did we join the OSCE?',
+               'In Vienna, when did we join the OSCE?', 'When did Vienna join the OSCE?',
+               'When did they join the OSCE in Vienna?']
+)";
+  auto overlaps = WithCode(CheckYaml(intents), "overlap");
+  REQUIRE(overlaps.size() == 1);
+  CHECK_THAT(overlaps[0].message, Catch::Contains("intent `when` overlaps with `join.osce`") &&
+                                      !Catch::Contains("vienna"));
+}
+
 TEST_CASE("Overlaps that priority settles are reported only on request", "[checker]") {
   const std::string intents = R"(
 intents:

@@ -62,6 +62,8 @@ struct World {
         MakeFact("session", "The 26th Annual Session of the OSCE PA took place in Minsk.", 2017),
         MakeFact("link", "ODIHR Director M.G. Link visited Minsk in June 2015.", 2015),
         MakeFact("offices", "Natalya Drozd heads the OSCE Office in Ashgabat; Belarusians work in the SMM."),
+        MakeFact("rfom", "Belarus cooperates with ODIHR and the Representative on Freedom of the Media."),
+        MakeFact("cio", "Lukashenko met the OSCE Chairperson-in-Office, Foreign Minister S. Kurz."),
     };
     f[4].entities = {"turkmenistan"};
     facts = FactBase::Build(std::move(f), &diagnostics);
@@ -77,7 +79,9 @@ struct World {
          MakeEntity("office_ashgabat", "body", {"OSCE Office in Ashgabat", "Office in Ashgabat"}),
          MakeEntity("smm", "body", {"SMM", "Special Monitoring Mission"}),
          MakeEntity("odihr", "body", {"ODIHR"}),
-         MakeEntity("link", "person", {"Link"})},
+         MakeEntity("link", "person", {"Link"}),
+         MakeEntity("rfom", "body", {"Representative on Freedom of the Media", "RFoM"}),
+         MakeEntity("cio", "body", {"Chairperson-in-Office"})},
         Spellings(), &diagnostics);
     std::vector<Concept> c = {
         MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
@@ -88,12 +92,20 @@ struct World {
         MakeConcept("birth", {"born"}, "birth"),
         MakeConcept("currency", {"euro*"}, "", "amount"),
         MakeConcept("facilities", {"facilities"}),
-        MakeConcept("relative_time", {"before", "since"}),
+        MakeConcept("relative_time", {"since"}),
         MakeConcept("leader", {"who heads", "who is the head"}, "head"),
+        MakeConcept("before_after", {"before", "after"}),
+        MakeConcept("holder", {"who is the", "who is", "who was the"}, "head"),
+        MakeConcept("chair_role", {"chairperson*"}, "", "chair"),
         MakeConcept("head_role", {"heads", "head of", "director"}, "", "head"),
     };
     c.back().of_entity = true;
+    c[c.size() - 2].of_entity = true;
+    c[c.size() - 3].of_entity = true;  // holder: asks only about the entity it names
     c[1].terms["ru"] = {{"когда", false, {}}};
+    c[2].terms["ru"] = {{"кто", false, {}}};
+    c[8].terms["ru"] = {{"с", false, {}}};
+    c[10].terms["ru"] = {{"до", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
     c[3].terms["ru"] = {{"сколько", false, {}}};
     c[3].terms["be"] = {{"колькі", false, {}}};
@@ -222,6 +234,45 @@ TEST_CASE("Heads: who heads an entity needs a fact that names that entity's head
   GroundingVerdict v = w.Check(question, {fact});
   CHECK(CodeOf(v) == code);
   if (v.refusal) CHECK(v.refusal->detail == "head");
+}
+
+TEST_CASE("Holders: who is an entity asks for its head, only about that entity", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      // A post no fact names the holder of, though the facts mention it.
+      {"Who is the Representative on Freedom of the Media?", "rfom", "detail_unknown"},
+      {"Who is the RFoM?", "rfom", "detail_unknown"},
+      {"Who is ODIHR?", "link", "ok"},                          // "ODIHR Director M.G. Link"
+      {"Who is the head of ODIHR?", "link", "ok"},              // `leader` decides after "head"
+      {"Who is the head of the SMM?", "offices", "detail_unknown"},
+      {"Who is Zannier?", "visit", "ok"},                       // a person: not a post
+      {"Who is the OSCE Chairperson-in-Office?", "cio", "ok"},  // a chair holds it
+      {"Who is the OSCE Chairperson-in-Office?", "rfom", "unknown_entity"},
+      // No entity after it: no head asked, only the plain rules apply.
+      {"Who is the person from Belarus in the SMM?", "offices", "ok"},
+      {"Who is cooperating with the Representative on Freedom of the Media?", "rfom", "ok"},
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (code == "detail_unknown") CHECK(v.refusal->detail == "head");
+}
+
+TEST_CASE("Persons: who came before or after a named person is not that person", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      {"Who was Secretary General before Zannier?", "visit", "detail_unknown"},
+      {"Who visited Minsk after Zannier?", "visit", "detail_unknown"},
+      {"Who visited Minsk with Zannier?", "visit", "ok"},
+      {"Кто посетил Минск с Заньером?", "visit", "ok"},  // "с": "with" as well as "since"
+      {"Кто был генсеком до Заньера?", "visit", "detail_unknown"},
+      {"When did Zannier visit, before 2020?", "visit", "ok"},    // asks no person
+      {"Who visited Minsk before 2020?", "visit", "ok"},          // a year, not a person
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (code == "detail_unknown") CHECK(v.refusal->detail == "person");
 }
 
 TEST_CASE("Ordinals: the 25th session needs a fact that names the 25th", "[grounding]") {
