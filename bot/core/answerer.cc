@@ -308,8 +308,8 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
 Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   Explanation e;
   e.normalized = Normalize(q.text, k.spellings());
-  e.language = DetectLanguage(e.normalized, q.lang_hint);
-  if (IsReplyLanguage(q.lang)) e.language.evidence.push_back("the caller asked for " + q.lang);
+  e.language = DetectLanguage(e.normalized, q.lang_hint, full);
+  if (full && IsReplyLanguage(q.lang)) e.language.evidence.push_back("the caller asked for " + q.lang);
   Tongue tongue(ReplyLanguage(q, e.language));
   // The limit is the user's, on what they sent: normalising may lengthen it
   // ("don't" -> "do not", an ellipsis -> "...").

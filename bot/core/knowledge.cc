@@ -90,7 +90,7 @@ std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
     if (intent.examples.empty()) continue;
     std::map<std::string, const std::string*> first;
     for (const LocatedText& e : intent.examples) {
-      std::string lang = DetectLanguage(e.text).lang;
+      std::string lang = DetectLanguage(e.text, {}, false).lang;
       if (!first.count(lang)) first[lang] = &e.text;
     }
     for (const char* const* lang = kReplyLanguages; *lang; ++lang) {

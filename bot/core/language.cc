@@ -73,23 +73,16 @@ constexpr std::string_view kUkWords[] = {
     "які", "скільки", "чому", "навіщо", "або", "але", "вже", "є", "був",
     "була", "були", "рік", "році", "дякую", "привіт", "ні", "для"};
 
-// Lower case of Latin and Cyrillic letters, ё as е; other code points
-// (and malformed bytes, dropped) as they are.
-std::string LowerCase(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size();) {
-    char32_t c = DecodeUtf8(raw, &i);
-    if (c == kInvalidCodePoint) continue;
-    if (c >= 'A' && c <= 'Z') c += 32;
-    else if (c >= 0x410 && c <= 0x42F) c += 0x20;
-    else if (c >= 0x400 && c <= 0x40F) c += 0x50;
-    else if (c == 0x490) c = 0x491;
-    if (c == 0x451) c = 0x435;
-    if (c == 0x2019 || c == 0x02BC) c = '\'';
-    AppendUtf8(c, &out);
-  }
-  return out;
+// Lower case of Latin and Cyrillic letters, ё as е, the typographic
+// apostrophes as '; other code points as they are.
+char32_t Lower(char32_t c) {
+  if (c >= 'A' && c <= 'Z') c += 32;
+  else if (c >= 0x410 && c <= 0x42F) c += 0x20;
+  else if (c >= 0x400 && c <= 0x40F) c += 0x50;
+  else if (c == 0x490) c = 0x491;
+  if (c == 0x451) c = 0x435;
+  if (c == 0x2019 || c == 0x02BC) c = '\'';
+  return c;
 }
 
 bool IsCyrillic(char32_t c) { return c >= 0x400 && c <= 0x4FF; }
@@ -107,50 +100,142 @@ bool In(const std::string_view (&words)[N], std::string_view w) {
   return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 
-std::vector<std::string_view> Words(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t i = 0, start = std::string_view::npos;
-  auto flush = [&](size_t end) {
-    if (start != std::string_view::npos) out.push_back(text.substr(start, end - start));
-    start = std::string_view::npos;
-  };
-  while (i < text.size()) {
-    size_t at = i;
-    char32_t c = DecodeUtf8(text, &i);
-    bool letter = IsCyrillic(c) || IsLatin(c) || (c == '\'' && start != std::string_view::npos);
-    if (letter) {
-      if (start == std::string_view::npos) start = at;
+// The word being read, lower-cased, on the stack: the longest word of the
+// lists above is 20 bytes, so a longer word is counted but never looked up.
+class WordBuffer {
+ public:
+  void Clear() { size_ = 0; long_ = false; }
+  void Append(char32_t c) {
+    if (c < 0x80) {
+      Put(static_cast<char>(c));
+    } else if (c < 0x800) {
+      Put(static_cast<char>(0xC0 | (c >> 6)));
+      Put(static_cast<char>(0x80 | (c & 0x3F)));
     } else {
-      flush(at);
+      long_ = true;  // no letter of the lists is beyond U+07FF
     }
   }
-  flush(text.size());
-  return out;
-}
+  // Empty when the word is too long to be one of the listed words.
+  std::string_view view() const { return long_ ? std::string_view() : std::string_view(data_, size_); }
+
+ private:
+  void Put(char b) {
+    if (size_ == sizeof(data_)) {
+      long_ = true;
+      return;
+    }
+    data_[size_++] = b;
+  }
+  char data_[32];
+  size_t size_ = 0;
+  bool long_ = false;
+};
 
 }  // namespace
 
-LanguageGuess DetectLanguage(std::string_view raw, std::string_view hint_code) {
+LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, bool explain) {
   LanguageGuess g;
-  const std::string hint = LanguageFromCode(hint_code);
-  // Not Normalize: it folds the word-initial ў, which is evidence here.
-  const std::string text = LowerCase(raw);
+  const std::string hint = hint_code.empty() ? std::string() : LanguageFromCode(hint_code);
+  // One pass over the code points, lower-cased on the fly (not Normalize: it
+  // folds the word-initial ў, which is evidence here): letters counted, the
+  // telling letters seen, and each word looked up as it ends. ASCII bytes
+  // take a short way: no decoding, and only the English list.
   size_t cyrillic = 0, latin = 0;
   constexpr size_t kRules = sizeof(kLetters) / sizeof(kLetters[0]);
   std::array<int, kRules> seen{};
+  size_t words = 0;
+  bool english_word = false;
+  std::array<int, 3> word_score{};
+  std::array<std::string, 3> word_list;  // explain only
+  WordBuffer word;
+  bool in_word = false, word_ascii = false;
+  auto end_word = [&] {
+    if (!in_word) return;
+    in_word = false;
+    ++words;
+    const std::string_view w = word.view();
+    if (w.empty()) return;
+    if (word_ascii) {
+      // Only the first three words can decide (three or more decide anyway).
+      if (!english_word && words <= 3) english_word = In(kEnWords, w);
+      return;
+    }
+    const bool hit[3] = {In(kRuWords, w), In(kBeWords, w), In(kUkWords, w)};
+    // A word all three write says nothing.
+    if (hit[0] && hit[1] && hit[2]) return;
+    for (int l = 0; l < 3; ++l) {
+      if (!hit[l]) continue;
+      word_score[l] += 2;
+      if (!explain) continue;
+      if (!word_list[l].empty()) word_list[l] += ", ";
+      word_list[l] += w;
+    }
+  };
   for (size_t i = 0; i < text.size();) {
-    char32_t c = DecodeUtf8(text, &i);
-    if (IsLatin(c)) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    char32_t c;
+    if (b < 0x80) {
+      c = b >= 'A' && b <= 'Z' ? b + 32 : b;
+      ++i;
+    } else {
+      c = DecodeUtf8(text, &i);
+      if (c == kInvalidCodePoint) continue;  // dropped: the word goes on
+      c = Lower(c);
+    }
+    const bool is_latin = IsLatin(c);
+    const bool is_cyrillic = !is_latin && IsCyrillic(c);
+    if (is_latin) {
       ++latin;
-    } else if (IsCyrillic(c)) {
+    } else if (is_cyrillic) {
       ++cyrillic;
       for (size_t r = 0; r < kRules; ++r) {
         if (kLetters[r].letter == c) ++seen[r];
       }
     }
+    if (is_latin || is_cyrillic || (c == '\'' && in_word)) {
+      if (!in_word) {
+        in_word = true;
+        word_ascii = c < 0x80;
+        word.Clear();
+      }
+      word.Append(c);
+    } else {
+      end_word();
+    }
+  }
+  end_word();
+
+  auto from_hint = [&](const char* why) {
+    g.decided = false;
+    if (!hint.empty()) {
+      g.lang = hint;
+      g.from_hint = true;
+      if (explain) g.evidence.push_back(std::string(why) + "; keeps the conversation's language " + hint);
+    } else if (explain) {
+      g.evidence.push_back(std::string(why) + "; no conversation language to keep");
+    }
+  };
+  if (explain) {
+    g.evidence.push_back("letters: " + std::to_string(cyrillic) + " Cyrillic, " +
+                         std::to_string(latin) + " Latin");
+  }
+  if (cyrillic == 0 && latin == 0) {
+    g.lang = "en";
+    from_hint("no letters");
+    return g;
+  }
+  if (latin >= cyrillic) {
+    g.lang = "en";
+    if (words >= 3 || english_word) {
+      g.decided = true;
+      if (explain) g.evidence.push_back("Latin letters: en");
+    } else {
+      from_hint("Latin letters but too short to tell");
+    }
+    return g;
   }
   std::array<int, 3> for_score{}, against{};
-  std::string letters_said;
+  std::string letters_said;  // explain only
   for (size_t r = 0; r < kRules; ++r) {
     const LetterRule& rule = kLetters[r];
     const int n = seen[r];
@@ -159,66 +244,28 @@ LanguageGuess DetectLanguage(std::string_view raw, std::string_view hint_code) {
       for_score[l] += n * rule.for_weight[l];
       if (rule.never[l]) against[l] += n;
     }
+    if (!explain) continue;
     std::string letter;
     AppendUtf8(rule.letter, &letter);
     if (!letters_said.empty()) letters_said += "; ";
     letters_said += letter + " x" + std::to_string(n) + " (" + rule.says + ")";
   }
-  const std::vector<std::string_view> words = Words(text);
-  auto from_hint = [&](const std::string& why) {
-    g.decided = false;
-    if (!hint.empty()) {
-      g.lang = hint;
-      g.from_hint = true;
-      g.evidence.push_back(why + "; keeps the conversation's language " + hint);
-    } else {
-      g.evidence.push_back(why + "; no conversation language to keep");
-    }
-  };
-  g.evidence.push_back("letters: " + std::to_string(cyrillic) + " Cyrillic, " +
-                       std::to_string(latin) + " Latin");
-  if (cyrillic == 0 && latin == 0) {
-    g.lang = "en";
-    from_hint("no letters");
-    return g;
-  }
-  if (latin >= cyrillic) {
-    g.lang = "en";
-    bool english_word = false;
-    for (std::string_view w : words) english_word = english_word || In(kEnWords, w);
-    if (words.size() >= 3 || english_word) {
-      g.decided = true;
-      g.evidence.push_back("Latin letters: en");
-    } else {
-      from_hint("Latin letters but too short to tell");
-    }
-    return g;
-  }
-  if (!letters_said.empty()) g.evidence.push_back("telling letters: " + letters_said);
-  std::array<int, 3> word_score{};
-  std::array<std::string, 3> word_list;
-  for (std::string_view w : words) {
-    const bool hit[3] = {In(kRuWords, w), In(kBeWords, w), In(kUkWords, w)};
-    // A word all three write says nothing.
-    if (hit[0] && hit[1] && hit[2]) continue;
+  if (explain) {
+    if (!letters_said.empty()) g.evidence.push_back("telling letters: " + letters_said);
+    std::string words_said;
     for (int l = 0; l < 3; ++l) {
-      if (!hit[l]) continue;
-      word_score[l] += 2;
-      if (!word_list[l].empty()) word_list[l] += ", ";
-      word_list[l] += std::string(w);
+      if (word_list[l].empty()) continue;
+      if (!words_said.empty()) words_said += "; ";
+      words_said += std::string(kCyrName[l]) + " (" + word_list[l] + ")";
     }
+    if (!words_said.empty()) g.evidence.push_back("frequent words: " + words_said);
   }
-  std::string words_said;
-  for (int l = 0; l < 3; ++l) {
-    if (word_list[l].empty()) continue;
-    if (!words_said.empty()) words_said += "; ";
-    words_said += std::string(kCyrName[l]) + " (" + word_list[l] + ")";
-  }
-  if (!words_said.empty()) g.evidence.push_back("frequent words: " + words_said);
   std::array<int, 3> total{};
   for (int l = 0; l < 3; ++l) total[l] = for_score[l] + word_score[l] - 2 * against[l];
-  g.evidence.push_back("score: ru " + std::to_string(total[kRu]) + ", be " +
-                       std::to_string(total[kBe]) + ", uk " + std::to_string(total[kUk]));
+  if (explain) {
+    g.evidence.push_back("score: ru " + std::to_string(total[kRu]) + ", be " +
+                         std::to_string(total[kBe]) + ", uk " + std::to_string(total[kUk]));
+  }
   int best = kRu;
   for (int l = 1; l < 3; ++l) {
     if (total[l] > total[best]) best = l;
@@ -230,7 +277,7 @@ LanguageGuess DetectLanguage(std::string_view raw, std::string_view hint_code) {
   g.lang = kCyrName[best];
   if (total[best] > second && for_score[best] + word_score[best] > 0) {
     g.decided = true;
-    g.evidence.push_back("decided: " + g.lang);
+    if (explain) g.evidence.push_back("decided: " + g.lang);
     return g;
   }
   // A hint decides only among the languages the letters allow.
@@ -239,7 +286,7 @@ LanguageGuess DetectLanguage(std::string_view raw, std::string_view hint_code) {
                             against[hint == "ru" ? kRu : hint == "be" ? kBe : kUk] == 0;
   if (hint_allowed) {
     from_hint("the letters and words do not decide");
-  } else {
+  } else if (explain) {
     g.evidence.push_back("the letters and words do not decide; " + g.lang + " by default");
   }
   return g;

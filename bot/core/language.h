@@ -38,7 +38,10 @@ struct LanguageGuess {
 // are evidence for and against: ў only be; і be or uk, never ru; и, щ, ъ
 // never be; ъ, ы, э never uk; ї, є, ґ only uk. Then frequent words. Text in
 // Latin letters is English.
-LanguageGuess DetectLanguage(std::string_view text, std::string_view hint = {});
+// `explain` false leaves `evidence` empty and decides the same: the answer
+// path needs only the language, not the sentences about it.
+LanguageGuess DetectLanguage(std::string_view text, std::string_view hint = {},
+                             bool explain = true);
 
 // The language a channel's code names ("be-BY" -> "be", "ru" -> "ru",
 // "uk" -> "uk", "en-GB" -> "en"), or empty when it names none of en, ru,

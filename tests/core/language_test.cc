@@ -67,6 +67,51 @@ TEST_CASE("DetectLanguage says which hint it kept", "[language]") {
   CHECK_FALSE(DetectLanguage("Калі ўступіла", "ru").from_hint);
 }
 
+TEST_CASE("DetectLanguage decides the same without its evidence", "[language]") {
+  // The answer path skips the evidence; the decision must not depend on it.
+  auto [text, hint] = GENERATE(table<std::string, std::string>({
+      {"When did Belarus join the OSCE?", ""},
+      {"WHEN did Belarus JOIN?", ""},
+      {"don't", "ru"},
+      {"it's the", ""},
+      {"Когда Беларусь вступила в ОБСЕ?", ""},
+      {"КАЛІ БЕЛАРУСЬ УСТУПІЛА Ў АБСЕ?", ""},
+      {"З якой даты Беларусь з\u2019яўляецца удзельнікам?", ""},
+      {"Коли Білорусь вступила до ОБСЄ?", ""},
+      {"Лукашенко", "be-BY"},
+      {"Минск", "be"},
+      {"2017?", "ru"},
+      {"OSCE?", "be"},
+      {"Что такое OSCE?", ""},
+      {"What is АБСЕ in English?", ""},
+      {"caf\u00e9 d\u00e9j\u00e0", ""},
+      {"\xff\xfeКогда\x80 в", ""},
+      {"прывітаннепрывітаннепрывітанне і", ""},
+  }));
+  CAPTURE(text, hint);
+  const LanguageGuess full = DetectLanguage(text, hint, true);
+  const LanguageGuess fast = DetectLanguage(text, hint, false);
+  CHECK(fast.lang == full.lang);
+  CHECK(fast.decided == full.decided);
+  CHECK(fast.from_hint == full.from_hint);
+  CHECK(fast.evidence.empty());
+  CHECK_FALSE(full.evidence.empty());
+}
+
+TEST_CASE("DetectLanguage states its evidence in words", "[language]") {
+  CHECK(DetectLanguage("Калі Беларусь уступіла ў АБСЕ?").evidence ==
+        std::vector<std::string>{"letters: 25 Cyrillic, 0 Latin",
+                                 "telling letters: ў x1 (only be); і x2 (be or uk, never ru)",
+                                 "frequent words: be (калі, ў)", "score: ru -6, be 9, uk 0",
+                                 "decided: be"});
+  CHECK(DetectLanguage("OSCE?", "ru").evidence ==
+        std::vector<std::string>{"letters: 0 Cyrillic, 4 Latin",
+                                 "Latin letters but too short to tell; keeps the conversation's "
+                                 "language ru"});
+  CHECK(DetectLanguage("When did Belarus join the OSCE?").evidence ==
+        std::vector<std::string>{"letters: 0 Cyrillic, 25 Latin", "Latin letters: en"});
+}
+
 TEST_CASE("Reply languages fall back be -> ru -> en", "[language]") {
   CHECK(ReplyLanguageChain("be") == std::vector<std::string>{"be", "ru", "en"});
   CHECK(ReplyLanguageChain("ru") == std::vector<std::string>{"ru", "en"});
