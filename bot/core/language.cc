@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 #include "bot/core/utf8.h"
 
@@ -131,11 +133,71 @@ class WordBuffer {
   bool long_ = false;
 };
 
+// Whether every byte of `text` is ASCII, eight at a time.
+bool IsAscii(std::string_view text) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t chunk;
+    std::memcpy(&chunk, text.data() + i, 8);
+    if (chunk & 0x8080808080808080ull) return false;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+  }
+  return true;
+}
+
+// An ASCII text without explanation: no Cyrillic, so English unless it has
+// no letters or is one or two words none of which is a listed English word
+// (then the hint decides). Stops reading at the third word.
+void DetectAscii(std::string_view text, const std::string& hint, LanguageGuess* g) {
+  size_t words = 0;
+  bool letters = false, english_word = false;
+  char word[8];
+  size_t length = 0;
+  bool in_word = false;
+  auto end_word = [&] {
+    in_word = false;
+    ++words;
+    if (!english_word && length <= sizeof(word)) {
+      english_word = In(kEnWords, std::string_view(word, length));
+    }
+  };
+  for (size_t i = 0; i < text.size() && words < 3 && !english_word; ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    const bool letter = c >= 'a' && c <= 'z';
+    if (letter || (c == '\'' && in_word)) {
+      letters = true;
+      if (!in_word) {
+        in_word = true;
+        length = 0;
+      }
+      if (length < sizeof(word)) word[length] = c;
+      ++length;
+    } else if (in_word) {
+      end_word();
+    }
+  }
+  if (in_word) end_word();
+  g->lang = "en";
+  if (letters && (words >= 3 || english_word)) {
+    g->decided = true;
+  } else if (!hint.empty()) {
+    g->lang = hint;
+    g->from_hint = true;
+  }
+}
+
 }  // namespace
 
 LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, bool explain) {
   LanguageGuess g;
   const std::string hint = hint_code.empty() ? std::string() : LanguageFromCode(hint_code);
+  if (!explain && IsAscii(text)) {
+    DetectAscii(text, hint, &g);
+    return g;
+  }
   // One pass over the code points, lower-cased on the fly (not Normalize: it
   // folds the word-initial ў, which is evidence here): letters counted, the
   // telling letters seen, and each word looked up as it ends. ASCII bytes
