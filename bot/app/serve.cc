@@ -153,6 +153,13 @@ int RunServe(const Args& args) {
 
   edge::KnowledgeHolder holder(knowledge);
   edge::Reloader reloader(&holder, sources);
+  // Conversations (follow-up questions), for /api/v1/ask sessions and chats.
+  edge::ContextStoreOptions context_options;
+  context_options.ttl_ms = int64_t{config.context_ttl_s} * 1000;
+  context_options.max_turns = config.context_max_turns;
+  context_options.max_sessions = static_cast<size_t>(config.context_max_sessions);
+  edge::InMemoryContextStore contexts(context_options);
+  options.contexts = &contexts;
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
   std::unique_ptr<edge::UnmatchedLog> unmatched;
@@ -197,6 +204,7 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
+  channel_options.contexts = &contexts;
   auto channels = edge::channels::StartChannels(server, holder, {}, channel_options);
   core::Status bound = server.Bind();
   if (bound.ok() && admin) bound = admin->Bind();

@@ -39,6 +39,12 @@ struct Reply {
   // Questions the bot can answer, offered after a fallback ("Did you mean").
   std::vector<std::string> suggestions;
   std::optional<ReplyReason> reason;  // set when grounding refused
+  // Set when the question was read with the conversation's context: the
+  // question as it was understood ("when did the office in minsk close").
+  std::string read_as;
+  // When a follow-up could mean several entities: their names, for the
+  // user to pick one (messenger buttons); the text asks which.
+  std::vector<std::string> choices;
 };
 
 }  // namespace bot::core

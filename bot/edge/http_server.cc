@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/edge/http_headers.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/metrics.h"
@@ -181,14 +182,32 @@ void HttpServer::AddApiRoutes() {
       core::Question q{request.value().text, request.value().session, "http"};
       NoteChannel("http");
       NoteQuestion(q.text);
+      // A session is a conversation only when there is a store to keep it.
+      const std::string key = options_.contexts && !q.session.empty() ? "http:" + q.session : "";
+      const int64_t now = NowMs();
+      core::ConversationContext context;
+      if (!key.empty()) context = options_.contexts->Load(key, now);
       if (explain) {
-        SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));
-      } else {
-        core::Reply reply = core::Answer(*knowledge, q);
-        NoteAnswer(reply, "http");
-        if (answer_observer_) answer_observer_(q, reply);
-        SendJson(res, 200, ReplyJson(reply));
+        if (key.empty()) {
+          SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));
+          return;
+        }
+        // Explaining shows the conversation; it does not take a turn.
+        core::Turn turn = core::ExplainTurn(*knowledge, q, context);
+        SendJson(res, 200, Dump(TurnToJson(*knowledge, context, turn)));
+        return;
       }
+      core::Reply reply;
+      if (key.empty()) {
+        reply = core::Answer(*knowledge, q);
+      } else {
+        core::Turn turn = core::AnswerTurn(*knowledge, q, context);
+        options_.contexts->Save(key, turn.next, now);
+        reply = std::move(turn.reply);
+      }
+      NoteAnswer(reply, "http");
+      if (answer_observer_) answer_observer_(q, reply);
+      SendJson(res, 200, ReplyJson(reply));
     };
   };
   Route("POST", "/api/v1/ask", with_question(false), 0, Body::kRequired);
@@ -203,6 +222,18 @@ void HttpServer::AddApiRoutes() {
       SendJson(res, 200, Dump(to_json(*knowledge)));
     };
   };
+  Route("DELETE", R"(/api/v1/sessions/([^/]*))",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+          if (!ValidSessionId(id)) {
+            SendJson(res, 400, Dump(ErrorJson("a session id is at most " +
+                                              std::to_string(kMaxSessionIdBytes) +
+                                              " characters: ASCII letters, digits and -_.:@")));
+            return;
+          }
+          const bool forgot = options_.contexts && options_.contexts->Erase("http:" + id);
+          SendJson(res, 200, Dump(nlohmann::json{{"session", id}, {"forgotten", forgot}}));
+        });
   Route("GET", "/api/v1/intents", listing(&IntentsToJson));
   Route("GET", "/api/v1/facts", listing(&FactsToJson));
 }

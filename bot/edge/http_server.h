@@ -21,6 +21,7 @@
 #include "bot/core/message.h"
 #include "bot/core/status.h"
 #include "bot/edge/connection_parking.h"
+#include "bot/edge/context_store.h"
 #include "bot/edge/http_framing.h"
 #include "bot/edge/knowledge_holder.h"
 
@@ -44,6 +45,11 @@ struct HttpOptions {
   FramingLimits framing;  // request line, header block and field count
   bool api_routes = true;     // /api/v1/*; off for the admin-only server
   bool metrics_route = true;  // GET /metrics; off when an admin port serves it
+  // Where conversations' contexts live: with one, a `session` in
+  // /api/v1/ask is a conversation (follow-up questions are read with its
+  // context) and DELETE /api/v1/sessions/{id} forgets one; without one,
+  // every question stands alone. Outlives the server.
+  ContextStore* contexts = nullptr;
 };
 
 class HttpServer {

@@ -68,6 +68,8 @@ struct Event {
   std::string chat;  // where the answer goes (platform user/chat id)
   std::string text;  // the question, decoded to plain text
   bool greeting = false;     // answer with the greeting instead of `text`
+  bool reset = false;        // forget the conversation (Telegram /reset)
+  std::string user;          // who wrote, when not the chat itself (group chats)
   nlohmann::json context = nlohmann::json::object();  // adapter-private reply details
 };
 

@@ -1,6 +1,7 @@
 #include "bot/edge/channels/channels.h"
 
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/json_codec.h"
 #include "bot/edge/log.h"
@@ -182,7 +183,23 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   }
   core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
                           channel};
-  reply = core::Answer(*knowledge, question);
+  // One conversation per (channel, chat, user).
+  const std::string key =
+      channel + ":" + event.chat + ":" + (event.user.empty() ? event.chat : event.user);
+  if (event.reset) {
+    if (options_.contexts) options_.contexts->Erase(key);
+    const std::string* text = knowledge->ReplyText("reset");
+    reply.text = text ? *text : kGreetingText;
+    return reply;
+  }
+  if (options_.contexts && !event.greeting) {
+    const int64_t now = NowMs();
+    core::Turn turn = core::AnswerTurn(*knowledge, question, options_.contexts->Load(key, now));
+    options_.contexts->Save(key, turn.next, now);
+    reply = std::move(turn.reply);
+  } else {
+    reply = core::Answer(*knowledge, question);
+  }
   if (!event.greeting) {
     NoteAnswer(reply, channel);
     if (options_.on_answer) options_.on_answer(question, reply);
@@ -214,10 +231,10 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
         std::vector<std::string> parts, buttons;
         if (fixed_text) {
           parts = {*fixed_text};
-        } else if (event.greeting || !event.text.empty()) {
+        } else if (event.greeting || event.reset || !event.text.empty()) {
           core::Reply reply = ReplyFor(event, channel->name());
           parts = SplitMessage(reply.text, channel->max_text_units());
-          buttons = reply.suggestions;
+          buttons = reply.choices.empty() ? reply.suggestions : reply.choices;
         }
         state->calls = channel->RenderReply(event, parts, buttons);
       }

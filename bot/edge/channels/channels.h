@@ -22,6 +22,7 @@
 #include "bot/edge/channels/send_queue.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
+#include "bot/edge/context_store.h"
 #include "bot/edge/rate_limiter.h"
 
 namespace bot::edge::channels {
@@ -49,6 +50,9 @@ struct ChannelOptions {
   // Told every question answered (not greetings), from a worker thread; the
   // same hook as HttpServer's, e.g. for the unmatched log.
   std::function<void(const core::Question&, const core::Reply&)> on_answer;
+  // Conversations, keyed by (channel, chat, user); none: every message
+  // stands alone. Outlives the hub.
+  ContextStore* contexts = nullptr;
 };
 
 // What a user who floats past the rate limit is told, once.

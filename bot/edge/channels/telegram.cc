@@ -150,7 +150,9 @@ class TelegramChannel : public Channel {
     std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
     size_t b = rest.find_first_not_of(" \n");
     rest = b == std::string::npos ? "" : rest.substr(b);
-    if (command == "start" || command == "help" || rest.empty()) {
+    if (command == "reset") {
+      event->reset = true;
+    } else if (command == "start" || command == "help" || rest.empty()) {
       event->greeting = true;
     } else {
       event->text = rest;
@@ -173,8 +175,11 @@ class TelegramChannel : public Channel {
       event.chat = chat_id.dump();
       event.context["chat_id"] = chat_id;
       if (m.contains("message_id")) event.context["message_id"] = m["message_id"];
+      if (m.contains("from") && m["from"].is_object() && m["from"].value("id", json()).is_number_integer()) {
+        event.user = m["from"]["id"].dump();
+      }
       ReadText(m["text"].get<std::string>(), &event);
-      if (!event.greeting && event.text.empty()) return std::nullopt;
+      if (!event.greeting && !event.reset && event.text.empty()) return std::nullopt;
       return event;
     }
     if (update.contains("callback_query") && update["callback_query"].is_object()) {

@@ -1,0 +1,379 @@
+#include "bot/core/conversation.h"
+
+#include <algorithm>
+
+#include "bot/core/normalizer.h"
+
+namespace bot::core {
+
+size_t ConversationContext::ApproximateBytes() const {
+  size_t bytes = sizeof(*this) + intent.capacity() + question.capacity() + detail.capacity() +
+                 lang.capacity() + pending.capacity();
+  for (const auto* list : {&entities, &answer_entities, &facts}) {
+    bytes += list->capacity() * sizeof(std::string);
+    for (const std::string& s : *list) bytes += s.capacity();
+  }
+  return bytes;
+}
+
+std::string GuessLanguage(std::string_view text) {
+  bool cyrillic = false;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const auto a = static_cast<unsigned char>(text[i]), b = static_cast<unsigned char>(text[i + 1]);
+    // і U+0456 (d1 96), І U+0406 (d0 86), ў U+045E (d1 9e), Ў U+040E (d0 8e).
+    if ((a == 0xD1 && (b == 0x96 || b == 0x9E)) || (a == 0xD0 && (b == 0x86 || b == 0x8E))) {
+      return "be";
+    }
+    if (a == 0xD0 || a == 0xD1) cyrillic = true;
+  }
+  return cyrillic ? "ru" : "en";
+}
+
+namespace {
+
+bool IsCyrillic(std::string_view s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == 0xD0 || c == 0xD1) return true;
+  }
+  return false;
+}
+
+bool Personal(const std::string& kind) {
+  return kind == "male" || kind == "female" || kind == "neuter" || kind == "thing" ||
+         kind == "plural";
+}
+
+// Whether a pronoun of `kind` can refer to `e` in a question in `lang`:
+// English he/she name people, Russian and Belarusian pronouns follow the
+// grammatical gender of the name ("офис" is masculine, "миссия" feminine).
+bool Agrees(const Entity& e, const std::string& kind, const std::string& lang) {
+  const bool person = e.kind == "person";
+  if (kind == "any") return true;
+  if (kind == "thing") return !person;
+  if (kind == "male" || kind == "female") {
+    const char* g = kind == "male" ? "m" : "f";
+    if (person) return e.gender.empty() || e.gender == g;
+    if (lang == "en") return false;
+    // Masculine and neuter share their oblique forms (его, яго, ему).
+    return e.gender == g || (kind == "male" && e.gender == "n");
+  }
+  if (kind == "neuter") return !person && (e.gender.empty() || e.gender == "n");
+  if (kind == "plural") return lang == "en" || person || e.gender.empty() || e.gender == "pl";
+  return false;
+}
+
+struct Ref {
+  size_t begin = 0, end = 0;
+  std::string kind;  // a `follow_up` value
+};
+
+// What the question's follow-up words are: pronouns and demonstratives
+// anywhere, an opener only where the question starts.
+struct Markers {
+  std::vector<Ref> refs;
+  std::optional<Ref> opener;
+};
+
+Markers FindMarkers(const Knowledge& k, const std::string& normalized) {
+  Markers m;
+  const std::vector<WordSpan> words = SplitWords(normalized);
+  for (const Lexicon::Hit& h : k.lexicon().Hits(normalized, words)) {
+    const std::string& kind = k.lexicon().concepts()[static_cast<size_t>(h.concept_index)].follow_up;
+    if (kind.empty()) continue;
+    if (kind == "opener") {
+      if (!words.empty() && h.begin == words.front().begin) m.opener = Ref{h.begin, h.end, kind};
+      continue;
+    }
+    m.refs.push_back({h.begin, h.end, kind});
+  }
+  return m;
+}
+
+std::string Trim(std::string s) {
+  const size_t b = s.find_first_not_of(' ');
+  if (b == std::string::npos) return "";
+  const size_t e = s.find_last_not_of(' ');
+  return s.substr(b, e - b + 1);
+}
+
+// `text` cut to at most `limit` bytes, at a space.
+std::string CutAtWord(std::string text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t at = text.rfind(' ', limit);
+  text.resize(at == std::string::npos ? 0 : at);
+  return text;
+}
+
+int EntityIndex(const Knowledge& k, const std::string& id) { return k.gazetteer().Find(id); }
+
+// The words to put in place of a pronoun for entity `e`: as the last
+// question named it, else its first name in the question's script.
+std::string MentionOf(const Knowledge& k, int e, const std::string& last_question,
+                      const std::string& lang) {
+  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(last_question)) {
+    if (m.id == e) return last_question.substr(m.begin, m.end - m.begin);
+  }
+  const Entity& entity = k.gazetteer().entities()[static_cast<size_t>(e)];
+  const bool cyrillic = lang != "en";
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& name : entity.names) {
+      const bool stem = name.find('*') != std::string::npos;
+      if (IsCyrillic(name) != cyrillic || stem != (pass == 1)) continue;
+      std::string plain = name;
+      plain.erase(std::remove(plain.begin(), plain.end(), '*'), plain.end());
+      return plain;
+    }
+  }
+  std::string name = Normalize(entity.name);
+  if (name.rfind("the ", 0) == 0) name.erase(0, 4);
+  return name;
+}
+
+// Entities a pronoun of `kind` may mean, from the most salient group that
+// has any: what the last question named (other than Belarus and the
+// OSCE), what its answer mentioned, then Belarus or the OSCE themselves.
+std::vector<int> Candidates(const Knowledge& k, const ConversationContext& c,
+                            const std::string& kind, const std::string& lang) {
+  const auto& all = k.gazetteer().entities();
+  auto pick = [&](const std::vector<std::string>& ids, int in_scope) {
+    std::vector<int> out;
+    for (const std::string& id : ids) {
+      const int e = EntityIndex(k, id);
+      if (e < 0) continue;
+      const Entity& entity = all[static_cast<size_t>(e)];
+      if (static_cast<int>(entity.in_scope) != in_scope || !Agrees(entity, kind, lang)) continue;
+      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+    }
+    return out;
+  };
+  for (auto group : {pick(c.entities, 0), pick(c.answer_entities, 0), pick(c.entities, 1)}) {
+    if (!group.empty()) return group;
+  }
+  return {};
+}
+
+std::string Replace(const std::string& text, size_t begin, size_t end, const std::string& with) {
+  return Trim(text.substr(0, begin) + with + text.substr(end));
+}
+
+// What the bot remembers after answering `read` with `reply`.
+ConversationContext After(const Knowledge& k, const ConversationContext& previous,
+                          const std::string& read, const Reply& reply, const std::string& lang) {
+  // A fallback never erases the context; small talk states no facts and
+  // keeps it too.
+  if (reply.fallback || !reply.intent || reply.facts.empty()) {
+    ConversationContext kept = previous;
+    kept.pending.clear();
+    return kept;
+  }
+  ConversationContext c;
+  c.intent = *reply.intent;
+  c.question = CutAtWord(read, kMaxContextQuestionBytes);
+  c.lang = lang;
+  c.turns = previous.turns + 1;
+  const auto& all = k.gazetteer().entities();
+  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(c.question)) {
+    const std::string& id = all[static_cast<size_t>(m.id)].id;
+    if (c.entities.size() < kMaxContextEntities &&
+        std::find(c.entities.begin(), c.entities.end(), id) == c.entities.end()) {
+      c.entities.push_back(id);
+    }
+  }
+  const auto& facts = k.facts().facts();
+  for (const FactRef& f : reply.facts) {
+    if (c.facts.size() == kMaxContextFacts) break;
+    c.facts.push_back(f.id);
+    const Fact* fact = k.facts().Find(f.id);
+    if (!fact) continue;
+    for (int e : k.grounding().entities_of(static_cast<size_t>(fact - facts.data()))) {
+      const Entity& entity = all[static_cast<size_t>(e)];
+      if (entity.in_scope || c.answer_entities.size() == kMaxContextEntities) continue;
+      if (std::find(c.entities.begin(), c.entities.end(), entity.id) != c.entities.end()) continue;
+      if (std::find(c.answer_entities.begin(), c.answer_entities.end(), entity.id) !=
+          c.answer_entities.end()) {
+        continue;
+      }
+      c.answer_entities.push_back(entity.id);
+    }
+  }
+  const DetailSet asked = k.lexicon().Asked(k.lexicon().Hits(c.question));
+  for (size_t d = 0; d < k.lexicon().details().size() && d < 64; ++d) {
+    if (asked & (DetailSet{1} << d)) {
+      c.detail = k.lexicon().details()[d];
+      break;
+    }
+  }
+  return c;
+}
+
+std::string FactKey(const Reply& r) {
+  std::string key;
+  for (const FactRef& f : r.facts) key += f.id + " ";
+  return key;
+}
+
+std::string Fill(std::string text, const std::string& slot, const std::string& value) {
+  const std::string s = "{" + slot + "}";
+  for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + value.size())) {
+    text.replace(at, s.size(), value);
+  }
+  return text;
+}
+
+Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& context,
+              bool explain) {
+  auto ask = [&](const std::string& text) {
+    Question rq{text, q.session, q.channel};
+    if (explain) return Explain(k, rq);
+    Explanation e;
+    e.reply = Answer(k, rq);
+    return e;
+  };
+  Turn t;
+  Explanation own = ask(q.text);
+  const std::string normalized = explain ? own.normalized : Normalize(q.text);
+  const std::string lang = GuessLanguage(normalized);
+  auto alone = [&](const std::string& reading) {
+    t.reading = reading;
+    t.reply = std::move(own.reply);
+    t.next = After(k, context, normalized, t.reply, lang);
+    if (explain) t.explanation = std::move(own);
+    return std::move(t);
+  };
+  if (context.empty() || CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
+
+  const Markers markers = FindMarkers(k, normalized);
+  const auto& entities = k.gazetteer().entities();
+  std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
+  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {
+    if (!entities[static_cast<size_t>(m.id)].in_scope) named.push_back(m.id);
+  }
+  // A personal pronoun makes the question lean on the last turn unless the
+  // question names someone it can mean itself ("Who is Makei and what did
+  // he sign?"); demonstratives and openers only when it is not understood.
+  bool leans = false;
+  for (const Ref& r : markers.refs) {
+    if (!Personal(r.kind)) continue;
+    leans = std::none_of(named.begin(), named.end(), [&](int e) {
+      return Agrees(entities[static_cast<size_t>(e)], r.kind, lang);
+    });
+    if (leans) break;
+  }
+  if (!own.reply.fallback && !leans) return alone("alone");
+
+  std::string fragment = normalized;
+  if (markers.opener) fragment = Trim(normalized.substr(markers.opener->end));
+  if (fragment.empty()) return alone("fallback");
+
+  auto answered = [&](Explanation e, const std::string& read, const std::string& how) {
+    t.reading = how;
+    t.reply = std::move(e.reply);
+    t.reply.read_as = read;
+    t.next = After(k, context, read, t.reply, lang);
+    if (explain) t.explanation = std::move(e);
+    return std::move(t);
+  };
+  auto tried = [&](const std::string& how, const std::string& read) {
+    if (explain) t.tried.push_back(how + ": " + read);
+  };
+
+  // The answer to "which one?": the pending question with the pronoun
+  // bound to the entity this turn names.
+  if (!context.pending.empty() && !named.empty()) {
+    const std::string pending = Normalize(context.pending);
+    const Markers pm = FindMarkers(k, pending);
+    std::string p = pm.opener ? Trim(pending.substr(pm.opener->end)) : pending;
+    const Markers pr = FindMarkers(k, p);
+    if (!pr.refs.empty()) {
+      const Ref& r = pr.refs.front();
+      const std::string read =
+          Replace(p, r.begin, r.end, MentionOf(k, named.front(), normalized, lang));
+      tried("choice", read);
+      Explanation e = ask(read);
+      if (!e.reply.fallback) return answered(std::move(e), read, "choice");
+    }
+  }
+
+  // Readings, most specific first; the first one answered wins.
+  std::vector<std::pair<std::string, std::string>> readings;  // (how, text)
+  const Markers in_fragment = FindMarkers(k, fragment);
+  std::optional<Ref> ref;
+  for (const Ref& r : in_fragment.refs) {
+    if (Personal(r.kind)) {
+      ref = r;
+      break;
+    }
+  }
+  if (!ref && !in_fragment.refs.empty()) ref = in_fragment.refs.front();
+  if (ref) {
+    std::vector<int> candidates = Candidates(k, context, ref->kind, lang);
+    // A plural pronoun may mean them all; one of them stands for the group.
+    if (ref->kind == "plural" && candidates.size() > 1) candidates.resize(1);
+    constexpr size_t kMaxCandidates = 3;
+    if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
+    std::vector<std::pair<Explanation, std::string>> good;
+    std::vector<int> meant;
+    for (int e : candidates) {
+      std::string read = Replace(fragment, ref->begin, ref->end,
+                                 MentionOf(k, e, context.question, lang));
+      tried("pronoun", read);
+      Explanation ex = ask(read);
+      if (ex.reply.fallback) continue;
+      good.emplace_back(std::move(ex), std::move(read));
+      meant.push_back(e);
+    }
+    if (!good.empty()) {
+      const std::string first = FactKey(good.front().first.reply);
+      const bool same = std::all_of(good.begin(), good.end(), [&](const auto& g) {
+        return FactKey(g.first.reply) == first;
+      });
+      if (same) return answered(std::move(good.front().first), good.front().second, "pronoun");
+      // Two entities could be meant and the answers differ: ask which.
+      t.reading = "ambiguous";
+      t.reply = Reply{};
+      t.reply.fallback = true;
+      t.reply.reason = ReplyReason{"ambiguous", "", 0, "", ""};
+      std::string names;
+      for (int e : meant) {
+        t.reply.choices.push_back(entities[static_cast<size_t>(e)].name);
+        names += (names.empty() ? "" : " / ") + entities[static_cast<size_t>(e)].name;
+      }
+      const std::string* text = k.ReplyText("ambiguous", lang);
+      t.reply.text = text ? Fill(*text, "choices", names) : names + "?";
+      t.next = context;
+      t.next.pending = CutAtWord(q.text, kMaxContextQuestionBytes);
+      return t;
+    }
+  }
+  if (!named.empty()) {
+    for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(context.question)) {
+      if (entities[static_cast<size_t>(m.id)].in_scope) continue;
+      readings.push_back({"entity", Replace(context.question, m.begin, m.end, fragment)});
+      break;
+    }
+  }
+  if (!context.question.empty()) readings.push_back({"ellipsis", fragment + " " + context.question});
+  for (auto& [how, read] : readings) {
+    tried(how, read);
+    Explanation e = ask(read);
+    if (!e.reply.fallback) return answered(std::move(e), read, how);
+  }
+  // Nothing read with the context answered: the question's own reply, and
+  // the context stays for the next turn.
+  return alone(own.reply.fallback ? "fallback" : "alone");
+}
+
+}  // namespace
+
+Turn AnswerTurn(const Knowledge& knowledge, const Question& question,
+                const ConversationContext& context) {
+  return Converse(knowledge, question, context, false);
+}
+
+Turn ExplainTurn(const Knowledge& knowledge, const Question& question,
+                 const ConversationContext& context) {
+  return Converse(knowledge, question, context, true);
+}
+
+}  // namespace bot::core
