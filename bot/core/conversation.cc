@@ -59,7 +59,13 @@ bool Agrees(const Entity& e, const std::string& kind, const std::string& lang) {
     return e.gender == g || (kind == "male" && e.gender == "n");
   }
   if (kind == "neuter") return !person && (e.gender.empty() || e.gender == "n");
-  if (kind == "plural") return lang == "en" || person || e.gender.empty() || e.gender == "pl";
+  // People, or organisations spoken of as their members; not a city or a
+  // document. In Russian and Belarusian, no singular grammatical gender.
+  if (kind == "plural") {
+    if (person || e.gender == "pl") return true;
+    if (lang == "en") return e.kind == "organisation" || e.kind == "body" || e.kind == "country";
+    return e.gender.empty() && e.kind != "city" && e.kind != "document";
+  }
   return false;
 }
 
@@ -90,11 +96,13 @@ Markers FindMarkers(const Knowledge& k, const std::string& normalized) {
   return m;
 }
 
+// Without spaces around, nor the closing punctuation of a sentence, so
+// readings join into one question.
 std::string Trim(std::string s) {
-  const size_t b = s.find_first_not_of(' ');
+  const size_t b = s.find_first_not_of(" ,");
   if (b == std::string::npos) return "";
-  const size_t e = s.find_last_not_of(' ');
-  return s.substr(b, e - b + 1);
+  const size_t e = s.find_last_not_of(" ?!.,;");
+  return e == std::string::npos || e < b ? "" : s.substr(b, e - b + 1);
 }
 
 // `text` cut to at most `limit` bytes, at a space.
@@ -148,7 +156,14 @@ std::vector<int> Candidates(const Knowledge& k, const ConversationContext& c,
     return out;
   };
   for (auto group : {pick(c.entities, 0), pick(c.answer_entities, 0), pick(c.entities, 1)}) {
-    if (!group.empty()) return group;
+    if (group.empty()) continue;
+    // "they", "he", "she": people before the organisations they stand for.
+    if (kind == "plural" || kind == "male" || kind == "female") {
+      std::stable_partition(group.begin(), group.end(), [&](int e) {
+        return all[static_cast<size_t>(e)].kind == "person";
+      });
+    }
+    return group;
   }
   return {};
 }
@@ -169,7 +184,7 @@ ConversationContext After(const Knowledge& k, const ConversationContext& previou
   }
   ConversationContext c;
   c.intent = *reply.intent;
-  c.question = CutAtWord(read, kMaxContextQuestionBytes);
+  c.question = CutAtWord(Trim(read), kMaxContextQuestionBytes);
   c.lang = lang;
   c.turns = previous.turns + 1;
   const auto& all = k.gazetteer().entities();
@@ -262,7 +277,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   }
   if (!own.reply.fallback && !leans) return alone("alone");
 
-  std::string fragment = normalized;
+  std::string fragment = Trim(normalized);
   if (markers.opener) fragment = Trim(normalized.substr(markers.opener->end));
   if (fragment.empty()) return alone("fallback");
 
@@ -295,8 +310,10 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     }
   }
 
-  // Readings, most specific first; the first one answered wins.
+  // Readings, most specific first; the first one answered wins. The first
+  // one grounding refused says why when none is answered.
   std::vector<std::pair<std::string, std::string>> readings;  // (how, text)
+  std::optional<std::pair<Explanation, std::string>> refusal;
   const Markers in_fragment = FindMarkers(k, fragment);
   std::optional<Ref> ref;
   for (const Ref& r : in_fragment.refs) {
@@ -306,6 +323,13 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     }
   }
   if (!ref && !in_fragment.refs.empty()) ref = in_fragment.refs.front();
+  // A reference the question can resolve itself ("the Assembly ... before
+  // that") is not bound to the last turn.
+  if (ref && std::any_of(named.begin(), named.end(), [&](int e) {
+        return Agrees(entities[static_cast<size_t>(e)], ref->kind, lang);
+      })) {
+    ref.reset();
+  }
   if (ref) {
     std::vector<int> candidates = Candidates(k, context, ref->kind, lang);
     // A plural pronoun may mean them all; one of them stands for the group.
@@ -319,7 +343,10 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
                                  MentionOf(k, e, context.question, lang));
       tried("pronoun", read);
       Explanation ex = ask(read);
-      if (ex.reply.fallback) continue;
+      if (ex.reply.fallback) {
+        if (ex.reply.reason && !refusal) refusal.emplace(std::move(ex), read);
+        continue;
+      }
       good.emplace_back(std::move(ex), std::move(read));
       meant.push_back(e);
     }
@@ -353,14 +380,24 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
       break;
     }
   }
-  if (!context.question.empty()) readings.push_back({"ellipsis", fragment + " " + context.question});
+  if (!context.question.empty()) {
+    readings.push_back({"ellipsis", fragment + " " + Trim(context.question)});
+  }
   for (auto& [how, read] : readings) {
     tried(how, read);
     Explanation e = ask(read);
     if (!e.reply.fallback) return answered(std::move(e), read, how);
+    if (e.reply.reason && !refusal) refusal.emplace(std::move(e), read);
   }
-  // Nothing read with the context answered: the question's own reply, and
-  // the context stays for the next turn.
+  // Nothing read with the context answered. A question that leans on it
+  // gets the reason a reading was refused ("no information about Astana");
+  // else its own reply. The context stays for the next turn either way.
+  if (own.reply.fallback && !own.reply.reason && refusal) {
+    answered(std::move(refusal->first), refusal->second, "fallback");
+    t.next = context;
+    t.next.pending.clear();
+    return std::move(t);
+  }
   return alone(own.reply.fallback ? "fallback" : "alone");
 }
 
