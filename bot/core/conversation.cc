@@ -393,10 +393,10 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   // gets the reason a reading was refused ("no information about Astana");
   // else its own reply. The context stays for the next turn either way.
   if (own.reply.fallback && !own.reply.reason && refusal) {
-    answered(std::move(refusal->first), refusal->second, "fallback");
-    t.next = context;
-    t.next.pending.clear();
-    return std::move(t);
+    Turn refused = answered(std::move(refusal->first), refusal->second, "fallback");
+    refused.next = context;
+    refused.next.pending.clear();
+    return refused;
   }
   return alone(own.reply.fallback ? "fallback" : "alone");
 }
