@@ -13,12 +13,13 @@ namespace bot::app {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: bot eval FILE.jsonl [--json] [--lang L] [--kind K] [--min PERCENT]\n"
+    "usage: bot eval FILE.jsonl [--json] [--lang L] [--kind K] [--min PERCENT] [--no-context]\n"
     "                [--intents DIR] [--facts DIR]\n"
     "Asks every question of FILE (JSON lines: id, lang, kind, q, all, any,\n"
     "forbid; or dialogues: id, lang, turns of those, asked in order in one\n"
     "conversation) and prints pass counts per lang and kind (for dialogues\n"
     "also follow-up turns, those after the first), then each failure.\n"
+    "--no-context asks every dialogue turn on its own (what context adds).\n"
     "--lang/--kind keep only those items; --min exits 1 when the pass rate of\n"
     "the kept items is below PERCENT.\n";
 
@@ -40,7 +41,11 @@ int RunEval(const Args& args) {
   int exit_code = kExitOk;
   auto flags = ParseVerbFlags(
       "eval", kUsage, args,
-      KnowledgeFlagSpec({{"json", false}, {"lang", true}, {"kind", true}, {"min", true}}),
+      KnowledgeFlagSpec({{"json", false},
+                         {"lang", true},
+                         {"kind", true},
+                         {"min", true},
+                         {"no-context", false}}),
       &exit_code);
   if (!flags) return exit_code;
   if (flags->positional().size() != 1) {
@@ -73,7 +78,7 @@ int RunEval(const Args& args) {
     if (flags->Has("lang") && item.lang != flags->Get("lang")) continue;
     if (flags->Has("kind") && item.kind != flags->Get("kind")) continue;
     core::Reply reply;
-    if (item.dialogue.empty()) {
+    if (item.dialogue.empty() || flags->Has("no-context")) {
       reply = core::Answer(*knowledge, {item.question, "", "eval"});
     } else {
       if (item.dialogue != dialogue || item.turn == 0) context = {};
