@@ -436,3 +436,30 @@ TEST_CASE("Telegram questions reach the answer hook, as HTTP ones do (unmatched 
   CHECK(seen[0].first.session == "telegram:333");
   CHECK(seen[0].second.fallback);
 }
+
+TEST_CASE("Telegram reads a follow-up with the chat's context and forgets it on /reset",
+          "[channels][telegram]") {
+  bot::edge::InMemoryContextStore contexts;
+  auto options = bot::testing::FastChannelOptions();
+  options.contexts = &contexts;
+  ChannelHarness h(kEnv, options);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9301, "When did Belarus join the OSCE?", 444),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  // The follow-up leans on the first question (an ellipsis).
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9302, "and when exactly?", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+  // Another chat has no context.
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9303, "and when exactly?", 555), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 3) == 3);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9304, "/reset", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 4) == 4);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9305, "and when exactly?", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 5) == 5);
+  auto sent = h.fake().Requests("/sendMessage");
+  CHECK(Body(sent[1])["text"].get<std::string>().find("1992") != std::string::npos);
+  CHECK(Body(sent[2])["text"].get<std::string>().find("1992") == std::string::npos);
+  CHECK(Body(sent[3])["text"].get<std::string>().find("1992") == std::string::npos);
+  CHECK(Body(sent[4])["text"].get<std::string>().find("1992") == std::string::npos);
+  CHECK(contexts.size() == 0);
+}
