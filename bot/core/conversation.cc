@@ -81,10 +81,12 @@ struct Markers {
   std::optional<Ref> opener;
 };
 
-Markers FindMarkers(const Knowledge& k, const std::string& normalized) {
+Markers FindMarkers(const Knowledge& k, const std::string& normalized,
+                    std::vector<Lexicon::Hit>* all_hits = nullptr) {
   Markers m;
   const std::vector<WordSpan> words = SplitWords(normalized);
-  for (const Lexicon::Hit& h : k.lexicon().Hits(normalized, words)) {
+  std::vector<Lexicon::Hit> hits = k.lexicon().Hits(normalized, words);
+  for (const Lexicon::Hit& h : hits) {
     const std::string& kind = k.lexicon().concepts()[static_cast<size_t>(h.concept_index)].follow_up;
     if (kind.empty()) continue;
     if (kind == "opener") {
@@ -93,6 +95,7 @@ Markers FindMarkers(const Knowledge& k, const std::string& normalized) {
     }
     m.refs.push_back({h.begin, h.end, kind});
   }
+  if (all_hits) *all_hits = std::move(hits);
   return m;
 }
 
@@ -172,9 +175,12 @@ std::string Replace(const std::string& text, size_t begin, size_t end, const std
   return Trim(text.substr(0, begin) + with + text.substr(end));
 }
 
-// What the bot remembers after answering `read` with `reply`.
+// What the bot remembers after answering `read` with `reply`. `mentions`
+// and `hits`, when given, are those of `read` (already found by the caller).
 ConversationContext After(const Knowledge& k, const ConversationContext& previous,
-                          const std::string& read, const Reply& reply, const std::string& lang) {
+                          const std::string& read, const Reply& reply, const std::string& lang,
+                          const std::vector<PhraseMatcher::Match>* mentions = nullptr,
+                          const std::vector<Lexicon::Hit>* hits = nullptr) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
   if (reply.fallback || !reply.intent || reply.facts.empty()) {
@@ -188,7 +194,12 @@ ConversationContext After(const Knowledge& k, const ConversationContext& previou
   c.lang = lang;
   c.turns = previous.turns + 1;
   const auto& all = k.gazetteer().entities();
-  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(c.question)) {
+  std::vector<PhraseMatcher::Match> found;
+  if (!mentions) {
+    found = k.gazetteer().Mentions(c.question);
+    mentions = &found;
+  }
+  for (const PhraseMatcher::Match& m : *mentions) {
     const std::string& id = all[static_cast<size_t>(m.id)].id;
     if (c.entities.size() < kMaxContextEntities &&
         std::find(c.entities.begin(), c.entities.end(), id) == c.entities.end()) {
@@ -212,7 +223,7 @@ ConversationContext After(const Knowledge& k, const ConversationContext& previou
       c.answer_entities.push_back(entity.id);
     }
   }
-  const DetailSet asked = k.lexicon().Asked(k.lexicon().Hits(c.question));
+  const DetailSet asked = k.lexicon().Asked(hits ? *hits : k.lexicon().Hits(c.question));
   for (size_t d = 0; d < k.lexicon().details().size() && d < 64; ++d) {
     if (asked & (DetailSet{1} << d)) {
       c.detail = k.lexicon().details()[d];
@@ -249,19 +260,24 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   Explanation own = ask(q.text);
   const std::string normalized = explain ? own.normalized : Normalize(q.text);
   const std::string lang = GuessLanguage(normalized);
+  // Found once, for the reading and for what to remember.
+  std::optional<std::vector<PhraseMatcher::Match>> mentions;
+  std::vector<Lexicon::Hit> hits;
   auto alone = [&](const std::string& reading) {
     t.reading = reading;
     t.reply = std::move(own.reply);
-    t.next = After(k, context, normalized, t.reply, lang);
+    t.next = After(k, context, normalized, t.reply, lang, mentions ? &*mentions : nullptr,
+                   mentions ? &hits : nullptr);
     if (explain) t.explanation = std::move(own);
     return std::move(t);
   };
   if (context.empty() || CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
 
-  const Markers markers = FindMarkers(k, normalized);
+  const Markers markers = FindMarkers(k, normalized, &hits);
+  mentions = k.gazetteer().Mentions(normalized);
   const auto& entities = k.gazetteer().entities();
   std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
-  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {
+  for (const PhraseMatcher::Match& m : *mentions) {
     if (!entities[static_cast<size_t>(m.id)].in_scope) named.push_back(m.id);
   }
   // A personal pronoun makes the question lean on the last turn unless the
@@ -373,6 +389,21 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
       return t;
     }
   }
+  // Completing the question with the last one is for fragments: a question
+  // that opens with "and"/"what about", has a pronoun or demonstrative, or
+  // is a few words that ask something or name something ("since when?",
+  // "где именно?"). A whole question the bot does not know ("what is the
+  // weather?") is not made about the last topic.
+  const size_t kMaxFragmentWords = 4;
+  bool asks = false;
+  for (const Lexicon::Hit& h : hits) {
+    const Concept& c = k.lexicon().concepts()[static_cast<size_t>(h.concept_index)];
+    if (c.interrogative || !c.asks_for.empty()) asks = true;
+  }
+  const bool fragmentary = markers.opener || !markers.refs.empty() ||
+                           (SplitWords(fragment).size() <= kMaxFragmentWords &&
+                            (asks || !named.empty()));
+  if (!fragmentary) return alone(own.reply.fallback ? "fallback" : "alone");
   if (!named.empty()) {
     for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(context.question)) {
       if (entities[static_cast<size_t>(m.id)].in_scope) continue;

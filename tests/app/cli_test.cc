@@ -78,6 +78,7 @@ TEST_CASE("bot eval scores dialogues turn by turn in one conversation each", "[c
   bot::testing::TempDir dir;
   dir.Write("facts/f.yaml", "facts:\n  - id: a\n    text: Joined in 1992.\n    source: d#1\n");
   dir.Write("intents/i.yaml", "intents:\n  - id: x\n    patterns: ['join']\n    answer: {facts: [a]}\n");
+  dir.Write("intents/lexicon.yaml", "concepts:\n  when:\n    interrogative: true\n    asks_for: date\n    en: [when, since when, until when]\n  opener:\n    follow_up: opener\n    en: [and]\n");
   dir.Write("d.jsonl",
             "{\"id\":\"d1\",\"lang\":\"en\",\"turns\":[{\"q\":\"did it join?\",\"all\":[\"1992\"]},"
             "{\"q\":\"and when?\",\"all\":[\"1992\"]}]}\n"

@@ -80,6 +80,7 @@ TEST_CASE("bot test asks a dialogue's turns in one conversation", "[test_verb]")
   bot::testing::TempDir dir;
   dir.Write("facts/f.yaml", kFacts);
   dir.Write("intents/i.yaml", kIntents);
+  dir.Write("intents/lexicon.yaml", "concepts:\n  when:\n    interrogative: true\n    asks_for: date\n    en: [when, since when, until when]\n  opener:\n    follow_up: opener\n    en: [and]\n");
   // Without its context "and since when?" matches nothing.
   dir.Write("intents/tests/d.yaml", R"(dialogues:
   - id: joined

@@ -208,6 +208,19 @@ TEST_CASE("Conversation still grounds a follow-up: another city is refused", "[c
   CHECK(turns[1].next.intent == "head");
 }
 
+TEST_CASE("Conversation does not complete a question that is whole but not understood",
+          "[conversation]") {
+  auto k = Small();
+  // Neither is a fragment of the last question: no opener, pronoun or
+  // question word of a short follow-up.
+  for (const char* q : {"what is the weather like today?", "weather?"}) {
+    auto turns = Converse(*k, {"Who heads the Centre in Ashgabat?", q});
+    CAPTURE(q);
+    CHECK(turns[1].reply.fallback);
+    CHECK(turns[1].reply.read_as.empty());
+  }
+}
+
 TEST_CASE("Conversation keeps the context through a fallback and small talk", "[conversation]") {
   auto k = Small();
   auto turns = Converse(*k, {"Did the OSCE have an office in Minsk?", "what is the weather?",
@@ -230,7 +243,9 @@ TEST_CASE("Conversation context stays bounded", "[conversation]") {
   auto k = Small();
   ConversationContext context;
   std::string long_question = "Who heads the Centre in Ashgabat?";
-  for (int i = 0; i < 200; ++i) long_question += " really";
+  // Longer than the context keeps (in bytes), shorter than a question may be.
+  for (int i = 0; i < 120; ++i) long_question += " очень";
+  REQUIRE(long_question.size() > kMaxContextQuestionBytes);
   Turn t = AnswerTurn(*k, {long_question, "s", "test"}, context);
   CHECK(t.next.question.size() <= kMaxContextQuestionBytes);
   CHECK(t.next.entities.size() <= kMaxContextEntities);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bot/edge/yaml_loader.h"
 #include "tests/support/test_support.h"
 
 using nlohmann::json;
@@ -183,6 +184,27 @@ const char kOfficeIntents[] = R"(intents:
     answer: {facts: [oom]}
 )";
 
+const char kOfficeLexicon[] = R"(concepts:
+  when:
+    interrogative: true
+    asks_for: date
+    en: [when, until when]
+  opener:
+    follow_up: opener
+    en: [and]
+)";
+
+std::shared_ptr<const bot::core::Knowledge> OfficeKnowledge() {
+  std::vector<bot::core::Diagnostic> d;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(kOfficeFacts, "facts.yaml", &d);
+  parts.intents = bot::edge::ParseIntentsYaml(kOfficeIntents, "intents.yaml", &d);
+  parts.concepts = bot::edge::ParseLexiconYaml(kOfficeLexicon, "lexicon.yaml", &d);
+  auto k = bot::core::Knowledge::Build(std::move(parts), &d);
+  REQUIRE_FALSE(bot::core::HasErrors(d));
+  return k;
+}
+
 struct SessionFixture {
   bot::edge::InMemoryContextStore contexts;
   bot::edge::HttpOptions Options() {
@@ -191,8 +213,7 @@ struct SessionFixture {
     o.contexts = &contexts;
     return o;
   }
-  bot::testing::LoopbackServer server{bot::testing::KnowledgeFromYaml(kOfficeFacts, kOfficeIntents),
-                                      Options()};
+  bot::testing::LoopbackServer server{OfficeKnowledge(), Options()};
   httplib::Client client{"127.0.0.1", server.port()};
   json Post(const std::string& path, const std::string& body) {
     auto r = client.Post(path.c_str(), body, "application/json");
@@ -209,10 +230,10 @@ TEST_CASE("HTTP ask reads a follow-up with its session's context and says how", 
   json first = f.Post("/api/v1/ask", R"({"text": "Was there an OSCE office in Minsk?", "session": "s1"})");
   CHECK(first["intent"] == "oom");
   CHECK_FALSE(first.contains("context"));
-  // Without a pronoun list in this knowledge the follow-up is an ellipsis.
+  // "and" opens an elliptical follow-up, completed with the last question.
   json second = f.Post("/api/v1/ask", R"({"text": "and until when?", "session": "s1"})");
   CHECK(second["intent"] == "oom");
-  CHECK(second["context"]["read_as"] == "and until when? was there an osce office in minsk");
+  CHECK(second["context"]["read_as"] == "until when was there an osce office in minsk");
   // Another session has no context.
   json other = f.Post("/api/v1/ask", R"({"text": "and until when?", "session": "s2"})");
   CHECK(other["fallback"] == true);
