@@ -4,6 +4,7 @@
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/metrics.h"
+#include "bot/edge/yaml_loader.h"
 #include "tests/edge/channels/channel_harness.h"
 #include "tests/support/test_support.h"
 
@@ -443,6 +444,25 @@ TEST_CASE("Telegram reads a follow-up with the chat's context and forgets it on 
   auto options = bot::testing::FastChannelOptions();
   options.contexts = &contexts;
   ChannelHarness h(kEnv, options);
+  // The harness's knowledge plus a lexicon: "when" asks, "and" opens a follow-up.
+  std::vector<bot::core::Diagnostic> d;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(R"(facts:
+  - id: m.since
+    text: Belarus has been an OSCE participating State since 30 January 1992.
+    source: doc#4
+)", "facts.yaml", &d);
+  parts.intents = bot::edge::ParseIntentsYaml(R"(intents:
+  - id: m.joined
+    patterns: ['\bwhen\b.*\bjoin']
+    answer: {facts: [m.since]}
+)", "intents.yaml", &d);
+  parts.concepts = bot::edge::ParseLexiconYaml(R"(concepts:
+  when: {interrogative: true, asks_for: date, en: [when]}
+  opener: {follow_up: opener, en: [and]}
+)", "lexicon.yaml", &d);
+  h.holder().Set(bot::core::Knowledge::Build(std::move(parts), &d));
+  REQUIRE_FALSE(bot::core::HasErrors(d));
   REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9301, "When did Belarus join the OSCE?", 444),
                  Signed()));
   REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
