@@ -175,12 +175,56 @@ std::string Replace(const std::string& text, size_t begin, size_t end, const std
   return Trim(text.substr(0, begin) + with + text.substr(end));
 }
 
-// What the bot remembers after answering `read` with `reply`. `mentions`
-// and `hits`, when given, are those of `read` (already found by the caller).
+// Fills what a context's question and facts imply: the entities the
+// question names and those the facts mention, the detail asked. Done only
+// when a follow-up needs them (or to explain), not on every answer.
+// `mentions` and `hits`, when given, are those of the question.
+void Derive(const Knowledge& k, ConversationContext* c,
+            const std::vector<PhraseMatcher::Match>* mentions = nullptr,
+            const std::vector<Lexicon::Hit>* hits = nullptr) {
+  if (!c->entities.empty() || !c->answer_entities.empty() || !c->detail.empty()) return;
+  const auto& all = k.gazetteer().entities();
+  std::vector<PhraseMatcher::Match> found;
+  if (!mentions) {
+    found = k.gazetteer().Mentions(c->question);
+    mentions = &found;
+  }
+  for (const PhraseMatcher::Match& m : *mentions) {
+    const std::string& id = all[static_cast<size_t>(m.id)].id;
+    if (c->entities.size() < kMaxContextEntities &&
+        std::find(c->entities.begin(), c->entities.end(), id) == c->entities.end()) {
+      c->entities.push_back(id);
+    }
+  }
+  const auto& facts = k.facts().facts();
+  for (const std::string& id : c->facts) {
+    const Fact* fact = k.facts().Find(id);
+    if (!fact) continue;
+    for (int e : k.grounding().entities_of(static_cast<size_t>(fact - facts.data()))) {
+      const Entity& entity = all[static_cast<size_t>(e)];
+      if (entity.in_scope || c->answer_entities.size() == kMaxContextEntities) continue;
+      if (std::find(c->entities.begin(), c->entities.end(), entity.id) != c->entities.end()) continue;
+      if (std::find(c->answer_entities.begin(), c->answer_entities.end(), entity.id) !=
+          c->answer_entities.end()) {
+        continue;
+      }
+      c->answer_entities.push_back(entity.id);
+    }
+  }
+  const DetailSet asked = k.lexicon().Asked(hits ? *hits : k.lexicon().Hits(c->question));
+  for (size_t d = 0; d < k.lexicon().details().size() && d < 64; ++d) {
+    if (asked & (DetailSet{1} << d)) {
+      c->detail = k.lexicon().details()[d];
+      break;
+    }
+  }
+}
+
+// What the bot remembers after answering `read` with `reply`: the intent,
+// the question as read, the facts (Derive adds the rest when needed).
 ConversationContext After(const Knowledge& k, const ConversationContext& previous,
                           const std::string& read, const Reply& reply, const std::string& lang,
-                          const std::vector<PhraseMatcher::Match>* mentions = nullptr,
-                          const std::vector<Lexicon::Hit>* hits = nullptr) {
+                          bool derive) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
   if (reply.fallback || !reply.intent || reply.facts.empty()) {
@@ -193,43 +237,11 @@ ConversationContext After(const Knowledge& k, const ConversationContext& previou
   c.question = CutAtWord(Trim(read), kMaxContextQuestionBytes);
   c.lang = lang;
   c.turns = previous.turns + 1;
-  const auto& all = k.gazetteer().entities();
-  std::vector<PhraseMatcher::Match> found;
-  if (!mentions) {
-    found = k.gazetteer().Mentions(c.question);
-    mentions = &found;
-  }
-  for (const PhraseMatcher::Match& m : *mentions) {
-    const std::string& id = all[static_cast<size_t>(m.id)].id;
-    if (c.entities.size() < kMaxContextEntities &&
-        std::find(c.entities.begin(), c.entities.end(), id) == c.entities.end()) {
-      c.entities.push_back(id);
-    }
-  }
-  const auto& facts = k.facts().facts();
   for (const FactRef& f : reply.facts) {
     if (c.facts.size() == kMaxContextFacts) break;
     c.facts.push_back(f.id);
-    const Fact* fact = k.facts().Find(f.id);
-    if (!fact) continue;
-    for (int e : k.grounding().entities_of(static_cast<size_t>(fact - facts.data()))) {
-      const Entity& entity = all[static_cast<size_t>(e)];
-      if (entity.in_scope || c.answer_entities.size() == kMaxContextEntities) continue;
-      if (std::find(c.entities.begin(), c.entities.end(), entity.id) != c.entities.end()) continue;
-      if (std::find(c.answer_entities.begin(), c.answer_entities.end(), entity.id) !=
-          c.answer_entities.end()) {
-        continue;
-      }
-      c.answer_entities.push_back(entity.id);
-    }
   }
-  const DetailSet asked = k.lexicon().Asked(hits ? *hits : k.lexicon().Hits(c.question));
-  for (size_t d = 0; d < k.lexicon().details().size() && d < 64; ++d) {
-    if (asked & (DetailSet{1} << d)) {
-      c.detail = k.lexicon().details()[d];
-      break;
-    }
-  }
+  if (derive) Derive(k, &c);
   return c;
 }
 
@@ -260,24 +272,26 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   Explanation own = ask(q.text);
   const std::string normalized = explain ? own.normalized : Normalize(q.text);
   const std::string lang = GuessLanguage(normalized);
-  // Found once, for the reading and for what to remember.
-  std::optional<std::vector<PhraseMatcher::Match>> mentions;
-  std::vector<Lexicon::Hit> hits;
+  std::vector<Lexicon::Hit> hits;  // of the question, found once
   auto alone = [&](const std::string& reading) {
     t.reading = reading;
     t.reply = std::move(own.reply);
-    t.next = After(k, context, normalized, t.reply, lang, mentions ? &*mentions : nullptr,
-                   mentions ? &hits : nullptr);
+    t.next = After(k, context, normalized, t.reply, lang, explain);
     if (explain) t.explanation = std::move(own);
     return std::move(t);
   };
   if (context.empty() || CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
 
   const Markers markers = FindMarkers(k, normalized, &hits);
-  mentions = k.gazetteer().Mentions(normalized);
+  // An answered question without a personal pronoun stands on its own: the
+  // common case costs one scan of the question's words.
+  if (!own.reply.fallback && std::none_of(markers.refs.begin(), markers.refs.end(),
+                                          [](const Ref& r) { return Personal(r.kind); })) {
+    return alone("alone");
+  }
   const auto& entities = k.gazetteer().entities();
   std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
-  for (const PhraseMatcher::Match& m : *mentions) {
+  for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {
     if (!entities[static_cast<size_t>(m.id)].in_scope) named.push_back(m.id);
   }
   // A personal pronoun makes the question lean on the last turn unless the
@@ -301,13 +315,24 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     t.reading = how;
     t.reply = std::move(e.reply);
     t.reply.read_as = read;
-    t.next = After(k, context, read, t.reply, lang);
+    t.next = After(k, context, read, t.reply, lang, explain);
     if (explain) t.explanation = std::move(e);
     return std::move(t);
   };
   auto tried = [&](const std::string& how, const std::string& read) {
     if (explain) t.tried.push_back(how + ": " + read);
   };
+  // What the last turn's question and facts imply, found now that a
+  // reading needs it.
+  ConversationContext last = context;
+  Derive(k, &last);
+  if (explain) {
+    std::string e = "context entities:";
+    for (const auto& id : last.entities) e += " " + id;
+    if (!last.answer_entities.empty()) e += " | answer:";
+    for (const auto& id : last.answer_entities) e += " " + id;
+    t.tried.push_back(e);
+  }
 
   // The answer to "which one?": the pending question with the pronoun
   // bound to the entity this turn names.
@@ -347,7 +372,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     ref.reset();
   }
   if (ref) {
-    std::vector<int> candidates = Candidates(k, context, ref->kind, lang);
+    std::vector<int> candidates = Candidates(k, last, ref->kind, lang);
     // A plural pronoun may mean them all; one of them stands for the group.
     if (ref->kind == "plural" && candidates.size() > 1) candidates.resize(1);
     constexpr size_t kMaxCandidates = 3;
