@@ -6,13 +6,6 @@
 
 namespace bot::core {
 
-const char kFallbackText[] =
-    "Sorry, I don't have an answer to that. I can tell you about Belarus in "
-    "the OSCE: what the OSCE is, when Belarus joined, its delegation in "
-    "Vienna, the OSCE Parliamentary Assembly session in Minsk in 2017, OSCE "
-    "field offices and joint projects in Belarus, official visits and "
-    "Belarus's positions on OSCE reform.";
-
 namespace {
 
 constexpr size_t kMaxSuggestions = 3;
@@ -42,6 +35,32 @@ bool Outranks(const Candidate& a, const Candidate& b) {
   return a.intent < b.intent;
 }
 
+// The canned reply `key` (intents/replies.yaml). Build reports a required
+// one that is missing, so it is empty only for knowledge built without
+// replies (test fixtures).
+std::string Canned(const Knowledge& k, const std::string& key) {
+  const std::string* text = k.ReplyText(key);
+  return text ? *text : std::string();
+}
+
+std::string Fill(std::string text, const std::string& name, const std::string& value) {
+  const std::string slot = "{" + name + "}";
+  for (size_t at = text.find(slot); at != std::string::npos; at = text.find(slot, at + value.size())) {
+    text.replace(at, slot.size(), value);
+  }
+  return text;
+}
+
+// "a", "a and b", "a, b and c", joined with the editor's word for "and".
+std::string JoinList(const Knowledge& k, const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " " + Canned(k, kReplyAnd) + " " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 void AddFact(const Fact& fact, Reply* reply) {
   for (const FactRef& r : reply->facts) {
     if (r.id == fact.id) return;
@@ -49,9 +68,9 @@ void AddFact(const Fact& fact, Reply* reply) {
   reply->facts.push_back({fact.id, fact.source});
 }
 
-void AppendSentence(const Fact& fact, std::string* text) {
+void AppendSentence(const Knowledge& k, const Fact& fact, std::string* text) {
   if (!text->empty()) *text += ' ';
-  fact.AppendRendered(text);
+  fact.AppendRendered(text, k.ReplyText(kReplyAsOf));
 }
 
 // Whether `suggestion` names only entities the question names (or the
@@ -80,11 +99,11 @@ Reply Fallback(const Knowledge& k, const std::string& normalized,
   }
   reply.text = std::move(text);
   if (!reply.suggestions.empty()) {
-    reply.text += " Did you mean: ";
+    std::string list;
     for (size_t i = 0; i < reply.suggestions.size(); ++i) {
-      if (i > 0) reply.text += " / ";
-      reply.text += reply.suggestions[i];
+      list += (i > 0 ? " / " : "") + reply.suggestions[i];
     }
+    reply.text += " " + Fill(Canned(k, kReplyDidYouMean), "suggestions", list);
   }
   return reply;
 }
@@ -117,7 +136,7 @@ std::vector<const Fact*> StatedFacts(const Knowledge& k, const Candidate& c) {
 }
 
 // "2015", "2003-2010", "2012, 2015 and 2017".
-std::string YearList(const std::vector<int>& years) {
+std::string YearList(const Knowledge& k, const std::vector<int>& years) {
   std::vector<std::string> runs;
   for (size_t i = 0; i < years.size();) {
     size_t j = i;
@@ -126,20 +145,9 @@ std::string YearList(const std::vector<int>& years) {
                           : std::to_string(years[i]) + "-" + std::to_string(years[j]));
     i = j + 1;
   }
-  std::string out;
-  for (size_t i = 0; i < runs.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == runs.size() ? " and " : ", ") + runs[i];
-  }
-  return out;
+  return JoinList(k, runs);
 }
 
-std::string Fill(std::string text, const std::string& name, const std::string& value) {
-  const std::string slot = "{" + name + "}";
-  for (size_t at = text.find(slot); at != std::string::npos; at = text.find(slot, at + value.size())) {
-    text.replace(at, slot.size(), value);
-  }
-  return text;
-}
 
 // The reply when grounding refused: the editor's text for the reason.
 Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
@@ -154,20 +162,15 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v) {
   reply.fallback = true;
   reply.reason = ReplyReason{r.code, r.entity, r.year, r.detail, r.number};
   if (!text) {
-    reply.text = kFallbackText;
+    reply.text = Canned(k, kReplyFallback);
     return reply;
   }
   std::string entity = r.entity;
   if (int e = k.gazetteer().Find(r.entity); e >= 0) {
     entity = k.gazetteer().entities()[static_cast<size_t>(e)].name;
   }
-  std::string known = YearList(v.known_years);
-  if (r.code == "unknown_number") {
-    known.clear();
-    for (size_t i = 0; i < v.known_ordinals.size(); ++i) {
-      known += (i == 0 ? "" : i + 1 == v.known_ordinals.size() ? " and " : ", ") + v.known_ordinals[i];
-    }
-  }
+  const std::string known =
+      r.code == "unknown_number" ? JoinList(k, v.known_ordinals) : YearList(k, v.known_years);
   reply.text = Fill(Fill(Fill(Fill(*text, "entity", entity), "year", std::to_string(r.year)),
                          "number", r.number),
                     "known", known);
@@ -188,17 +191,15 @@ Reply Render(const Knowledge& k, const Candidate& c,
     auto facts = k.facts().InYear(year);
     if (facts.empty()) {
       Reply none = Fallback(k, normalized,
-                            "I have no facts about Belarus in the OSCE for " +
-                                (it != c.captures.end() ? it->second
-                                                        : std::string("that year")) +
-                                ".");
+                            Fill(Canned(k, kReplyNoFactsInYear), "year",
+                                 it != c.captures.end() ? it->second : std::to_string(year)));
       none.intent = intent.id;
       none.captures = c.captures;
       return none;
     }
-    reply.text = "In " + std::to_string(year) + ":";
+    reply.text = Fill(Canned(k, kReplyInYear), "year", std::to_string(year));
     for (const Fact* f : facts) {
-      AppendSentence(*f, &reply.text);
+      AppendSentence(k, *f, &reply.text);
       AddFact(*f, &reply);
     }
     return reply;
@@ -209,7 +210,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
     for (const Fact* f : facts) length += f->text.size() + 24;  // + space, "As of YYYY, "
     reply.text.reserve(length);
     for (const Fact* f : facts) {
-      AppendSentence(*f, &reply.text);
+      AppendSentence(k, *f, &reply.text);
       AddFact(*f, &reply);
     }
     return reply;
@@ -226,7 +227,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
       }
       case TemplatePart::Kind::kFact:
         if (const Fact* f = k.facts().Find(p.value)) {
-          f->AppendRendered(&reply.text);
+          f->AppendRendered(&reply.text, k.ReplyText(kReplyAsOf));
           AddFact(*f, &reply);
         }
         break;
@@ -242,7 +243,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   // ("don't" -> "do not", an ellipsis -> "...").
   if (CountCodePoints(q.text) > kMaxQuestionLength) {
     e.why = "the question is too long to match";
-    e.reply = Fallback(k, "", kFallbackText);
+    e.reply = Fallback(k, "", Canned(k, kReplyFallback));
     return e;
   }
   std::vector<int> matched, vetoes;
@@ -295,7 +296,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
 
   if (live == 0) {
     e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
-    e.reply = Fallback(k, e.normalized, kFallbackText);
+    e.reply = Fallback(k, e.normalized, Canned(k, kReplyFallback));
   } else {
     e.winner = 0;
     const Candidate& w = ranked[0];

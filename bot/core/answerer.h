@@ -41,8 +41,6 @@ struct Explanation {
   Reply reply;
 };
 
-// The text said when nothing matched (followed by suggestions, if any).
-extern const char kFallbackText[];
 // Questions longer than this (in code points, as received, before
 // normalising) are not matched at all.
 constexpr size_t kMaxQuestionLength = 1000;

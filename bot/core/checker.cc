@@ -177,24 +177,6 @@ void CheckExamples(const Knowledge& k, std::vector<Diagnostic>* out) {
   }
 }
 
-// Questions no editor means to answer; a pattern matching nearly all of
-// them will swallow questions meant for other intents.
-const std::vector<std::string>& Probes() {
-  static const auto* kProbes = new std::vector<std::string>{
-      "hello",
-      "x",
-      "what time is it",
-      "tell me a joke",
-      "who won the world cup in 2018",
-      "what is the capital of france",
-      "the weather in paris tomorrow",
-      "как дела",
-      "1234",
-      "zzz qqq",
-  };
-  return *kProbes;
-}
-
 void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
   const auto& all = k.intents().intents();
   RE2::Options options = Matcher::PatternOptions();
@@ -211,13 +193,16 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
                 "` matches the empty string, so it matches every question");
         continue;
       }
+      // Questions no editor means to answer (the lexicon's): a pattern
+      // matching nearly all of them will swallow questions meant for others.
+      const std::vector<std::string>& probes = k.unrelated_questions();
       size_t hits = 0;
-      for (const std::string& probe : Probes()) hits += RE2::PartialMatch(probe, *re);
-      if (hits * 10 >= Probes().size() * 8) {
+      for (const std::string& probe : probes) hits += RE2::PartialMatch(probe, *re);
+      if (!probes.empty() && hits * 10 >= probes.size() * 8) {
         Add(out, kWarning, text.where, "pattern-too-broad",
             "pattern `" + text.text + "` of intent `" + intent.id + "` matches " +
-                std::to_string(hits) + " of " + std::to_string(Probes().size()) +
-                " unrelated questions (e.g. " + Quote(Probes()[0]) +
+                std::to_string(hits) + " of " + std::to_string(probes.size()) +
+                " unrelated questions (e.g. " + Quote(probes[0]) +
                 "); anchor it on the words the intent is about");
         continue;
       }
@@ -325,7 +310,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       std::string normalized = Normalize(s);
       offer_all(normalized, 1);
       words[p].push_back(SplitWords(normalized));
-      std::vector<std::string> key = SignificantWords(normalized);
+      std::vector<std::string> key = SignificantWords(normalized, k.stop_words());
       std::sort(key.begin(), key.end());
       keys[p].push_back(std::move(key));
     }

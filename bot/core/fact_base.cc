@@ -37,12 +37,19 @@ bool Fact::CoversYear(int y) const {
   return false;
 }
 
-void Fact::AppendRendered(std::string* out) const {
-  if (!as_of) {
+void Fact::AppendRendered(std::string* out, const std::string* as_of_prefix) const {
+  if (!as_of || !as_of_prefix) {
     *out += text;
     return;
   }
-  *out += "As of " + std::to_string(*as_of) + ", ";
+  const size_t slot = as_of_prefix->find("{year}");
+  if (slot == std::string::npos) {
+    *out += *as_of_prefix;
+  } else {
+    out->append(*as_of_prefix, 0, slot);
+    *out += std::to_string(*as_of);
+    out->append(*as_of_prefix, slot + 6);
+  }
   const size_t body = out->size();
   *out += text;
   if (IsCommonSentenceStart(text)) {

@@ -31,9 +31,9 @@ struct Fact {
 
   // True when the fact's date, year or period covers `y`.
   bool CoversYear(int y) const;
-  // Appends the text as the bot says it to `out`: "As of 2018, ..." for
-  // `as_of` facts.
-  void AppendRendered(std::string* out) const;
+  // Appends the text as the bot says it to `out`: for `as_of` facts behind
+  // `as_of_prefix` with its {year} filled ("As of 2018, ..."); none if null.
+  void AppendRendered(std::string* out, const std::string* as_of_prefix) const;
 };
 
 class FactBase {

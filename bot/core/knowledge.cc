@@ -41,7 +41,7 @@ std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
   return Build(std::move(parts), diagnostics);
 }
 
-const std::string* Knowledge::ReplyText(const std::string& key, const std::string& lang) const {
+const std::string* Knowledge::ReplyText(std::string_view key, std::string_view lang) const {
   auto it = replies_.find(key);
   if (it == replies_.end()) return nullptr;
   auto text = it->second.find(lang);
@@ -58,6 +58,20 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   k->lexicon_ = Lexicon::Build(std::move(parts.concepts), diagnostics);
   k->grounding_ = GroundingIndex::Build(k->facts_, k->gazetteer_, k->lexicon_, diagnostics);
   k->replies_ = std::move(parts.replies);
+  for (const std::string& w : parts.stop_words) k->stop_words_.insert(Normalize(w));
+  for (const LocatedText& q : parts.unrelated_questions) {
+    k->unrelated_questions_.push_back(Normalize(q.text));
+  }
+  if (!parts.replies_file.empty()) {
+    for (const char* key : {kReplyFallback, kReplyDidYouMean, kReplyInYear, kReplyNoFactsInYear,
+                            kReplyAsOf, kReplyAnd, kReplyGreeting, kReplySlowDown}) {
+      auto it = k->replies_.find(std::string_view(key));
+      if (it != k->replies_.end() && it->second.count("en")) continue;
+      Report(diagnostics, {parts.replies_file, 1, 1}, "missing-reply",
+             std::string("replies.yaml has no English text for `") + key +
+                 "`, which the bot says itself; add `" + key + ": {en: ...}` under `replies:`");
+    }
+  }
   for (const Intent& intent : k->intents_.intents()) {
     if (intent.examples.empty()) continue;
     const std::string& example = intent.examples.front().text;
@@ -230,7 +244,7 @@ void Knowledge::BuildSuggestionIndex() {
         for (const auto& a : fact->aliases) bag += a + " ";
       }
     }
-    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag))});
+    docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag), stop_words_)});
   }
   suggestions_ = TermIndex(docs);
 }
@@ -238,7 +252,7 @@ void Knowledge::BuildSuggestionIndex() {
 std::vector<std::string> Knowledge::Suggest(const std::string& normalized,
                                             size_t limit) const {
   std::vector<std::string> out;
-  for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized))) {
+  for (const auto& [intent, score] : suggestions_.Ranked(SignificantWords(normalized, stop_words_))) {
     if (out.size() >= limit) break;
     out.push_back(intents_.intents()[intent].examples.front().text);
   }

@@ -41,7 +41,18 @@ struct CompiledPattern {
 
 // Canned replies an editor writes (`intents/replies.yaml`): key -> language
 // -> text, with `{name}` placeholders.
-using Replies = std::map<std::string, std::map<std::string, std::string>>;
+using Replies = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+
+// The canned replies the service itself says; a replies file must give each
+// in English (Build reports the missing ones).
+inline constexpr char kReplyFallback[] = "fallback";          // nothing matched
+inline constexpr char kReplyDidYouMean[] = "did_you_mean";    // {suggestions}
+inline constexpr char kReplyInYear[] = "in_year";             // {year}
+inline constexpr char kReplyNoFactsInYear[] = "no_facts_in_year";  // {year}
+inline constexpr char kReplyAsOf[] = "as_of";                 // {year}, before a fact
+inline constexpr char kReplyAnd[] = "and";                    // joins the last of a list
+inline constexpr char kReplyGreeting[] = "greeting";          // a messenger's welcome
+inline constexpr char kReplySlowDown[] = "slow_down";         // to a flooding user
 
 // Everything a snapshot is built from, as the loaders read it.
 struct KnowledgeParts {
@@ -50,6 +61,13 @@ struct KnowledgeParts {
   std::vector<Entity> entities;   // the gazetteer
   std::vector<Concept> concepts;  // the lexicon
   Replies replies;
+  // The file the replies came from; when set, Build reports each required
+  // reply (kReply*) it lacks there. Fixtures built without one skip that.
+  std::string replies_file;
+  // The lexicon's word lists: words that say nothing about a topic (any
+  // language), and questions no intent means to answer (`bot check`).
+  std::vector<std::string> stop_words;
+  std::vector<LocatedText> unrelated_questions;
 };
 
 class Knowledge {
@@ -74,8 +92,12 @@ class Knowledge {
   const Gazetteer& gazetteer() const { return gazetteer_; }
   const Lexicon& lexicon() const { return lexicon_; }
   const GroundingIndex& grounding() const { return grounding_; }
+  // Normalised `stop_words` of the lexicon.
+  const StopWords& stop_words() const { return stop_words_; }
+  // Normalised `unrelated_questions` of the lexicon.
+  const std::vector<std::string>& unrelated_questions() const { return unrelated_questions_; }
   // The canned reply `key` in `lang` (else in English), or nullptr.
-  const std::string* ReplyText(const std::string& key, const std::string& lang = "en") const;
+  const std::string* ReplyText(std::string_view key, std::string_view lang = "en") const;
   const std::vector<CompiledPattern>& patterns() const { return patterns_; }
   const KnowledgeVersion& version() const { return version_; }
 
@@ -123,6 +145,8 @@ class Knowledge {
   Lexicon lexicon_;
   GroundingIndex grounding_;  // points into facts_, gazetteer_ and lexicon_
   Replies replies_;
+  StopWords stop_words_;
+  std::vector<std::string> unrelated_questions_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;
   std::vector<int> first_pattern_;

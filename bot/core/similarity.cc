@@ -13,22 +13,6 @@
 namespace bot::core {
 namespace {
 
-// Words too common in questions to say what a question is about.
-const std::unordered_set<std::string>& StopWords() {
-  static const auto* kWords = new std::unordered_set<std::string>{
-      "the", "and", "for", "are", "was", "were", "what", "when", "where",
-      "who", "whom", "why", "how", "which", "does", "did", "has", "have",
-      "had", "with", "this", "that", "these", "those", "from", "into", "about",
-      "there", "their", "its", "can", "could", "would", "should", "will",
-      "you", "your", "tell", "know", "any", "some", "many", "much", "more",
-      "most", "been", "being", "is", "not", "all", "also", "than", "then",
-      "them", "they", "our", "out", "over", "since", "year", "years", "time",
-      "please", "give", "let", "say", "said", "get", "got", "one", "two",
-      "like", "just", "very", "such", "other", "only", "between", "within",
-      "osce", "belarus", "belarusian"};
-  return *kWords;
-}
-
 bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
@@ -45,7 +29,7 @@ std::vector<std::string> Distinct(std::vector<std::string> terms) {
 
 }  // namespace
 
-std::vector<std::string> SignificantWords(const std::string& normalized) {
+std::vector<std::string> SignificantWords(const std::string& normalized, const StopWords& stop) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < normalized.size()) {
@@ -59,7 +43,7 @@ std::vector<std::string> SignificantWords(const std::string& normalized) {
       ++end;
     }
     std::string w = normalized.substr(i, end - i);
-    if (CountCodePoints(w) >= 3 && !StopWords().count(w)) {
+    if (CountCodePoints(w) >= 3 && !stop.count(w)) {
       // Crude plural folding keeps "facilities"/"facility" apart but joins
       // "projects"/"project", which is what suggestions need.
       if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
@@ -70,9 +54,9 @@ std::vector<std::string> SignificantWords(const std::string& normalized) {
   return words;
 }
 
-std::vector<std::string> Stems(const std::string& normalized) {
+std::vector<std::string> Stems(const std::string& normalized, const StopWords& stop) {
   std::vector<std::string> out;
-  for (std::string w : SignificantWords(normalized)) {
+  for (std::string w : SignificantWords(normalized, stop)) {
     bool ascii = std::all_of(w.begin(), w.end(),
                              [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (!ascii) {
@@ -143,7 +127,7 @@ std::pair<int, double> TermIndex::Closest(std::vector<std::string> terms) const 
   return best;
 }
 
-NearestIndex::NearestIndex(const Knowledge& k) {
+NearestIndex::NearestIndex(const Knowledge& k) : stop_(k.stop_words()) {
   std::vector<std::pair<int, std::vector<std::string>>> docs;
   const auto& intents = k.intents().intents();
   for (size_t i = 0; i < intents.size(); ++i) {
@@ -155,7 +139,7 @@ NearestIndex::NearestIndex(const Knowledge& k) {
       const std::string& text = re ? re->pattern() : intents[i].patterns[p].text;
       for (const auto& s : PatternSamples(text, 4)) bag += s + " ";
     }
-    docs.push_back({static_cast<int>(i), Stems(Normalize(bag))});
+    docs.push_back({static_cast<int>(i), Stems(Normalize(bag), k.stop_words())});
   }
   intents_ = TermIndex(docs);
   docs.clear();
@@ -164,13 +148,13 @@ NearestIndex::NearestIndex(const Knowledge& k) {
     std::string bag = facts[f].text + " ";
     for (const auto& t : facts[f].tags) bag += t + " ";
     for (const auto& a : facts[f].aliases) bag += a + " ";
-    docs.push_back({static_cast<int>(f), Stems(Normalize(bag))});
+    docs.push_back({static_cast<int>(f), Stems(Normalize(bag), k.stop_words())});
   }
   facts_ = TermIndex(docs);
 }
 
 NearestIndex::Nearest NearestIndex::Find(const std::string& normalized) const {
-  std::vector<std::string> stems = Stems(normalized);
+  std::vector<std::string> stems = Stems(normalized, stop_);
   Nearest n;
   std::tie(n.intent, n.intent_score) = intents_.Closest(stems);
   std::tie(n.fact, n.fact_score) = facts_.Closest(stems);

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -13,14 +14,18 @@ namespace bot::core {
 
 class Knowledge;
 
+// Words too common in questions to say what a question is about (the
+// lexicon's `stop_words`, normalised).
+using StopWords = std::unordered_set<std::string>;
+
 // Significant words of a normalised text: lower-case tokens of three or more
-// characters that are not stop words. Used by suggestions and tools.
-std::vector<std::string> SignificantWords(const std::string& normalized);
+// characters that are not in `stop`. Used by suggestions and tools.
+std::vector<std::string> SignificantWords(const std::string& normalized, const StopWords& stop);
 
 // The crude stems NearestIndex compares: significant words with common
 // English endings removed ("joined" -> "join"); other scripts keep their
 // first five letters ("беларуси" -> "белар"). Sorted, without repeats.
-std::vector<std::string> Stems(const std::string& normalized);
+std::vector<std::string> Stems(const std::string& normalized, const StopWords& stop);
 
 // An index of documents that are sets of terms, each term weighted by its
 // inverse document frequency, idf = ln(1 + N / df) for N documents of which
@@ -65,6 +70,7 @@ class NearestIndex {
  private:
   TermIndex intents_;  // an intent's id, examples and pattern samples
   TermIndex facts_;    // a fact's text, tags and aliases
+  StopWords stop_;     // the knowledge's, copied: no reference is kept
 };
 
 }  // namespace bot::core

@@ -24,6 +24,7 @@ const std::vector<std::string> kFactKeys = {"id",      "text",  "source",   "dat
                                             "as_of",   "entities", "details"};
 const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope",
                                               "gender"};
+const std::vector<std::string> kLexiconKeys = {"concepts", "stop_words", "unrelated_questions"};
 const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "marks",
                                                "interrogative", "follow_up"};
 const std::vector<std::string> kGenders = {"m", "f", "n", "pl"};
@@ -704,19 +705,33 @@ std::vector<core::Entity> ParseEntities(const std::string& text, const std::stri
   return entities;
 }
 
-std::vector<core::Concept> ParseLexicon(const std::string& text, const std::string& file,
-                                        std::vector<Diagnostic>* diagnostics, size_t* text_budget) {
+// lexicon.yaml: `concepts:`, and the word lists `stop_words:` (per language)
+// and `unrelated_questions:` into `parts`.
+void ParseLexicon(const std::string& text, const std::string& file,
+                  std::vector<Diagnostic>* diagnostics, size_t* text_budget,
+                  core::KnowledgeParts* parts) {
   Reader r(file, diagnostics, text_budget);
-  std::vector<core::Concept> concepts;
+  std::vector<core::Concept>& concepts = parts->concepts;
   auto doc = r.Parse(text);
-  if (!doc) return concepts;
+  if (!doc) return;
   if (!doc->IsMap() || !(*doc)["concepts"] || !(*doc)["concepts"].IsMap()) {
     r.Error(r.At(*doc), "missing-key", "expected `concepts:`, a mapping of concept names");
-    return concepts;
+    return;
   }
-  for (auto top = doc->begin(); top != doc->end(); ++top) {
-    if (top->first.Scalar() != "concepts") r.UnknownKey(top->first, {"concepts"});
-  }
+  r.ForEachKey(*doc, kLexiconKeys, "the lexicon",
+               [&](const std::string& k, const YAML::Node& v, const YAML::Node&) {
+                 if (k == "unrelated_questions") {
+                   parts->unrelated_questions = r.StringList(v, k);
+                 } else if (k == "stop_words") {
+                   r.ForEachKey(v, {"en", "ru", "be"}, "`stop_words`",
+                                [&](const std::string& lang, const YAML::Node& words,
+                                    const YAML::Node&) {
+                                  for (auto& w : r.StringList(words, lang)) {
+                                    parts->stop_words.push_back(std::move(w.text));
+                                  }
+                                });
+                 }
+               });
   const YAML::Node map = (*doc)["concepts"];
   for (auto it = map.begin(); it != map.end(); ++it) {
     core::Concept c;
@@ -778,7 +793,6 @@ std::vector<core::Concept> ParseLexicon(const std::string& text, const std::stri
     });
     concepts.push_back(std::move(c));
   }
-  return concepts;
 }
 
 core::Replies ParseReplies(const std::string& text, const std::string& file,
@@ -812,7 +826,9 @@ std::vector<core::Entity> ParseEntitiesYaml(const std::string& text, const std::
 
 std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::string& file,
                                             std::vector<Diagnostic>* diagnostics) {
-  return ParseLexicon(text, file, diagnostics, nullptr);
+  core::KnowledgeParts parts;
+  ParseLexicon(text, file, diagnostics, nullptr, &parts);
+  return std::move(parts.concepts);
 }
 
 core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
@@ -887,11 +903,12 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
           parts.facts.push_back(std::move(f));
         }
       } else if (name == kLexiconFile) {
-        parts.concepts = ParseLexicon(text, path, diagnostics, &text_budget);
+        ParseLexicon(text, path, diagnostics, &text_budget, &parts);
       } else if (name == kEntitiesFile) {
         parts.entities = ParseEntities(text, path, diagnostics, &text_budget);
       } else if (name == kRepliesFile) {
         parts.replies = ParseReplies(text, path, diagnostics, &text_budget);
+        parts.replies_file = path;
       } else {
         for (auto& i : ParseIntents(text, path, diagnostics, &text_budget)) {
           parts.intents.push_back(std::move(i));

@@ -31,6 +31,8 @@ extern const std::vector<std::string> kIntentKeys;
 extern const std::vector<std::string> kAnswerKeys;
 extern const std::vector<std::string> kEntityKeys;
 extern const std::vector<std::string> kConceptKeys;
+// The top-level keys of lexicon.yaml.
+extern const std::vector<std::string> kLexiconKeys;
 // The files of the intents directory that are not intents.
 extern const char kLexiconFile[];   // concepts: the lexicon
 extern const char kEntitiesFile[];  // entities: the gazetteer

@@ -229,8 +229,8 @@ intents:
 }
 
 TEST_CASE("Stems folds common English endings and long Cyrillic words", "[checker]") {
-  CHECK(bot::core::Stems("joined joining joins") == std::vector<std::string>{"join"});
-  CHECK(bot::core::Stems("беларуси беларусь") == std::vector<std::string>{"белар"});
+  CHECK(bot::core::Stems("joined joining joins", {}) == std::vector<std::string>{"join"});
+  CHECK(bot::core::Stems("беларуси беларусь", {}) == std::vector<std::string>{"белар"});
 }
 
 TEST_CASE("Check warns when grounding refuses an intent's own example, and lets a refused "

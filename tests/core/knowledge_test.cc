@@ -114,3 +114,32 @@ TEST_CASE("Knowledge requires exactly one kind of answer", "[knowledge]") {
   REQUIRE(d.size() == 1);
   CHECK(d[0].code == "bad-answer");
 }
+
+TEST_CASE("Knowledge reports each reply the bot says itself that a replies file lacks in English",
+          "[knowledge]") {
+  std::vector<Diagnostic> d;
+  bot::core::KnowledgeParts parts;
+  parts.replies_file = "intents/replies.yaml";
+  parts.replies = bot::edge::ParseRepliesYaml(
+      "replies:\n  fallback: {ru: \"Извините.\"}\n  did_you_mean: {en: \"Did you mean: {suggestions}\"}\n",
+      parts.replies_file, &d);
+  REQUIRE(d.empty());
+  bot::core::Knowledge::Build(std::move(parts), &d);
+  std::vector<std::string> missing;
+  for (const Diagnostic& x : d) {
+    CHECK(bot::core::FormatDiagnostic(x).rfind("intents/replies.yaml:1:1: error: ", 0) == 0);
+    CHECK(x.code == "missing-reply");
+    missing.push_back(x.message.substr(x.message.find('`') + 1,
+                                       x.message.find('`', x.message.find('`') + 1) -
+                                           x.message.find('`') - 1));
+  }
+  // `fallback` has no English text; `did_you_mean` is complete.
+  CHECK(missing == std::vector<std::string>{"fallback", "in_year", "no_facts_in_year", "as_of",
+                                            "and", "greeting", "slow_down"});
+}
+
+TEST_CASE("Knowledge built without a replies file does not ask for replies", "[knowledge]") {
+  CHECK(BuildDiagnostics(kOneFact, "intents:\n  - id: x\n    patterns: ['ok']\n"
+                                   "    answer: {facts: [a.b]}\n")
+            .empty());
+}

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "bot/edge/yaml_loader.h"
@@ -30,6 +31,12 @@ const char kJoinIntents[] =
 
 std::string SourceDir() { return BOT_SOURCE_DIR; }
 
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 std::string SharedDir() {
   fs::path shared = fs::path(SourceDir()) / ".." / "shared";
   std::error_code ec;
@@ -41,9 +48,14 @@ bool HaveShared() { return !SharedDir().empty(); }
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
                                                          const std::string& intents_yaml) {
   std::vector<core::Diagnostic> diagnostics;
-  auto facts = edge::ParseFactsYaml(facts_yaml, "facts.yaml", &diagnostics);
-  auto intents = edge::ParseIntentsYaml(intents_yaml, "intents.yaml", &diagnostics);
-  auto k = core::Knowledge::Build(std::move(facts), std::move(intents), &diagnostics);
+  core::KnowledgeParts parts;
+  parts.facts = edge::ParseFactsYaml(facts_yaml, "facts.yaml", &diagnostics);
+  parts.intents = edge::ParseIntentsYaml(intents_yaml, "intents.yaml", &diagnostics);
+  // The shipped canned replies, so fixtures say what the bot says.
+  parts.replies_file = SourceDir() + "/intents/replies.yaml";
+  parts.replies = edge::ParseRepliesYaml(ReadTextFile(parts.replies_file), parts.replies_file,
+                                         &diagnostics);
+  auto k = core::Knowledge::Build(std::move(parts), &diagnostics);
   for (const auto& d : diagnostics) INFO(core::FormatDiagnostic(d));
   REQUIRE_FALSE(core::HasErrors(diagnostics));
   return k;

@@ -13,6 +13,8 @@
 namespace bot::testing {
 
 // The source tree (for intents/, facts/) and the shared folder beside it.
+// The whole file at `path` (the test fails when it cannot be read).
+std::string ReadTextFile(const std::string& path);
 std::string SourceDir();
 std::string SharedDir();  // empty when ../shared is absent
 bool HaveShared();

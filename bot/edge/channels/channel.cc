@@ -6,10 +6,6 @@
 
 namespace bot::edge::channels {
 
-const char kGreetingText[] =
-    "Hello! I answer questions about Belarus in the OSCE. Ask me in your own words, "
-    "for example: When did Belarus join the OSCE?";
-
 EnvLookup ProcessEnv() {
   return [](const std::string& name) {
     const char* value = std::getenv(name.c_str());

@@ -156,9 +156,6 @@ std::string TruncateUtf8(const std::string& text, size_t n);
 // characters: names, button titles).
 std::string FirstCodePoints(const std::string& text, size_t n);
 
-// The text a greeting uses when the knowledge has no answer to "help".
-extern const char kGreetingText[];
-
 // Buttons that ask a question carry this prefix in their payload.
 inline constexpr char kAskPrefix[] = "ask:";
 

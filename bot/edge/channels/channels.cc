@@ -140,10 +140,6 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
   if (channel->takes_get()) server->Route("GET", path, handle, options_.max_body_bytes);
 }
 
-const char kSlowDownText[] =
-    "You are sending messages faster than I can answer. Please slow down; I will "
-    "answer again in a minute.";
-
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
   if (!event.id.empty() && !dedup_.FirstSeen(key)) {  // a redelivery
@@ -151,19 +147,18 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
     return true;
   }
   const std::string chat = channel->name() + ":" + event.chat;
-  std::optional<std::string> fixed_text;
+  bool slowed = false;
   switch (limiter_.Check(chat)) {
     case RateLimiter::Decision::kAllow:
       break;
     case RateLimiter::Decision::kSlowDown:
-      fixed_text = kSlowDownText;
+      slowed = true;
       break;
     case RateLimiter::Decision::kDrop:
       CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
-  const bool slowed = fixed_text.has_value();
-  bool queued = queue_.Submit(chat, Delivery(channel, event, std::move(fixed_text)));
+  bool queued = queue_.Submit(chat, Delivery(channel, event, slowed));
   if (!queued) {
     if (!event.id.empty()) dedup_.Forget(key);
     CountEvent(channel->name(), "queue_full");
@@ -177,10 +172,7 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
 core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel) const {
   auto knowledge = holder_->Get();
   core::Reply reply;
-  if (!knowledge) {
-    reply.text = kGreetingText;
-    return reply;
-  }
+  if (!knowledge) return reply;  // nothing to say: no knowledge is loaded
   core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
                           channel};
   // One conversation per (channel, chat, user).
@@ -189,7 +181,8 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   if (event.reset) {
     if (options_.contexts) options_.contexts->Erase(key);
     const std::string* text = knowledge->ReplyText("reset");
-    reply.text = text ? *text : kGreetingText;
+    if (!text) text = knowledge->ReplyText(core::kReplyGreeting);
+    if (text) reply.text = *text;
     return reply;
   }
   if (options_.contexts && !event.greeting) {
@@ -204,14 +197,15 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
     NoteAnswer(reply, channel);
     if (options_.on_answer) options_.on_answer(question, reply);
   }
-  // The knowledge may have no "help" intent: greet with the fixed text and
-  // keep the suggestions as buttons.
-  if (event.greeting && reply.fallback) reply.text = kGreetingText;
+  // The knowledge may have no "help" intent: greet with the editor's
+  // greeting and keep the suggestions as buttons.
+  if (event.greeting && reply.fallback) {
+    if (const std::string* greeting = knowledge->ReplyText(core::kReplyGreeting)) reply.text = *greeting;
+  }
   return reply;
 }
 
-ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
-                                          std::optional<std::string> fixed_text) {
+ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event, bool slow_down) {
   struct State {
     bool rendered = false;
     std::vector<ApiCall> calls;
@@ -219,8 +213,7 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
     int attempts = 0;  // tries of calls[next]
   };
   auto state = std::make_shared<State>();
-  return [this, channel, event, fixed_text = std::move(fixed_text),
-          state]() -> std::optional<SteadyTime> {
+  return [this, channel, event, slow_down, state]() -> std::optional<SteadyTime> {
     try {
       if (!state->rendered) {
         if (sender_.aborted()) {
@@ -229,11 +222,13 @@ ChatQueue::Resumable ChannelHub::Delivery(Channel* channel, const Event& event,
         }
         state->rendered = true;
         std::vector<std::string> parts, buttons;
-        if (fixed_text) {
-          parts = {*fixed_text};
+        if (slow_down) {
+          auto knowledge = holder_->Get();
+          const std::string* text = knowledge ? knowledge->ReplyText(core::kReplySlowDown) : nullptr;
+          if (text) parts = SplitMessage(*text, channel->max_text_units());
         } else if (event.greeting || event.reset || !event.text.empty()) {
           core::Reply reply = ReplyFor(event, channel->name());
-          parts = SplitMessage(reply.text, channel->max_text_units());
+          if (!reply.text.empty()) parts = SplitMessage(reply.text, channel->max_text_units());
           buttons = reply.choices.empty() ? reply.suggestions : reply.choices;
         }
         state->calls = channel->RenderReply(event, parts, buttons);

@@ -55,9 +55,6 @@ struct ChannelOptions {
   ContextStore* contexts = nullptr;
 };
 
-// What a user who floats past the rate limit is told, once.
-extern const char kSlowDownText[];
-
 class ChannelHub {
  public:
   // Registers the routes on `server` (REQUIRES: before server->Bind()) and
@@ -83,11 +80,10 @@ class ChannelHub {
   void AddRoutes(HttpServer* server, const std::string& name, Channel* channel);
   // Dedupes and queues; false when the queue is full.
   bool Dispatch(Channel* channel, const Event& event);
-  // The queued work for `event`: answers it (or, with `fixed_text`, sends
-  // that instead), then sends the parts in order, one try per step, so
-  // retries wait in the queue instead of holding a worker.
-  ChatQueue::Resumable Delivery(Channel* channel, const Event& event,
-                                std::optional<std::string> fixed_text);
+  // The queued work for `event`: answers it (or, with `slow_down`, asks the
+  // user to slow down instead), then sends the parts in order, one try per
+  // step, so retries wait in the queue instead of holding a worker.
+  ChatQueue::Resumable Delivery(Channel* channel, const Event& event, bool slow_down);
   core::Reply ReplyFor(const Event& event, const std::string& channel) const;
   // Counts an answer dropped unsent because Stop() aborted the sender.
   void Abandoned(const Channel& channel);

@@ -104,11 +104,7 @@ void ChannelHarness::Finish() {
 }
 
 std::string Payload(const std::string& name) {
-  std::ifstream in(SharedDir() + "/channels/payloads/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return ReadTextFile(SharedDir() + "/channels/payloads/" + name);
 }
 
 nlohmann::json SignatureVectors() {

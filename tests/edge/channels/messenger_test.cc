@@ -133,7 +133,7 @@ TEST_CASE("Messenger answers every message of a batch and greets Get Started",
   for (const auto& r : h.fake().Requests("/me/messages")) {
     json b = json::parse(r.body);
     recipients.insert(b["recipient"]["id"].get<std::string>());
-    if (b["message"]["text"] == bot::edge::channels::kGreetingText) ++greetings;
+    if (b["message"]["text"] == *h.holder().Get()->ReplyText(bot::core::kReplyGreeting)) ++greetings;
   }
   CHECK(recipients.count("7654321098765432") == 1);
   CHECK(recipients.count("6543210987654321") == 2);

@@ -124,7 +124,7 @@ TEST_CASE("Telegram greets /start and answers a group command's question",
     json b = Body(r);
     by_chat[b["chat_id"].get<int64_t>()] = b["text"];
   }
-  CHECK(by_chat[7012345678] == bot::edge::channels::kGreetingText);
+  CHECK(by_chat[7012345678] == *h.holder().Get()->ReplyText(bot::core::kReplyGreeting));
   CHECK(by_chat[-1001234567890] == bot::testing::kOpeningAnswer);
 }
 
@@ -375,7 +375,7 @@ TEST_CASE("A flooding user is asked once to slow down, then ignored; others are 
   REQUIRE(to_flooder.size() == 3);
   CHECK(to_flooder[0] == bot::testing::kOpeningAnswer);
   CHECK(to_flooder[1] == bot::testing::kOpeningAnswer);
-  CHECK(to_flooder[2] == bot::edge::channels::kSlowDownText);
+  CHECK(to_flooder[2] == *h.holder().Get()->ReplyText(bot::core::kReplySlowDown));
   REQUIRE(to_other.size() == 1);
   CHECK(to_other[0] == bot::testing::kOpeningAnswer);
 }

@@ -144,7 +144,7 @@ TEST_CASE("Viber greets conversation_started in the response body, not through t
   CHECK(res->status == 200);
   json welcome = json::parse(res->body);
   CHECK(welcome["type"] == "text");
-  CHECK(welcome["text"] == bot::edge::channels::kGreetingText);
+  CHECK(welcome["text"] == *h.holder().Get()->ReplyText(bot::core::kReplyGreeting));
   CHECK(welcome["sender"]["name"] == "Example QA");
   CHECK_FALSE(welcome.contains("receiver"));
   h.Finish();
