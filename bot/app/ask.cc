@@ -200,13 +200,11 @@ int RunExplain(const Args& args) {
     } else {
       std::cout << "context: turn " << context.turns << ", intent " << context.intent
                 << ", question \"" << context.question << "\"\n";
-      std::string entities;
-      for (const auto& id : context.entities) entities += " " + id;
-      if (!context.answer_entities.empty()) entities += " | answer:";
-      for (const auto& id : context.answer_entities) entities += " " + id;
-      std::cout << "context entities:" << entities << "\n";
     }
-    for (const std::string& t : turn->tried) std::cout << "tried " << t << "\n";
+    // The first line, when readings were tried, is what the context implies.
+    for (const std::string& t : turn->tried) {
+      std::cout << (t.rfind("context ", 0) == 0 ? "" : "tried ") << t << "\n";
+    }
     std::cout << "reading: " << turn->reading << "\n";
     if (!turn->reply.read_as.empty()) std::cout << "read as: " << turn->reply.read_as << "\n";
   }
