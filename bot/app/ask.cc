@@ -215,7 +215,7 @@ int RunExplain(const Args& args) {
     const core::Intent& intent = k.intents().intents()[c.intent];
     const core::LocatedText& pattern = intent.patterns[c.pattern];
     bool winner = e.winner && *e.winner == i;
-    std::cout << (winner ? "* " : c.vetoed_by >= 0 ? "x " : "  ") << intent.id
+    std::cout << (winner ? "* " : c.vetoed_by ? "x " : "  ") << intent.id
               << "  priority " << c.priority << ", specificity " << c.specificity << "\n"
               << "    pattern " << pattern.where.file << ":" << pattern.where.line << "  "
               << pattern.text << "\n";
@@ -228,8 +228,8 @@ int RunExplain(const Args& args) {
                   << (u.term.empty() ? "?" : u.term) << ")\n";
       }
     }
-    if (c.vetoed_by >= 0) {
-      const core::LocatedText& x = intent.exclude[c.vetoed_by];
+    if (c.vetoed_by) {
+      const core::LocatedText& x = intent.exclude[*c.vetoed_by];
       std::cout << "    vetoed by exclude " << x.where.file << ":" << x.where.line << "  "
                 << x.text << "\n";
     }

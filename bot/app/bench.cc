@@ -114,10 +114,8 @@ class SetEngine {
   explicit SetEngine(const core::Knowledge& k)
       : set_(SetOptions(), RE2::UNANCHORED) {
     const auto& intents = k.intents().intents();
-    for (size_t p = 0; p < k.patterns().size(); ++p) {
-      const core::CompiledPattern& cp = k.patterns()[p];
-      const RE2* re = k.matcher().pattern(static_cast<int>(p));
-      set_.Add(re ? re->pattern() : intents[cp.intent].patterns[cp.index_in_intent].text,
+    for (const core::CompiledPattern& cp : k.patterns()) {
+      set_.Add(cp.re ? cp.re->pattern() : intents[cp.intent].patterns[cp.index_in_intent].text,
                nullptr);
     }
     ok_ = set_.Compile();

@@ -29,12 +29,6 @@ std::map<std::string, std::string> Captures(const RE2& re,
   return out;
 }
 
-bool Outranks(const Candidate& a, const Candidate& b) {
-  if (a.priority != b.priority) return a.priority > b.priority;
-  if (a.specificity != b.specificity) return a.specificity > b.specificity;
-  return a.intent < b.intent;
-}
-
 // The canned reply `key` (intents/replies.yaml). Build reports a required
 // one that is missing, so it is empty only for knowledge built without
 // replies (test fixtures).
@@ -246,7 +240,8 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     e.reply = Fallback(k, "", Canned(k, kReplyFallback));
     return e;
   }
-  std::vector<int> matched, vetoes;
+  std::vector<const CompiledPattern*> matched;
+  std::vector<ExcludeHit> vetoes;
   matched.reserve(16);  // one allocation each, not a growth series
   vetoes.reserve(8);
   k.Match(e.normalized, &matched, &vetoes);
@@ -254,34 +249,30 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
   // One candidate per intent: its most specific matching pattern.
   std::vector<Candidate> ranked;
   ranked.reserve(matched.size());
-  for (int flat : matched) {
-    const CompiledPattern& cp = k.patterns()[flat];
-    const Intent& intent = k.intents().intents()[cp.intent];
+  for (const CompiledPattern* cp : matched) {
     auto existing = std::find_if(ranked.begin(), ranked.end(), [&](const Candidate& c) {
-      return c.intent == cp.intent;
+      return c.intent == cp->intent;
     });
     if (existing != ranked.end()) {
-      if (cp.specificity > existing->specificity) {
-        existing->pattern = cp.index_in_intent;
-        existing->specificity = cp.specificity;
+      if (cp->specificity > existing->specificity) {
+        existing->pattern = cp->index_in_intent;
+        existing->specificity = cp->specificity;
       }
       continue;
     }
     Candidate c;
-    c.intent = cp.intent;
-    c.pattern = cp.index_in_intent;
-    c.priority = intent.priority;
-    c.specificity = cp.specificity;
+    c.intent = cp->intent;
+    c.pattern = cp->index_in_intent;
+    c.priority = k.intents().intents()[cp->intent].priority;
+    c.specificity = cp->specificity;
     // The first of this intent's excludes that matched, if any.
-    const int first = k.first_exclude(cp.intent);
-    auto veto = std::lower_bound(vetoes.begin(), vetoes.end(), first);
-    if (veto != vetoes.end() && *veto < k.first_exclude(cp.intent + 1)) {
-      c.vetoed_by = *veto - first;
-    }
+    auto veto = std::find_if(vetoes.begin(), vetoes.end(),
+                             [&](const ExcludeHit& x) { return x.intent == cp->intent; });
+    if (veto != vetoes.end()) c.vetoed_by = veto->index_in_intent;
     ranked.push_back(std::move(c));
   }
   auto vetoed_begin = std::stable_partition(
-      ranked.begin(), ranked.end(), [](const Candidate& c) { return c.vetoed_by < 0; });
+      ranked.begin(), ranked.end(), [](const Candidate& c) { return !c.vetoed_by; });
   std::sort(ranked.begin(), vetoed_begin, Outranks);
   std::sort(vetoed_begin, ranked.end(), Outranks);
   size_t live = static_cast<size_t>(vetoed_begin - ranked.begin());
@@ -290,8 +281,7 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     if (!full && i > 0) break;
     if (i >= live && !full) break;
     Candidate& c = ranked[i];
-    const RE2* re = k.matcher().pattern(k.first_pattern(c.intent) + c.pattern);
-    if (re) c.captures = Captures(*re, e.normalized);
+    if (const RE2* re = k.pattern(c.intent, c.pattern).re) c.captures = Captures(*re, e.normalized);
   }
 
   if (live == 0) {
@@ -317,18 +307,8 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     if (live == 1) {
       e.why = "`" + id + "` is the only intent that matched";
     } else {
-      const Candidate& r = ranked[1];
-      const std::string& rid = k.intents().intents()[r.intent].id;
-      if (w.priority != r.priority) {
-        e.why = "`" + id + "` has higher priority (" + std::to_string(w.priority) +
-                ") than `" + rid + "` (" + std::to_string(r.priority) + ")";
-      } else if (w.specificity != r.specificity) {
-        e.why = "`" + id + "` has the more specific pattern (" +
-                std::to_string(w.specificity) + " literal characters) than `" +
-                rid + "` (" + std::to_string(r.specificity) + ")";
-      } else {
-        e.why = "`" + id + "` ties with `" + rid + "` and comes first in file order";
-      }
+      const std::string& rid = k.intents().intents()[ranked[1].intent].id;
+      e.why = "`" + id + "` wins over `" + rid + "` by " + WhyOutranks(w, ranked[1]);
     }
   }
   if (full) e.candidates = std::move(ranked);
@@ -336,6 +316,38 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
 }
 
 }  // namespace
+
+RankRule DecidingRule(const Candidate& a, const Candidate& b) {
+  if (a.priority != b.priority) return RankRule::kPriority;
+  if (a.specificity != b.specificity) return RankRule::kSpecificity;
+  return RankRule::kFileOrder;
+}
+
+bool Outranks(const Candidate& a, const Candidate& b) {
+  switch (DecidingRule(a, b)) {
+    case RankRule::kPriority:
+      return a.priority > b.priority;
+    case RankRule::kSpecificity:
+      return a.specificity > b.specificity;
+    case RankRule::kFileOrder:
+      break;
+  }
+  return a.intent < b.intent;
+}
+
+std::string WhyOutranks(const Candidate& w, const Candidate& l) {
+  switch (DecidingRule(w, l)) {
+    case RankRule::kPriority:
+      return "higher priority (" + std::to_string(w.priority) + " > " +
+             std::to_string(l.priority) + ")";
+    case RankRule::kSpecificity:
+      return "more specific pattern (" + std::to_string(w.specificity) + " > " +
+             std::to_string(l.specificity) + " literal characters)";
+    case RankRule::kFileOrder:
+      break;
+  }
+  return "same priority and specificity, earlier in file order";
+}
 
 Reply Answer(const Knowledge& knowledge, const Question& question) {
   return Decide(knowledge, question, false).reply;

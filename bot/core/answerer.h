@@ -19,13 +19,23 @@ namespace bot::core {
 
 // One intent that matched the question.
 struct Candidate {
-  int intent = -1;
-  int pattern = -1;      // index within the intent's patterns
+  int intent = 0;
+  int pattern = 0;       // index within the intent's patterns
   int priority = 0;
   int specificity = 0;
   std::map<std::string, std::string> captures;
-  int vetoed_by = -1;    // index within the intent's exclude, or -1
+  std::optional<int> vetoed_by;  // index within the intent's `exclude`
 };
+
+// The ranking rule, stated once: higher priority, then the more specific
+// pattern (more literal characters), then file order.
+enum class RankRule { kPriority, kSpecificity, kFileOrder };
+// The rule that decides between two different candidates.
+RankRule DecidingRule(const Candidate& a, const Candidate& b);
+// Whether `a` ranks above `b`.
+bool Outranks(const Candidate& a, const Candidate& b);
+// Why `winner` outranks `loser`, as a phrase: "higher priority (1 > 0)".
+std::string WhyOutranks(const Candidate& winner, const Candidate& loser);
 
 struct Explanation {
   std::string normalized;

@@ -86,25 +86,12 @@ const Candidate* FindCandidate(const Explanation& e, int intent) {
 bool IntentHasBrokenPattern(const Knowledge& k, int intent) {
   const auto& patterns = k.intents().intents()[intent].patterns;
   for (size_t p = 0; p < patterns.size(); ++p) {
-    if (!k.matcher().pattern(k.first_pattern(intent) + static_cast<int>(p))) return true;
+    if (!k.pattern(intent, static_cast<int>(p)).re) return true;
   }
   return false;
 }
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
-
-// Why `w` outranks `l` (both live candidates of the same question).
-std::string WhyWins(const Candidate& w, const Candidate& l) {
-  if (w.priority != l.priority) {
-    return "higher priority (" + std::to_string(w.priority) + " > " +
-           std::to_string(l.priority) + ")";
-  }
-  if (w.specificity != l.specificity) {
-    return "more specific pattern (" + std::to_string(w.specificity) + " > " +
-           std::to_string(l.specificity) + " literal characters)";
-  }
-  return "same priority and specificity, earlier in file order";
-}
 
 std::string DescribePattern(const Knowledge& k, const Candidate& c) {
   const LocatedText& p = k.intents().intents()[c.intent].patterns[c.pattern];
@@ -138,18 +125,18 @@ void CheckExamples(const Knowledge& k, std::vector<Diagnostic>* out) {
       }
       const Candidate* own = FindCandidate(e, static_cast<int>(i));
       std::string head = "example " + Quote(example.text) + " of intent `" + intent.id + "`";
-      if (own && own->vetoed_by < 0 && winner) {
+      if (own && !own->vetoed_by && winner) {
         const Intent& other = all[winner->intent];
         Add(out, kError, example.where, "example-shadowed",
             head + " is answered by higher-ranked intent `" + other.id + "` (" +
-                DescribePattern(k, *winner) + "; " + WhyWins(*winner, *own) +
+                DescribePattern(k, *winner) + "; " + WhyOutranks(*winner, *own) +
                 "); make the patterns disjoint, add an `exclude` to `" + other.id +
                 "`, or raise `priority`");
         continue;
       }
       std::string message = head;
       if (own) {
-        const LocatedText& x = intent.exclude[own->vetoed_by];
+        const LocatedText& x = intent.exclude[static_cast<size_t>(*own->vetoed_by)];
         message += " is vetoed by its own exclude `" + x.text + "` at " + Where(x.where);
       } else {
         message += " is not matched by any of its patterns (normalised: " +
@@ -184,8 +171,7 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
     const Intent& intent = all[i];
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
       const LocatedText& text = intent.patterns[p];
-      const RE2* re = k.matcher().pattern(k.first_pattern(static_cast<int>(i)) +
-                                          static_cast<int>(p));
+      const RE2* re = k.pattern(static_cast<int>(i), static_cast<int>(p)).re;
       if (!re) continue;
       if (RE2::PartialMatch("", *re)) {
         Add(out, kWarning, text.where, "pattern-matches-empty",
@@ -280,11 +266,11 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
     set.insert({source, text});
     if (set.size() > 4) set.erase(std::prev(set.end()));
   };
-  std::vector<int> matches;
+  std::vector<const CompiledPattern*> matches;
   auto offer_all = [&](const std::string& text, int source) {
     k.Match(text, &matches);
     std::set<int> intents;
-    for (int m : matches) intents.insert(flat[m].intent);
+    for (const CompiledPattern* m : matches) intents.insert(m->intent);
     for (int a : intents) {
       for (int b : intents) {
         if (a < b) offer(a, b, source, text);
@@ -303,10 +289,9 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   // together, which says nothing about real questions.
   std::vector<std::vector<std::vector<std::string>>> keys(n);
   for (int p = 0; p < n; ++p) {
-    if (!k.matcher().pattern(p)) continue;
+    if (!flat[p].re) continue;
     const Intent& intent = all[flat[p].intent];
-    for (const std::string& s :
-         PatternSamples(k.matcher().pattern(p)->pattern(), 8)) {
+    for (const std::string& s : PatternSamples(flat[p].re->pattern(), 8)) {
       std::string normalized = Normalize(s);
       offer_all(normalized, 1);
       words[p].push_back(SplitWords(normalized));
@@ -322,8 +307,8 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
     for (int b = a + 1; b < n; ++b) {
       int ia = flat[a].intent, ib = flat[b].intent;
       if (ia == ib || found.count({std::min(ia, ib), std::max(ia, ib)})) continue;
-      const RE2* ra = k.matcher().pattern(a);
-      const RE2* rb = k.matcher().pattern(b);
+      const RE2* ra = flat[a].re;
+      const RE2* rb = flat[b].re;
       bool done = false;
       for (size_t x = 0; x < words[a].size() && !done; ++x) {
         for (size_t y = 0; y < words[b].size() && !done; ++y) {
@@ -355,7 +340,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       Explanation e = Explain(k, {w.text, "", "check"});
       const Candidate* a = FindCandidate(e, pair.first);
       const Candidate* b = FindCandidate(e, pair.second);
-      if (!a || !b || a->vetoed_by >= 0 || b->vetoed_by >= 0) continue;
+      if (!a || !b || a->vetoed_by || b->vetoed_by) continue;
       // Candidates are in rank order, so the earlier one wins.
       bool a_wins = a < b;
       const Candidate& win = a_wins ? *a : *b;
@@ -365,7 +350,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       std::string message =
           "intent `" + all[lose.intent].id + "` overlaps with `" + all[win.intent].id +
           "` (" + DescribePattern(k, win) + "): both match " + Quote(w.text) +
-          ", and `" + all[win.intent].id + "` wins by " + WhyWins(win, lose);
+          ", and `" + all[win.intent].id + "` wins by " + WhyOutranks(win, lose);
       const Candidate& top = e.candidates[*e.winner];
       if (top.intent != win.intent) {
         message += " (that question is answered by `" + all[top.intent].id + "`)";

@@ -41,11 +41,11 @@ Coverage ComputeCoverage(const Knowledge& k,
   c.intents = static_cast<int>(all.size());
   c.patterns = static_cast<int>(flat.size());
   std::vector<bool> exercised(flat.size(), false);
-  std::vector<int> matches;
+  std::vector<const CompiledPattern*> matches;
   auto exercise = [&](const std::string& question, int intent) {
     k.Match(Normalize(question), &matches);
-    for (int m : matches) {
-      if (flat[m].intent == intent) exercised[m] = true;
+    for (const CompiledPattern* m : matches) {
+      if (m->intent == intent) exercised[static_cast<size_t>(m->id)] = true;
     }
   };
   for (size_t i = 0; i < all.size(); ++i) {

@@ -110,21 +110,18 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
     k->first_pattern_.push_back(static_cast<int>(k->patterns_.size()));
     for (size_t p = 0; p < all[i].patterns.size(); ++p) {
       texts.push_back(expand(all[i].patterns[p]));
-      k->patterns_.push_back({static_cast<int>(i), static_cast<int>(p),
-                              PatternSpecificity(texts.back())});
+      k->patterns_.push_back({static_cast<int>(k->patterns_.size()), static_cast<int>(i),
+                              static_cast<int>(p), PatternSpecificity(texts.back())});
     }
   }
   // Excludes go into the same matcher, after the patterns.
   const int exclude_base = static_cast<int>(texts.size());
-  std::vector<std::pair<int, int>> exclude_of;  // (intent, x) per exclude
   for (size_t i = 0; i < all.size(); ++i) {
-    k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
     for (size_t x = 0; x < all[i].exclude.size(); ++x) {
-      exclude_of.push_back({static_cast<int>(i), static_cast<int>(x)});
+      k->excludes_.push_back({static_cast<int>(i), static_cast<int>(x)});
       texts.push_back(expand(all[i].exclude[x]));
     }
   }
-  k->first_exclude_.push_back(static_cast<int>(texts.size()) - exclude_base);
   for (size_t c = 0; c < concepts.size(); ++c) {
     if (used[c] || HasRole(concepts[c])) continue;
     diagnostics->push_back({Diagnostic::Severity::kWarning, concepts[c].where, "unused-concept",
@@ -137,7 +134,7 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
   k->matcher_ = Matcher::Compile(texts, &errors);
   for (const PatternError& e : errors) {
     if (e.index >= exclude_base) {
-      const auto [intent, x] = exclude_of[e.index - exclude_base];
+      const auto [intent, x] = k->excludes_[static_cast<size_t>(e.index - exclude_base)];
       diagnostics->push_back({Diagnostic::Severity::kError, all[intent].exclude[x].where,
                               "bad-pattern",
                               "invalid exclude pattern in intent `" + all[intent].id +
@@ -158,6 +155,10 @@ std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
     }
     diagnostics->push_back(
         {Diagnostic::Severity::kError, where, "bad-pattern", message});
+  }
+
+  for (size_t p = 0; p < k->patterns_.size(); ++p) {
+    k->patterns_[p].re = k->matcher_->pattern(static_cast<int>(p));
   }
 
   k->templates_.resize(all.size());
@@ -204,23 +205,28 @@ const std::vector<int>& Knowledge::SuggestionEntities(const std::string& example
   return it == suggestion_entities_.end() ? kNone : it->second;
 }
 
-void Knowledge::Match(std::string_view normalized, std::vector<int>* patterns,
-                      std::vector<int>* excludes) const {
-  matcher_->Match(normalized, patterns);
-  // Ascending, so the excludes are the tail.
+void Knowledge::Match(std::string_view normalized, std::vector<const CompiledPattern*>* patterns,
+                      std::vector<ExcludeHit>* excludes) const {
+  std::vector<int> flat;
+  flat.reserve(16);  // one allocation, not a growth series
+  matcher_->Match(normalized, &flat);
+  // Ascending: the patterns, then the excludes.
+  patterns->clear();
+  if (excludes) excludes->clear();
   const int base = static_cast<int>(patterns_.size());
-  auto tail = std::lower_bound(patterns->begin(), patterns->end(), base);
-  if (excludes) {
-    excludes->clear();
-    for (auto it = tail; it != patterns->end(); ++it) excludes->push_back(*it - base);
+  for (int m : flat) {
+    if (m < base) {
+      patterns->push_back(&patterns_[static_cast<size_t>(m)]);
+    } else if (excludes) {
+      excludes->push_back(excludes_[static_cast<size_t>(m - base)]);
+    }
   }
-  patterns->erase(tail, patterns->end());
 }
 
 std::vector<std::string> Knowledge::CaptureNames(int intent) const {
   std::set<std::string> names;
   for (size_t p = 0; p < intents_.intents()[intent].patterns.size(); ++p) {
-    const RE2* re = matcher_->pattern(first_pattern_[intent] + static_cast<int>(p));
+    const RE2* re = pattern(intent, static_cast<int>(p)).re;
     if (!re) continue;
     for (const auto& [name, index] : re->NamedCapturingGroups()) names.insert(name);
   }

@@ -34,9 +34,17 @@ struct KnowledgeVersion {
 
 // One pattern of one intent, as compiled into the matcher.
 struct CompiledPattern {
+  int id = 0;  // its position in Knowledge::patterns()
   int intent = 0;
   int index_in_intent = 0;
   int specificity = 0;
+  const RE2* re = nullptr;  // `{concept}`s expanded; null when RE2 rejected it
+};
+
+// One `exclude` of one intent that matched a question.
+struct ExcludeHit {
+  int intent = 0;
+  int index_in_intent = 0;
 };
 
 // Canned replies an editor writes (`intents/replies.yaml`): key -> language
@@ -88,7 +96,6 @@ class Knowledge {
 
   const FactBase& facts() const { return facts_; }
   const IntentSet& intents() const { return intents_; }
-  const Matcher& matcher() const { return *matcher_; }
   const Gazetteer& gazetteer() const { return gazetteer_; }
   const Lexicon& lexicon() const { return lexicon_; }
   const GroundingIndex& grounding() const { return grounding_; }
@@ -98,22 +105,22 @@ class Knowledge {
   const std::vector<std::string>& unrelated_questions() const { return unrelated_questions_; }
   // The canned reply `key` in `lang` (else in English), or nullptr.
   const std::string* ReplyText(std::string_view key, std::string_view lang = "en") const;
+  // Every compiled pattern, intent by intent, each intent's in file order.
   const std::vector<CompiledPattern>& patterns() const { return patterns_; }
+  // Pattern `p` of intent `intent`.
+  const CompiledPattern& pattern(int intent, int p) const {
+    return patterns_[static_cast<size_t>(first_pattern_[intent] + p)];
+  }
+  // The matching engine itself, for `bot bench` and its equivalence tests:
+  // its indices are those of patterns(), then the excludes.
+  const Matcher& matcher() const { return *matcher_; }
   const KnowledgeVersion& version() const { return version_; }
 
-  // Flat index of the first pattern of intent `i` in patterns().
-  int first_pattern(int intent) const { return first_pattern_[intent]; }
-
-  // The matcher holds every intent pattern (indices of patterns()) and,
-  // after them, every `exclude` pattern, so one scan of a question decides
-  // both. Sets `patterns` to the indices into patterns() that match
-  // `normalized`, ascending, and, when given, `excludes` to the flat indices
-  // of the matching exclude patterns (see first_exclude), ascending.
-  void Match(std::string_view normalized, std::vector<int>* patterns,
-             std::vector<int>* excludes = nullptr) const;
-  // Flat index of the first exclude of intent `i`; its x-th exclude is
-  // first_exclude(i) + x, and intent i + 1's come right after.
-  int first_exclude(int intent) const { return first_exclude_[intent]; }
+  // Sets `patterns` to the patterns that match `normalized` (pointers into
+  // patterns(), in its order) and, when given, `excludes` to the matching
+  // excludes (by intent, then index). One scan of the question decides both.
+  void Match(std::string_view normalized, std::vector<const CompiledPattern*>* patterns,
+             std::vector<ExcludeHit>* excludes = nullptr) const;
   // The facts the answer of intent `i` lists (`facts:`), resolved, in order;
   // ids that name no fact are left out (Build reports them).
   const std::vector<const Fact*>& answer_facts(int intent) const {
@@ -149,8 +156,9 @@ class Knowledge {
   std::vector<std::string> unrelated_questions_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;
-  std::vector<int> first_pattern_;
-  std::vector<int> first_exclude_;  // per intent, + a sentinel
+  std::vector<int> first_pattern_;  // per intent: its first in patterns_
+  // The matcher's exclude indices (after the patterns), as (intent, index).
+  std::vector<ExcludeHit> excludes_;
   std::vector<std::vector<const Fact*>> answer_facts_;
   std::vector<std::vector<TemplatePart>> templates_;
   // Significant words of the fact intents' examples and facts, by intent.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "bot/core/pattern_syntax.h"
 #include "bot/core/utf8.h"
 
 namespace bot::core {
@@ -16,11 +17,6 @@ constexpr size_t kMaxAlternatives = 256;
 // Stand for `\b` and `\w*` inside an expanded alternative until resolved.
 constexpr char kBoundary = '\x01';
 constexpr char kRun = '\x02';
-
-bool IsWordByte(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         c == '_';
-}
 
 char32_t Lower(char32_t c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
 
@@ -120,7 +116,7 @@ bool GroupLanguage(const SyntaxNode& body, Language* out) {
 bool LiteralChar(const SyntaxNode& n, Language* out) {
   const char32_t c = n.value;
   if (n.escaped) {
-    if (c <= ' ' || c >= 0x7f || IsWordByte(static_cast<unsigned char>(c))) return false;
+    if (c <= ' ' || c >= 0x7f || IsRe2WordByte(static_cast<unsigned char>(c))) return false;
     *out = {std::string(1, static_cast<char>(c))};
     return true;
   }
@@ -200,13 +196,13 @@ bool Resolve(const Language& language, LiteralGroup* group) {
       if (a.run && a.tail.empty()) {
         // What follows the run must end it: a non-word character, with no
         // `\b` in between.
-        if (pending || IsWordByte(static_cast<unsigned char>(c))) return false;
+        if (pending || IsRe2WordByte(static_cast<unsigned char>(c))) return false;
       }
       if (pending) {
         if (out->empty() && !a.run) {
           a.boundary_before = true;
-        } else if (IsWordByte(static_cast<unsigned char>(out->back())) ==
-                   IsWordByte(static_cast<unsigned char>(c))) {
+        } else if (IsRe2WordByte(static_cast<unsigned char>(out->back())) ==
+                   IsRe2WordByte(static_cast<unsigned char>(c))) {
           possible = false;
         }
         pending = false;
@@ -215,7 +211,7 @@ bool Resolve(const Language& language, LiteralGroup* group) {
     }
     if (a.text.empty()) return false;  // matches the empty string
     if (a.run && a.tail.empty()) {
-      const bool word_end = IsWordByte(static_cast<unsigned char>(a.text.back()));
+      const bool word_end = IsRe2WordByte(static_cast<unsigned char>(a.text.back()));
       if (!pending) {
         a.run = false;  // `x\w*` then `.*` or the end: `x` is enough
       } else if (!word_end) {

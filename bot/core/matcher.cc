@@ -12,11 +12,6 @@
 namespace bot::core {
 namespace {
 
-bool IsWordByte(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         c == '_';
-}
-
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string EncodeUtf8(uint32_t cp) {
@@ -267,7 +262,7 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
   const uint16_t* groups = groups_.data();
   const size_t n = text.size();
   auto word = [&](size_t at) {
-    return at < n && IsWordByte(static_cast<unsigned char>(text[at]));
+    return at < n && IsRe2WordByte(static_cast<unsigned char>(text[at]));
   };
   // Occurrences that meet their literal's conditions, by where they end.
   std::vector<Occurrence>& found = scratch.occurrences;

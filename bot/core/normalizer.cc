@@ -60,7 +60,9 @@ char32_t Simplify(char32_t c) {
 // Printable ASCII that Simplify leaves alone (the backtick is a quote).
 bool IsPlainAscii(unsigned char c) { return c >= 0x21 && c < 0x7F && c != '`'; }
 
-bool IsWordByte(unsigned char c) {
+// A byte of a word as the substitution pass reads it: ASCII letters and
+// digits, the apostrophe (of contractions), and any non-ASCII byte.
+bool IsSubstitutionWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' ||
          c >= 0x80;
 }
@@ -110,7 +112,7 @@ constexpr PhraseSubstitution kPhrases[] = {
 };
 
 bool IsBoundary(const std::string& s, size_t pos) {
-  return pos >= s.size() || !IsWordByte(static_cast<unsigned char>(s[pos]));
+  return pos >= s.size() || !IsSubstitutionWordByte(static_cast<unsigned char>(s[pos]));
 }
 
 void ReplacePhrases(std::string& s) {
@@ -134,7 +136,7 @@ void ReplacePhrases(std::string& s) {
     const std::string_view from = p.from;
     size_t pos = 0;
     while ((pos = s.find(from, pos)) != std::string::npos) {
-      bool left = pos == 0 || !IsWordByte(static_cast<unsigned char>(s[pos - 1]));
+      bool left = pos == 0 || !IsSubstitutionWordByte(static_cast<unsigned char>(s[pos - 1]));
       if (left && IsBoundary(s, pos + from.size())) {
         s.replace(pos, from.size(), p.to);
         pos += std::char_traits<char>::length(p.to);
@@ -188,13 +190,13 @@ void AppendSubstituted(std::string_view word, std::string& out) {
 bool NeedsWordPass(std::string_view folded) {
   size_t pos = 0;
   while (pos < folded.size()) {
-    if (!IsWordByte(static_cast<unsigned char>(folded[pos]))) {
+    if (!IsSubstitutionWordByte(static_cast<unsigned char>(folded[pos]))) {
       ++pos;
       continue;
     }
     size_t end = pos;
     bool quote = false;
-    for (; end < folded.size() && IsWordByte(static_cast<unsigned char>(folded[end])); ++end) {
+    for (; end < folded.size() && IsSubstitutionWordByte(static_cast<unsigned char>(folded[end])); ++end) {
       quote |= folded[end] == '\'';
     }
     if (quote || FindSubstitute(folded.substr(pos, end - pos))) return true;
@@ -259,13 +261,13 @@ std::string Normalize(std::string_view text) {
   out.reserve(folded.size() + 16);
   size_t pos = 0;
   while (pos < folded.size()) {
-    if (!IsWordByte(static_cast<unsigned char>(folded[pos]))) {
+    if (!IsSubstitutionWordByte(static_cast<unsigned char>(folded[pos]))) {
       out += folded[pos++];
       continue;
     }
     size_t end = pos;
     while (end < folded.size() &&
-           IsWordByte(static_cast<unsigned char>(folded[end]))) {
+           IsSubstitutionWordByte(static_cast<unsigned char>(folded[end]))) {
       ++end;
     }
     AppendSubstituted(std::string_view(folded).substr(pos, end - pos), out);

@@ -20,6 +20,12 @@
 
 namespace bot::core {
 
+// A byte RE2's `\w` (and so `\b`) counts as a word character: ASCII
+// letters, digits and `_` only.
+inline bool IsRe2WordByte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 struct SyntaxNode {
   enum class Kind {
     kEmpty,        // nothing: an empty branch or group body

@@ -13,7 +13,9 @@
 namespace bot::core {
 namespace {
 
-bool IsWordByte(unsigned char c) {
+// A byte of a term: ASCII letters and digits, and any non-ASCII byte (the
+// apostrophe splits "belarus's").
+bool IsTermByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
@@ -33,13 +35,13 @@ std::vector<std::string> SignificantWords(const std::string& normalized, const S
   std::vector<std::string> words;
   size_t i = 0;
   while (i < normalized.size()) {
-    if (!IsWordByte(static_cast<unsigned char>(normalized[i]))) {
+    if (!IsTermByte(static_cast<unsigned char>(normalized[i]))) {
       ++i;
       continue;
     }
     size_t end = i;
     while (end < normalized.size() &&
-           IsWordByte(static_cast<unsigned char>(normalized[end]))) {
+           IsTermByte(static_cast<unsigned char>(normalized[end]))) {
       ++end;
     }
     std::string w = normalized.substr(i, end - i);
@@ -135,7 +137,7 @@ NearestIndex::NearestIndex(const Knowledge& k) : stop_(k.stop_words()) {
     for (const auto& e : intents[i].examples) bag += e.text + " ";
     for (size_t p = 0; p < intents[i].patterns.size(); ++p) {
       // The compiled text: `{concept}` references expanded.
-      const RE2* re = k.matcher().pattern(k.first_pattern(static_cast<int>(i)) + static_cast<int>(p));
+      const RE2* re = k.pattern(static_cast<int>(i), static_cast<int>(p)).re;
       const std::string& text = re ? re->pattern() : intents[i].patterns[p].text;
       for (const auto& s : PatternSamples(text, 4)) bag += s + " ";
     }

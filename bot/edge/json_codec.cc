@@ -294,9 +294,9 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
                  {"specificity", c.specificity},
                  {"captures", json(c.captures)},
                  {"winner", e.winner && *e.winner == i},
-                 {"vetoed", c.vetoed_by >= 0}};
-    if (c.vetoed_by >= 0) {
-      const core::LocatedText& x = intent.exclude[c.vetoed_by];
+                 {"vetoed", c.vetoed_by.has_value()}};
+    if (c.vetoed_by) {
+      const core::LocatedText& x = intent.exclude[*c.vetoed_by];
       item["vetoed_by"] = {{"pattern", x.text}, {"where", Where(x.where)}};
     }
     if (e.winner && *e.winner == i && !e.concepts.empty()) {

@@ -108,7 +108,7 @@ intents:
   for (const auto& c : e.candidates) {
     const std::string& id = k->intents().intents()[c.intent].id;
     // first: not vetoed (poland absent); second: its first matching exclude.
-    CHECK(c.vetoed_by == (id == "first" ? -1 : 1));
+    CHECK(c.vetoed_by == (id == "first" ? std::nullopt : std::optional<int>(1)));
   }
   REQUIRE(e.reply.intent);
   CHECK(*e.reply.intent == "first");
@@ -120,7 +120,7 @@ TEST_CASE("Answerer does not use an intent vetoed by exclude", "[answerer]") {
   // The vetoed intent is reported, and the next candidate wins.
   bool vetoed = false;
   for (const auto& c : e.candidates) {
-    if (k->intents().intents()[c.intent].id == "membership.joined") vetoed = c.vetoed_by == 0;
+    if (k->intents().intents()[c.intent].id == "membership.joined") vetoed = c.vetoed_by == 0;  // its first exclude
   }
   CHECK(vetoed);
   REQUIRE(e.reply.intent);

@@ -51,8 +51,7 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
       const std::string& text = intent.patterns[p].text;
       auto samples = PatternSamples(text, 32);
       if (samples.empty()) continue;
-      const RE2* re = k->matcher().pattern(k->first_pattern(k->intents().IndexOf(intent.id)) +
-                                           static_cast<int>(p));
+      const RE2* re = k->pattern(k->intents().IndexOf(intent.id), static_cast<int>(p)).re;
       REQUIRE(re != nullptr);
       bool any = std::any_of(samples.begin(), samples.end(), [&](const std::string& s) {
         return RE2::PartialMatch(bot::core::Normalize(s), *re);

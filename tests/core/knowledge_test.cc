@@ -1,6 +1,7 @@
 #include "bot/core/knowledge.h"
 
 #include <catch2/catch.hpp>
+#include <type_traits>
 
 #include "bot/edge/yaml_loader.h"
 
@@ -62,18 +63,31 @@ TEST_CASE("Knowledge::Match reports patterns and excludes apart", "[knowledge]")
                                        "intents.yaml", &d);
   auto k = bot::core::Knowledge::Build(std::move(f), std::move(i), &d);
   REQUIRE(d.empty());
-  CHECK(k->first_exclude(0) == 0);
-  CHECK(k->first_exclude(1) == 1);
-  CHECK(k->first_exclude(2) == 3);
-  std::vector<int> patterns, excludes;
+  std::vector<const bot::core::CompiledPattern*> patterns;
+  std::vector<bot::core::ExcludeHit> excludes;
+  // (intent, index within the intent) of each hit.
+  auto which = [](const auto& hits) {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& h : hits) {
+      if constexpr (std::is_pointer_v<std::decay_t<decltype(h)>>) {
+        out.push_back({h->intent, h->index_in_intent});
+      } else {
+        out.push_back({h.intent, h.index_in_intent});
+      }
+    }
+    return out;
+  };
+  using Hits = std::vector<std::pair<int, int>>;
   k->Match("when did poland join nato and the osce", &patterns, &excludes);
-  CHECK(patterns == std::vector<int>{0, 1, 2});
-  CHECK(excludes == std::vector<int>{0, 1, 2});
+  CHECK(which(patterns) == Hits{{0, 0}, {0, 1}, {1, 0}});
+  CHECK(which(excludes) == Hits{{0, 0}, {1, 0}, {1, 1}});
   k->Match("osce and nato", &patterns, &excludes);
-  CHECK(patterns == std::vector<int>{1, 2});
-  CHECK(excludes == std::vector<int>{1});
+  CHECK(which(patterns) == Hits{{0, 1}, {1, 0}});
+  CHECK(which(excludes) == Hits{{1, 0}});
   k->Match("osce", &patterns);  // excludes not asked for
-  CHECK(patterns == std::vector<int>{2});
+  CHECK(which(patterns) == Hits{{1, 0}});
+  CHECK(&k->pattern(1, 0) == patterns[0]);
+  CHECK(k->pattern(0, 1).re->pattern() == "\\bnato\\b");
 }
 
 TEST_CASE("Knowledge rejects answers naming unknown facts or undefined captures", "[knowledge]") {
