@@ -319,7 +319,7 @@ int RunBench(const Args& args) {
         const int64_t ms = edge::NowMs();
         core::Turn turn =
             core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, contexts.Load(session, ms));
-        contexts.Save(session, turn.next, ms);
+        contexts.Save(session, std::move(turn.next), ms);
         local += turn.reply.text.size();
       } else if (engine == "answer") {
         core::Reply r = core::Answer(*knowledge, {questions[q], "", "bench"});

@@ -27,7 +27,7 @@ bool IsCyrillic(std::string_view s) {
   return false;
 }
 
-bool Personal(const std::string& kind) {
+bool Personal(std::string_view kind) {
   return kind == "male" || kind == "female" || kind == "neuter" || kind == "thing" ||
          kind == "plural";
 }
@@ -35,7 +35,7 @@ bool Personal(const std::string& kind) {
 // Whether a pronoun of `kind` can refer to `e` in a question in `lang`:
 // English he/she name people, Russian and Belarusian pronouns follow the
 // grammatical gender of the name ("офис" is masculine, "миссия" feminine).
-bool Agrees(const Entity& e, const std::string& kind, const std::string& lang) {
+bool Agrees(const Entity& e, std::string_view kind, const std::string& lang) {
   const bool person = e.kind == "person";
   if (kind == "any") return true;
   if (kind == "thing") return !person;
@@ -59,7 +59,7 @@ bool Agrees(const Entity& e, const std::string& kind, const std::string& lang) {
 
 struct Ref {
   size_t begin = 0, end = 0;
-  std::string kind;  // a `follow_up` value
+  std::string_view kind;  // a `follow_up` value (the Knowledge's)
 };
 
 // What the question's follow-up words are: pronouns and demonstratives
@@ -69,31 +69,41 @@ struct Markers {
   std::optional<Ref> opener;
 };
 
-Markers FindMarkers(const Knowledge& k, const std::string& normalized,
-                    std::vector<Lexicon::Hit>* all_hits = nullptr) {
+// The markers among `hits`, the lexicon's terms in `normalized`.
+Markers MarkersIn(const Knowledge& k, std::string_view normalized,
+                  const std::vector<Lexicon::Hit>& hits) {
   Markers m;
-  const std::vector<WordSpan> words = SplitWords(normalized);
-  std::vector<Lexicon::Hit> hits = k.lexicon().Hits(normalized, words);
+  std::optional<size_t> first_word;  // where the first word begins, found when needed
   for (const Lexicon::Hit& h : hits) {
     const std::string& kind = k.lexicon().concepts()[static_cast<size_t>(h.concept_index)].follow_up;
     if (kind.empty()) continue;
     if (kind == "opener") {
-      if (!words.empty() && h.begin == words.front().begin) m.opener = Ref{h.begin, h.end, kind};
+      if (!first_word) {
+        const std::vector<WordSpan> words = SplitWords(normalized);
+        first_word = words.empty() ? std::string_view::npos : words.front().begin;
+      }
+      if (h.begin == *first_word) m.opener = Ref{h.begin, h.end, kind};
       continue;
     }
     m.refs.push_back({h.begin, h.end, kind});
   }
-  if (all_hits) *all_hits = std::move(hits);
   return m;
+}
+
+Markers FindMarkers(const Knowledge& k, std::string_view normalized) {
+  return MarkersIn(k, normalized, k.lexicon().Hits(normalized));
 }
 
 // Without spaces around, nor the closing punctuation of a sentence, so
 // readings join into one question.
 std::string Trim(std::string s) {
+  const size_t e = s.find_last_not_of(" ?!.,;");
+  if (e == std::string::npos) return "";
+  s.resize(e + 1);
   const size_t b = s.find_first_not_of(" ,");
   if (b == std::string::npos) return "";
-  const size_t e = s.find_last_not_of(" ?!.,;");
-  return e == std::string::npos || e < b ? "" : s.substr(b, e - b + 1);
+  s.erase(0, b);
+  return s;
 }
 
 // `text` cut to at most `limit` bytes, at a space.
@@ -133,7 +143,7 @@ std::string MentionOf(const Knowledge& k, int e, const std::string& last_questio
 // has any: what the last question named (other than Belarus and the
 // OSCE), what its answer mentioned, then Belarus or the OSCE themselves.
 std::vector<int> Candidates(const Knowledge& k, const ConversationContext& c,
-                            const std::string& kind, const std::string& lang) {
+                            std::string_view kind, const std::string& lang) {
   const auto& all = k.gazetteer().entities();
   auto pick = [&](const std::vector<std::string>& ids, int in_scope) {
     std::vector<int> out;
@@ -211,7 +221,7 @@ void Derive(const Knowledge& k, ConversationContext* c,
 // What the bot remembers after answering `read` with `reply`: the intent,
 // the question as read, the facts (Derive adds the rest when needed).
 ConversationContext After(const Knowledge& k, const ConversationContext& previous,
-                          const std::string& read, const Reply& reply, const std::string& lang,
+                          std::string read, const Reply& reply, const std::string& lang,
                           bool derive) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
@@ -222,7 +232,7 @@ ConversationContext After(const Knowledge& k, const ConversationContext& previou
   }
   ConversationContext c;
   c.intent = *reply.intent;
-  c.question = CutAtWord(Trim(read), kMaxContextQuestionBytes);
+  c.question = CutAtWord(Trim(std::move(read)), kMaxContextQuestionBytes);
   c.lang = lang;
   c.turns = previous.turns + 1;
   for (const FactRef& f : reply.facts) {
@@ -251,8 +261,12 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
               bool explain) {
   // The conversation's language decides a short or ambiguous question
   // ("2017?"); a channel's language code only when there is none yet.
-  Question asked = q;
-  if (!context.lang.empty()) asked.lang_hint = context.lang;
+  Question hinted;
+  const bool rehint = !context.lang.empty() && context.lang != q.lang_hint;
+  if (rehint) {
+    hinted = q;
+    hinted.lang_hint = context.lang;
+  }
   auto ask = [&](const Question& rq) {
     if (explain) return Explain(k, rq);
     Explanation e;
@@ -260,11 +274,24 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     return e;
   };
   Turn t;
-  Explanation own = ask(asked);
-  const std::string normalized = explain ? own.normalized : Normalize(q.text);
+  // The question on its own, answered into the turn (every path that
+  // answers otherwise returns at once). Answering hands back what it found
+  // in the question (its normalised text, the lexicon's terms), so the
+  // common case of a question that stands alone costs no second scan.
+  Explanation own;  // explain only
+  QuestionScan scan;
+  if (explain) {
+    own = Explain(k, rehint ? hinted : q);
+    scan.normalized = own.normalized;
+    t.reply = own.reply;
+  } else {
+    t.reply = Answer(k, rehint ? hinted : q, &scan);
+  }
+  const Reply& mine = t.reply;
+  const std::string& normalized = scan.normalized;
   // The language the question is in ("en", "ru", "be", "uk"): pronouns
   // agree by its grammar, and every reading is answered in it.
-  const std::string lang = own.reply.question_lang;
+  const std::string lang = mine.question_lang;
   auto ask_as = [&](const std::string& text) {
     Question rq{text, q.session, q.channel};
     rq.lang = IsReplyLanguage(q.lang) ? q.lang : IsReplyLanguage(lang) ? lang : "";
@@ -272,22 +299,28 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     return ask(rq);
   };
   std::vector<Lexicon::Hit> hits;  // of the question, found once
-  auto alone = [&](const std::string& reading) {
+  auto alone = [&](const char* reading) {
     t.reading = reading;
-    t.reply = std::move(own.reply);
-    t.next = After(k, context, normalized, t.reply, lang, explain);
+    // The last use of the question's text: moved into the context.
+    t.next = After(k, context, std::move(scan.normalized), t.reply, lang, explain);
     if (explain) t.explanation = std::move(own);
     return std::move(t);
   };
-  if (context.empty() || CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
+  if (context.empty()) return alone("alone");
 
-  const Markers markers = FindMarkers(k, normalized, &hits);
+  if (scan.scanned) {
+    hits = std::move(scan.hits);
+  } else {
+    hits = k.lexicon().Hits(normalized);
+  }
+  const Markers markers = MarkersIn(k, normalized, hits);
   // An answered question without a personal pronoun stands on its own: the
   // common case costs one scan of the question's words.
-  if (!own.reply.fallback && std::none_of(markers.refs.begin(), markers.refs.end(),
+  if (!mine.fallback && std::none_of(markers.refs.begin(), markers.refs.end(),
                                           [](const Ref& r) { return Personal(r.kind); })) {
     return alone("alone");
   }
+  if (CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
   const auto& entities = k.gazetteer().entities();
   std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
   for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {
@@ -304,7 +337,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     });
     if (leans) break;
   }
-  if (!own.reply.fallback && !leans) return alone("alone");
+  if (!mine.fallback && !leans) return alone("alone");
 
   std::string fragment = Trim(normalized);
   if (markers.opener) fragment = Trim(normalized.substr(markers.opener->end));
@@ -434,7 +467,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   const bool fragmentary = markers.opener || !markers.refs.empty() ||
                            (SplitWords(fragment).size() <= kMaxFragmentWords &&
                             (asks || !named.empty()));
-  if (!fragmentary) return alone(own.reply.fallback ? "fallback" : "alone");
+  if (!fragmentary) return alone(mine.fallback ? "fallback" : "alone");
   if (!named.empty()) {
     for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(context.question)) {
       if (entities[static_cast<size_t>(m.id)].in_scope) continue;
@@ -454,13 +487,13 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   // Nothing read with the context answered. A question that leans on it
   // gets the reason a reading was refused ("no information about Astana");
   // else its own reply. The context stays for the next turn either way.
-  if (own.reply.fallback && !own.reply.reason && refusal) {
+  if (mine.fallback && !mine.reason && refusal) {
     Turn refused = answered(std::move(refusal->first), refusal->second, "fallback");
     refused.next = context;
     refused.next.pending.clear();
     return refused;
   }
-  return alone(own.reply.fallback ? "fallback" : "alone");
+  return alone(mine.fallback ? "fallback" : "alone");
 }
 
 }  // namespace

@@ -36,25 +36,46 @@ core::ConversationContext InMemoryContextStore::Load(const std::string& key, int
   return it->second->context;
 }
 
-void InMemoryContextStore::Save(const std::string& key, const core::ConversationContext& context,
+void InMemoryContextStore::Save(const std::string& key, core::ConversationContext context,
                                 int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = index_.find(key);
-  if (found != index_.end()) EraseLocked(found->second);
-  if (context.empty() || context.turns > options_.max_turns || options_.max_sessions == 0) return;
+  const bool keep =
+      !context.empty() && context.turns <= options_.max_turns && options_.max_sessions > 0;
+  if (found != index_.end()) {
+    if (!keep) {
+      EraseLocked(found->second);
+      return;
+    }
+    // The usual turn: the entry is updated where it is and moves to the
+    // front, no node or key allocated.
+    Entry& e = *found->second;
+    bytes_ -= e.bytes;
+    e.context = std::move(context);
+    e.touched_ms = now_ms;
+    e.bytes = BytesOf(e);
+    bytes_ += e.bytes;
+    lru_.splice(lru_.begin(), lru_, found->second);
+    return;
+  }
+  if (!keep) return;
   // Expired entries gather at the tail: drop them, then the least recently
   // used while full. Each entry is dropped once, so this is O(1) amortised.
   while (!lru_.empty() && (now_ms - lru_.back().touched_ms > options_.ttl_ms ||
                            index_.size() >= options_.max_sessions)) {
     EraseLocked(std::prev(lru_.end()));
   }
-  lru_.push_front({key, context, now_ms, 0});
+  lru_.push_front({key, std::move(context), now_ms, 0});
   Entry& e = lru_.front();
-  // Node and map overhead, roughly: list node, hash node, bucket.
-  e.bytes = sizeof(Entry) + 4 * sizeof(void*) + e.key.capacity() + sizeof(std::string_view) +
-            sizeof(List::iterator) + 2 * sizeof(void*) + e.context.ApproximateBytes();
+  e.bytes = BytesOf(e);
   bytes_ += e.bytes;
   index_.emplace(std::string_view(e.key), lru_.begin());
+}
+
+size_t InMemoryContextStore::BytesOf(const Entry& e) {
+  // Node and map overhead, roughly: list node, hash node, bucket.
+  return sizeof(Entry) + 4 * sizeof(void*) + e.key.capacity() + sizeof(std::string_view) +
+         sizeof(List::iterator) + 2 * sizeof(void*) + e.context.ApproximateBytes();
 }
 
 bool InMemoryContextStore::Erase(const std::string& key) {

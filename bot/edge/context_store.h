@@ -39,8 +39,9 @@ class ContextStore {
   // (idle longer than the TTL at `now_ms`) or the store cannot be read.
   virtual core::ConversationContext Load(const std::string& key, int64_t now_ms) = 0;
   // Remembers `context` for `key` as of `now_ms`. An empty context, or one
-  // that spans more than max_turns, forgets the key instead.
-  virtual void Save(const std::string& key, const core::ConversationContext& context,
+  // that spans more than max_turns, forgets the key instead. By value: a
+  // caller done with its context moves it in.
+  virtual void Save(const std::string& key, core::ConversationContext context,
                     int64_t now_ms) = 0;
   // Forgets `key`; whether there was a context.
   virtual bool Erase(const std::string& key) = 0;
@@ -60,7 +61,7 @@ class InMemoryContextStore final : public ContextStore {
   InMemoryContextStore& operator=(const InMemoryContextStore&) = delete;
 
   core::ConversationContext Load(const std::string& key, int64_t now_ms) override;
-  void Save(const std::string& key, const core::ConversationContext& context,
+  void Save(const std::string& key, core::ConversationContext context,
             int64_t now_ms) override;
   bool Erase(const std::string& key) override;
 
@@ -79,6 +80,8 @@ class InMemoryContextStore final : public ContextStore {
   };
   using List = std::list<Entry>;
   void EraseLocked(List::iterator it);
+  // What entry `e` holds on the heap, roughly (node and map overhead too).
+  static size_t BytesOf(const Entry& e);
 
   const ContextStoreOptions options_;
   mutable std::mutex mutex_;

@@ -249,7 +249,7 @@ void HttpServer::AddApiRoutes() {
         reply = core::Answer(*knowledge, q);
       } else {
         core::Turn turn = core::AnswerTurn(*knowledge, q, context);
-        options_.contexts->Save(key, turn.next, now);
+        options_.contexts->Save(key, std::move(turn.next), now);
         reply = std::move(turn.reply);
       }
       NoteAnswer(reply, "http");

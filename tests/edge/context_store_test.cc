@@ -59,6 +59,25 @@ TEST_CASE("InMemoryContextStore drops the least recently used beyond max_session
   CHECK(store.size() == 1);
 }
 
+TEST_CASE("InMemoryContextStore updates a conversation's entry in place, bytes counted once",
+          "[context_store]") {
+  InMemoryContextStore store({100000, 20, 10});
+  store.Save("a", Context("a"), 0);
+  const size_t one = store.ApproximateBytes();
+  REQUIRE(one > 0);
+  for (int turn = 1; turn <= 5; ++turn) store.Save("a", Context("a", turn), turn);
+  CHECK(store.size() == 1);
+  CHECK(store.ApproximateBytes() == one);
+  CHECK(store.Load("a", 6).turns == 5);
+  // A bigger context is counted as it is now.
+  core::ConversationContext bigger = Context("a", 6);
+  bigger.question = std::string(core::kMaxContextQuestionBytes, 'q');
+  store.Save("a", bigger, 7);
+  CHECK(store.ApproximateBytes() >= one + core::kMaxContextQuestionBytes - 64);
+  store.Save("a", core::ConversationContext{}, 8);
+  CHECK(store.ApproximateBytes() == 0);
+}
+
 TEST_CASE("100,000 distinct sessions stay within the documented memory bound", "[context_store]") {
   ContextStoreOptions options;  // the defaults serve uses
   InMemoryContextStore store(options);

@@ -228,7 +228,7 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
                             clock.Now().time_since_epoch())
                             .count();
     core::Turn turn = core::AnswerTurn(*knowledge, question, options_.contexts->Load(key, now));
-    options_.contexts->Save(key, turn.next, now);
+    options_.contexts->Save(key, std::move(turn.next), now);
     reply = std::move(turn.reply);
   } else {
     reply = core::Answer(*knowledge, question);
