@@ -111,7 +111,7 @@ const char kReplies[] = R"(replies:
     en: "Which one do you mean: {choices}?"
 )";
 
-std::shared_ptr<Knowledge> Small() {
+std::shared_ptr<const Knowledge> Small() {
   std::vector<Diagnostic> d;
   KnowledgeParts parts;
   parts.facts = edge::ParseFactsYaml(kFacts, "facts.yaml", &d);
