@@ -173,6 +173,13 @@ int RunServe(const Args& args) {
 
   edge::KnowledgeHolder holder(knowledge);
   edge::Reloader reloader(&holder, sources, load_ms);
+  // Conversations (follow-up questions), for /api/v1/ask sessions and chats.
+  edge::ContextStoreOptions context_options;
+  context_options.ttl_ms = int64_t{config.context_ttl_s} * 1000;
+  context_options.max_turns = config.context_max_turns;
+  context_options.max_sessions = static_cast<size_t>(config.context_max_sessions);
+  edge::InMemoryContextStore contexts(context_options);
+  options.contexts = &contexts;
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
   std::unique_ptr<edge::UnmatchedLog> unmatched;
@@ -230,6 +237,7 @@ int RunServe(const Args& args) {
   }
   // The channels read their settings and secrets from the loaded config,
   // validated there, never from the environment themselves.
+  channel_options.contexts = &contexts;
   edge::channels::ChannelConfig channel_config;
   channel_config.env = [&loaded](const std::string& name) { return loaded.Lookup(name); };
   auto channels =
