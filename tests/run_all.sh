@@ -24,7 +24,7 @@ step "unit, integration and browser tests (Release)"
 
 step "shipped knowledge: bot check"
 if build/bin/bot check --help >/dev/null 2>&1; then
-  build/bin/bot check
+  build/bin/bot check --strict
 else
   build/bin/bot ask "hello" >/dev/null  # at least it loads
 fi

@@ -193,8 +193,8 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
                 "); anchor it on the words the intent is about");
         continue;
       }
-      // Sampled as compiled: a `{concept}` stands for its terms.
-      std::vector<std::string> samples = PatternSamples(ExpandConcepts(text.text, k.lexicon()), 32);
+      // Sampled as compiled, with `{concept}` references expanded.
+      std::vector<std::string> samples = PatternSamples(re->pattern(), 32);
       if (samples.empty()) continue;  // syntax the sampler does not model
       bool matched = false;
       for (const std::string& s : samples) {
@@ -247,7 +247,10 @@ void CheckReachability(const Knowledge& k, std::vector<Diagnostic>* out) {
 
 // One way two intents can receive the same question.
 struct Witness {
-  int source = 0;  // 0 example, 1 one pattern's own sample, 2 merged samples
+  // 0 an example, 1 an example with the other pattern's words threaded in,
+  // 2 one pattern's own sample, 3 two patterns' samples merged: the lower,
+  // the more it reads like a question someone asks.
+  int source = 0;
   std::string text;
   bool operator<(const Witness& o) const {
     if (source != o.source) return source < o.source;
@@ -292,10 +295,9 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   std::vector<std::vector<std::vector<std::string>>> keys(n);
   for (int p = 0; p < n; ++p) {
     if (!flat[p].re) continue;
-    const Intent& intent = all[flat[p].intent];
     for (const std::string& s : PatternSamples(flat[p].re->pattern(), 8)) {
       std::string normalized = Normalize(s);
-      offer_all(normalized, 1);
+      offer_all(normalized, 2);
       words[p].push_back(SplitWords(normalized));
       std::vector<std::string> key = SignificantWords(normalized, k.stop_words());
       std::sort(key.begin(), key.end());
@@ -327,7 +329,7 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
             if (merged.size() > std::max(wa.size(), wb.size()) + 1) break;
             std::string text = Join(merged);
             if (RE2::PartialMatch(text, *ra) && RE2::PartialMatch(text, *rb)) {
-              offer(ia, ib, 2, text);
+              offer(ia, ib, 3, text);
               done = true;
               break;
             }
@@ -336,6 +338,64 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       }
     }
   }
+  // A witness made of pattern fragments reads badly ("belarus key
+  // position"): try each example of one intent with the other's sample
+  // words threaded in ("what is belarus's key position on osce reform"),
+  // adding at most three words to the example.
+  for (auto& [pair, witnesses] : found) {
+    if (!witnesses.empty() && witnesses.begin()->source <= 1) continue;
+    const auto pa = pair;
+    auto try_examples = [&](int with_examples, int with_samples) {
+      for (const LocatedText& example : all[with_examples].examples) {
+        std::string q = Normalize(example.text);
+        while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
+        const std::vector<std::string> ew = SplitWords(q);
+        for (int p = 0; p < n; ++p) {
+          if (flat[p].intent != with_samples) continue;
+          for (const auto& sw : words[p]) {
+            std::vector<std::string> merged = Merge(ew, sw, true);
+            if (merged.size() > ew.size() + 3) continue;
+            const std::string text = Join(merged);
+            k.Match(text, &matches);
+            bool has_a = false, has_b = false;
+            for (const CompiledPattern* m : matches) {
+              has_a |= m->intent == pa.first;
+              has_b |= m->intent == pa.second;
+            }
+            if (has_a && has_b) offer(pa.first, pa.second, 1, text);
+          }
+        }
+      }
+    };
+    try_examples(pair.first, pair.second);
+    try_examples(pair.second, pair.first);
+  }
+  // Overlaps an intent declares (`overlaps: [other]`): reported only when
+  // no witness shows them any more.
+  std::set<std::pair<int, int>> declared;
+  std::vector<std::pair<std::pair<int, int>, std::pair<size_t, const LocatedText*>>> declared_at;
+  std::map<std::string, int> index_of;
+  for (size_t i = 0; i < all.size(); ++i) index_of.emplace(all[i].id, static_cast<int>(i));
+  for (size_t i = 0; i < all.size(); ++i) {
+    for (const LocatedText& other : all[i].overlaps) {
+      auto found_id = index_of.find(other.text);
+      const int j = found_id == index_of.end() ? -1 : found_id->second;
+      if (j < 0) {
+        std::vector<std::string> ids;
+        for (const Intent& intent : all) ids.push_back(intent.id);
+        const std::string near = NearestName(other.text, ids);
+        Add(out, kError, other.where, "unknown-intent",
+            "intent `" + all[i].id + "` declares an overlap with unknown intent `" + other.text +
+                "`" + (near.empty() ? "" : "; did you mean `" + near + "`?"));
+        continue;
+      }
+      const auto key = std::make_pair(std::min<int>(static_cast<int>(i), j),
+                                      std::max<int>(static_cast<int>(i), j));
+      declared.insert(key);
+      declared_at.push_back({key, {i, &other}});
+    }
+  }
+  std::set<std::pair<int, int>> still;
   size_t reported = 0;
   for (const auto& [pair, witnesses] : found) {
     for (const Witness& w : witnesses) {
@@ -347,6 +407,10 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       bool a_wins = a < b;
       const Candidate& win = a_wins ? *a : *b;
       const Candidate& lose = a_wins ? *b : *a;
+      if (declared.count(pair)) {
+        still.insert(pair);
+        break;
+      }
       if (!options.all_overlaps && win.priority != lose.priority) break;
       const LocatedText& lp = all[lose.intent].patterns[lose.pattern];
       std::string message =
@@ -357,12 +421,22 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
       if (top.intent != win.intent) {
         message += " (that question is answered by `" + all[top.intent].id + "`)";
       }
-      message += "; if both should answer it, that is fine, else add an `exclude`";
+      message += "; if both should answer it, declare it with `overlaps: [" +
+                 all[win.intent].id + "]` on `" + all[lose.intent].id +
+                 "`, else add an `exclude`";
       Add(out, kWarning, lp.where, "overlap", message);
       ++reported;
       break;
     }
     if (reported >= options.max_overlaps) break;
+  }
+  for (const auto& [pair, decl] : declared_at) {
+    if (still.count(pair)) continue;
+    const Intent& owner = all[decl.first];
+    const LocatedText* at = decl.second;
+    Add(out, kWarning, at->where, "overlap-gone",
+        "intent `" + owner.id + "` declares an overlap with `" + at->text +
+            "`, but no question found matches both any more; remove it from `overlaps`");
   }
 }
 

@@ -48,6 +48,7 @@ Gazetteer Gazetteer::Build(std::vector<Entity> entities, std::vector<Diagnostic>
                    "` has no word, or a `*` that does not end a word");
         continue;
       }
+      g.indexed_names_.push_back({normalized, static_cast<int>(i)});
       auto [it, fresh] = owner.emplace(normalized, e.id);
       if (!fresh && it->second != e.id) {
         Report(diagnostics, at, "name-in-two-entities",

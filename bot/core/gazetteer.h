@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/core/diagnostic.h"
@@ -50,9 +51,15 @@ class Gazetteer {
   std::vector<int> EntitiesIn(std::string_view normalized) const;
   std::vector<int> EntitiesIn(std::string_view normalized, const std::vector<WordSpan>& words) const;
 
+  // The names as indexed (normalised, with their entity), in the order
+  // they were added: for a caller that scans a text for them and for
+  // other phrases at once.
+  const std::vector<std::pair<std::string, int>>& indexed_names() const { return indexed_names_; }
+
  private:
   std::vector<Entity> entities_;
   PhraseMatcher names_;
+  std::vector<std::pair<std::string, int>> indexed_names_;
 };
 
 }  // namespace bot::core

@@ -65,6 +65,53 @@ bool IsOrdinal(std::string_view word) {
   return suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th";
 }
 
+// The index of the word that starts at byte `begin` (or the first after).
+size_t WordAt(const std::vector<WordSpan>& words, size_t begin) {
+  auto it = std::lower_bound(words.begin(), words.end(), begin,
+                             [](const WordSpan& w, size_t b) { return w.begin < b; });
+  return static_cast<size_t>(it - words.begin());
+}
+
+// Words that may stand between a role and its entity: "head of the OSCE
+// Office", "Minister of Defense of Belarus".
+bool IsLinkWord(std::string_view w) {
+  return w == "of" || w == "the" || w == "to" || w == "in" || w == "at" || w == "for";
+}
+
+// The (kind, entity) pairs that the terms of `of_entity` concepts mark in
+// a fact's text: a term right before an entity ("head of the OSCE Office
+// in Ashgabat", at most two link words between), right after one ("ODIHR
+// Director"), or inside its name ("Chairperson-in-Office").
+std::vector<std::pair<DetailSet, int>> MarkedFor(const PhraseMatcher& scan, const Lexicon& lexicon,
+                                                 std::string_view normalized,
+                                                 const std::vector<WordSpan>& words) {
+  std::vector<PhraseMatcher::Match> found;
+  scan.FindAll(normalized, words, &found);
+  std::vector<std::pair<DetailSet, int>> out;
+  for (const PhraseMatcher::Match& t : found) {
+    if (t.group != 1) continue;
+    const Concept& c = lexicon.concepts()[static_cast<size_t>(t.id)];
+    if (!c.of_entity || c.marks.empty()) continue;
+    const DetailSet bit = lexicon.DetailBit(c.marks);
+    const size_t t_first = WordAt(words, t.begin), t_end = WordAt(words, t.end);
+    for (const PhraseMatcher::Match& e : found) {
+      if (e.group != 0) continue;
+      const size_t e_first = WordAt(words, e.begin), e_end = WordAt(words, e.end);
+      bool next_to = e_end == t_first || (e.begin <= t.begin && t.end <= e.end);
+      if (!next_to && e_first >= t_end && e_first - t_end <= 2) {
+        next_to = true;
+        for (size_t w = t_end; w < e_first; ++w) {
+          next_to &= IsLinkWord(normalized.substr(words[w].begin, words[w].end - words[w].begin));
+        }
+      }
+      if (next_to) out.push_back({bit, e.id});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -105,11 +152,17 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
   g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
+  for (const auto& [name, e] : gazetteer.indexed_names()) g.scan_.Add(name, e, 0);
+  for (const auto& [term, c] : lexicon.word_terms()) g.scan_.Add(term, c, 1);
+  for (const Concept& c : lexicon.concepts()) {
+    if (c.of_entity) g.of_entity_kinds_ |= lexicon.DetailBit(c.marks);
+  }
   const auto& all = facts.facts();
   g.entities_.resize(all.size());
   g.details_.resize(all.size());
   g.years_.resize(all.size());
   g.ordinals_.resize(all.size());
+  g.marked_for_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     const Fact& f = all[i];
     std::string text = f.text;
@@ -118,6 +171,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     const std::vector<WordSpan> words = SplitWords(normalized);
     std::vector<int>& mentioned = g.entities_[i];
     mentioned = gazetteer.EntitiesIn(normalized, words);
+    if (g.of_entity_kinds_) g.marked_for_[i] = MarkedFor(g.scan_, lexicon, normalized, words);
     for (const std::string& id : f.entities) {
       int e = gazetteer.Find(id);
       if (e < 0) {
@@ -147,6 +201,18 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     if (!f.date.empty() || f.year || f.period || !g.years_[i].empty()) {
       details |= lexicon.DetailBit("date");
     }
+    std::vector<int>& known = g.years_[i];
+    if (f.year) known.push_back(*f.year);
+    if (f.date.size() >= 4 && IsDigits(std::string_view(f.date).substr(0, 4))) {
+      known.push_back(std::stoi(f.date.substr(0, 4)));
+    }
+    if (f.period) {
+      for (int y = f.period->first; y <= f.period->second && y - f.period->first < 200; ++y) {
+        known.push_back(y);
+      }
+    }
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
     if (HasCount(normalized, words, lexicon)) details |= lexicon.DetailBit("count");
     for (const WordSpan& w : words) {
       std::string_view word = std::string_view(normalized).substr(w.begin, w.end - w.begin);
@@ -185,32 +251,71 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   const auto& entities = gazetteer_->entities();
   auto name_of = [&](int e) { return entities[static_cast<size_t>(e)].id; };
 
-  // Entities. What the facts mention is gathered only when the question
-  // names something beyond Belarus and the OSCE (or when explaining).
-  std::vector<int> named = gazetteer_->EntitiesIn(normalized, words);
-  named.erase(std::remove_if(named.begin(), named.end(),
-                             [&](int e) { return entities[static_cast<size_t>(e)].in_scope; }),
-              named.end());
-  std::vector<int> carried;
-  if (!named.empty() || explain) {
-    for (const Fact* f : facts) {
-      const auto& of = entities_of(IndexOf(f));
-      carried.insert(carried.end(), of.begin(), of.end());
+  // One scan of the question: the entities it names (group 0), the
+  // lexicon's terms (group 1), and, word by word, its years and ordinals.
+  std::vector<PhraseMatcher::Match> found;
+  found.reserve(8);
+  scan_.FindAll(normalized, words, &found);
+  std::vector<int> named;  // beyond Belarus and the OSCE, ascending
+  std::vector<Lexicon::Hit> hits;
+  hits.reserve(found.size() + 2);
+  for (const PhraseMatcher::Match& m : found) {
+    if (m.group == 1) {
+      hits.push_back({m.id, m.begin, m.end});
+    } else if (!entities[static_cast<size_t>(m.id)].in_scope &&
+               std::find(named.begin(), named.end(), m.id) == named.end()) {
+      named.push_back(m.id);
     }
-    std::sort(carried.begin(), carried.end());
   }
+  std::sort(named.begin(), named.end());
+  lexicon_->SymbolHits(normalized, &hits);
+  std::vector<std::pair<int, size_t>> question_years;
+  std::vector<std::string_view> asked_ordinals;
+  for (const WordSpan& w : words) {
+    const char first = normalized[w.begin];
+    if (first < '0' || first > '9') continue;
+    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
+    if (word.size() == 4 && IsDigits(word)) {
+      int y = (word[0] - '0') * 1000 + (word[1] - '0') * 100 + (word[2] - '0') * 10 + (word[3] - '0');
+      if (y >= 1900 && y <= 2099) question_years.push_back({y, w.begin});
+    } else if (IsOrdinal(word)) {
+      asked_ordinals.push_back(word);
+    }
+  }
+  const DetailSet asked = lexicon_->Asked(hits);
+  // Most questions name nothing beyond Belarus and the OSCE and ask for
+  // nothing particular: nothing to check.
+  if (!explain && named.empty() && question_years.empty() && asked_ordinals.empty() && !asked) {
+    return v;
+  }
+  auto fact_index = [&](const Fact* f) { return IndexOf(f); };
+
+  // Entities: each named one must be mentioned by some fact.
   std::vector<std::string> named_names, missing_names;
   for (int e : named) {
     if (explain) named_names.push_back(name_of(e));
-    if (std::binary_search(carried.begin(), carried.end(), e)) continue;
+    bool mentioned = false;
+    for (const Fact* f : facts) {
+      const auto& of = entities_[fact_index(f)];
+      if (std::binary_search(of.begin(), of.end(), e)) {
+        mentioned = true;
+        break;
+      }
+    }
+    if (mentioned) continue;
     if (explain) missing_names.push_back(name_of(e));
-    if (!v.refusal) v.refusal = GroundingReason{"unknown_entity", name_of(e), 0, ""};
+    if (!v.refusal) v.refusal = GroundingReason{"unknown_entity", name_of(e), 0, "", ""};
   }
   if (explain) {
+    std::vector<int> carried;
+    for (const Fact* f : facts) {
+      const auto& of = entities_[fact_index(f)];
+      carried.insert(carried.end(), of.begin(), of.end());
+    }
+    std::sort(carried.begin(), carried.end());
+    carried.erase(std::unique(carried.begin(), carried.end()), carried.end());
     std::vector<std::string> carried_names;
     for (int e : carried) carried_names.push_back(name_of(e));
-    carried_names.erase(std::unique(carried_names.begin(), carried_names.end()),
-                        carried_names.end());
     v.steps.push_back({"entities", missing_names.empty(),
                        "the question names " + Join(named_names) + "; the facts mention " +
                            Join(carried_names) +
@@ -218,28 +323,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   }
   if (v.refusal && !explain) return v;
 
-  // Dates. The facts' years are gathered only when the question names a
-  // year, or when explaining (the reply of a refusal needs them too).
-  const std::vector<std::pair<int, size_t>> question_years = YearsIn(normalized, words);
-  std::vector<int> known;
-  for (const Fact* f : (question_years.empty() && !explain) ? std::vector<const Fact*>{} : facts) {
-    const size_t i = IndexOf(f);
-    known.insert(known.end(), years_[i].begin(), years_[i].end());
-    if (f->year) known.push_back(*f->year);
-    if (f->date.size() >= 4 && IsDigits(std::string_view(f->date).substr(0, 4))) {
-      known.push_back(std::stoi(f->date.substr(0, 4)));
-    }
-    if (f->period) {
-      for (int y = f->period->first; y <= f->period->second && y - f->period->first < 200; ++y) {
-        known.push_back(y);
-      }
-    }
-  }
-  std::sort(known.begin(), known.end());
-  known.erase(std::unique(known.begin(), known.end()), known.end());
-  v.known_years = known;
-  std::vector<Lexicon::Hit> hits = lexicon_->Hits(normalized, words);
+  // Dates: each year must be carried by some fact, unless a relative-time
+  // term bounds it.
   std::vector<std::string> asked_years, missing_years;
+  bool date_refused = false;
   for (const auto& [year, at] : question_years) {
     bool is_relative = false;
     for (const Lexicon::Hit& h : hits) {
@@ -250,13 +337,35 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       if (gap == at) is_relative = true;
     }
     if (explain) asked_years.push_back(std::to_string(year) + (is_relative ? " (relative)" : ""));
-    if (is_relative || std::binary_search(known.begin(), known.end(), year)) continue;
+    if (is_relative) continue;
+    bool carried = false;
+    for (const Fact* f : facts) {
+      const auto& of = years_[fact_index(f)];
+      if (std::binary_search(of.begin(), of.end(), year)) {
+        carried = true;
+        break;
+      }
+    }
+    if (carried) continue;
     if (explain) missing_years.push_back(std::to_string(year));
-    if (!v.refusal) v.refusal = GroundingReason{"unknown_date", "", year, ""};
+    if (!v.refusal) {
+      v.refusal = GroundingReason{"unknown_date", "", year, "", ""};
+      date_refused = true;
+    }
+  }
+  if (date_refused || explain) {
+    // What the facts do carry, for the reply ("the visit I know of was in 2015").
+    for (const Fact* f : facts) {
+      const auto& of = years_[fact_index(f)];
+      v.known_years.insert(v.known_years.end(), of.begin(), of.end());
+    }
+    std::sort(v.known_years.begin(), v.known_years.end());
+    v.known_years.erase(std::unique(v.known_years.begin(), v.known_years.end()),
+                        v.known_years.end());
   }
   if (explain) {
     std::vector<std::string> known_names;
-    for (int y : known) known_names.push_back(std::to_string(y));
+    for (int y : v.known_years) known_names.push_back(std::to_string(y));
     v.steps.push_back({"dates", missing_years.empty(),
                        "the question names " + Join(asked_years) + "; the facts carry " +
                            Join(known_names) +
@@ -265,38 +374,36 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   if (v.refusal && !explain) return v;
 
   // Ordinals ("the 25th session"): each must be one a fact names.
-  std::vector<std::string> asked_ordinals, known_ordinals, missing_ordinals;
-  for (const WordSpan& w : words) {
-    std::string_view word = normalized.substr(w.begin, w.end - w.begin);
-    if (IsOrdinal(word)) asked_ordinals.push_back(std::string(word));
-  }
+  std::vector<std::string> asked_names_o, known_ordinals, missing_ordinals;
   if (!asked_ordinals.empty() || explain) {
     for (const Fact* f : facts) {
-      const auto& of = ordinals_[IndexOf(f)];
+      const auto& of = ordinals_[fact_index(f)];
       known_ordinals.insert(known_ordinals.end(), of.begin(), of.end());
     }
-    for (const std::string& o : asked_ordinals) {
+    for (std::string_view o : asked_ordinals) {
+      asked_names_o.push_back(std::string(o));
       if (std::find(known_ordinals.begin(), known_ordinals.end(), o) != known_ordinals.end()) continue;
-      missing_ordinals.push_back(o);
+      missing_ordinals.push_back(std::string(o));
       if (!v.refusal) {
-        v.refusal = GroundingReason{"unknown_number", "", 0, ""};
-        v.refusal->number = o;
+        v.refusal = GroundingReason{"unknown_number", "", 0, "", ""};
+        v.refusal->number = std::string(o);
         v.known_ordinals = known_ordinals;
       }
     }
   }
   if (explain) {
     v.steps.push_back({"ordinals", missing_ordinals.empty(),
-                       "the question names " + Join(asked_ordinals) + "; the facts name " +
+                       "the question names " + Join(asked_names_o) + "; the facts name " +
                            Join(known_ordinals) +
                            (missing_ordinals.empty() ? "" : "; not named: " + Join(missing_ordinals))});
   }
   if (v.refusal && !explain) return v;
 
-  // Details.
-  const DetailSet asked = lexicon_->Asked(hits);
+  // Details: each kind asked for must be carried by some fact.
+  if (!asked && !explain) return v;
   DetailSet have = 0;
-  for (const Fact* f : facts) have |= details_of(IndexOf(f));
+  for (const Fact* f : facts) have |= details_[fact_index(f)];
+  if (!(asked & ~have) && !(asked & of_entity_kinds_) && !explain) return v;
   std::vector<std::string> asked_names, have_names, missing_details;
   const auto& kinds = lexicon_->details();
   // An editor's own kinds (after the built-in ones) are the more specific
@@ -311,9 +418,63 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     if (explain) asked_names.push_back(kinds[d]);
     if (have & bit) continue;
     if (explain) missing_details.push_back(kinds[d]);
-    if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d]};
+    if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d], ""};
+  }
+  // A kind marked for an entity ("head"), asked about an entity: "Who
+  // heads the SMM?" needs a fact that marks a head next to the SMM. The
+  // entity asked about is the one right after the asking term (across
+  // link words; of a chain such as "the OSCE Ministerial Council", the
+  // first beyond Belarus and the OSCE). When a word that is no entity
+  // follows ("Who heads the OSCE office in Turkmenistan?": "office"), the
+  // question is about something the gazetteer does not name, and only
+  // the plain rule above applies.
+  std::vector<std::string> unmarked;
+  for (const Lexicon::Hit& h : hits) {
+    const DetailSet bit = lexicon_->AsksBit(h.concept_index) & of_entity_kinds_ & have;
+    if (!bit) continue;
+    size_t at = WordAt(words, h.end);
+    auto word = [&](size_t i) { return normalized.substr(words[i].begin, words[i].end - words[i].begin); };
+    while (at < words.size() && IsLinkWord(word(at))) ++at;
+    std::vector<int> chain;
+    bool open_end = true;
+    while (at < words.size()) {
+      auto m = std::find_if(found.begin(), found.end(), [&](const PhraseMatcher::Match& x) {
+        return x.group == 0 && x.begin == words[at].begin;
+      });
+      if (m != found.end()) {
+        chain.push_back(m->id);
+        at = WordAt(words, m->end);
+      } else if (IsLinkWord(word(at)) && !chain.empty()) {
+        ++at;
+      } else {
+        open_end = false;
+        break;
+      }
+    }
+    if (chain.empty() || !open_end) break;
+    int object = -1;
+    for (int e : chain) {
+      const Entity& entity = entities[static_cast<size_t>(e)];
+      if (entity.kind == "person") continue;
+      if (object < 0 || (entities[static_cast<size_t>(object)].in_scope && !entity.in_scope)) object = e;
+      if (!entity.in_scope) break;
+    }
+    if (object < 0) break;
+    bool marked = false;
+    for (const Fact* f : facts) {
+      const auto& pairs = marked_for_[fact_index(f)];
+      marked |= std::binary_search(pairs.begin(), pairs.end(), std::make_pair(bit, object));
+    }
+    if (!marked) {
+      size_t d = 0;
+      while (!((DetailSet{1} << d) & bit)) ++d;
+      if (explain) unmarked.push_back(kinds[d] + " of " + name_of(object));
+      if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, kinds[d], ""};
+    }
+    break;  // the first asking term decides
   }
   if (explain) {
+    if (!unmarked.empty()) missing_details.insert(missing_details.end(), unmarked.begin(), unmarked.end());
     v.steps.push_back({"details", missing_details.empty(),
                        "the question asks for " + Join(asked_names) + "; the facts carry " +
                            Join(have_names) +

@@ -10,7 +10,11 @@
 //   count, a date, a person, a place, or a kind an editor names; lexicon
 //   concepts with `asks_for`)
 //   must be carried by one of the facts;
-// - ordinals: "the 25th session" needs a fact that names the 25th.
+// - ordinals: "the 25th session" needs a fact that names the 25th;
+// - details of an entity: a kind an `of_entity` concept marks ("head"),
+//   asked about entities the question names ("Who heads the SMM?"), needs
+//   a fact that marks it next to one of them ("head of the SMM"), not
+//   just any head.
 // The first check that fails refuses the answer with a reason.
 // Immutable after Build; safe to share.
 #pragma once
@@ -77,10 +81,19 @@ class GroundingIndex {
   const Gazetteer* gazetteer_ = nullptr;
   const Lexicon* lexicon_ = nullptr;
   int relative_time_ = -1;  // the relative_time concept, found once
-  std::vector<std::vector<int>> entities_;  // per fact
+  // The gazetteer's names (group 0) and the lexicon's word terms (group 1)
+  // in one matcher, so a question is scanned once for both.
+  PhraseMatcher scan_;
+  std::vector<std::vector<int>> entities_;  // per fact, ascending
   std::vector<DetailSet> details_;          // per fact
-  std::vector<std::vector<int>> years_;     // per fact: years in its text
+  // Per fact, ascending and distinct: the years of its text (ranges
+  // spelled out) and of its date, year and period.
+  std::vector<std::vector<int>> years_;
   std::vector<std::vector<std::string>> ordinals_;  // per fact: "26th", ...
+  // Kinds some `of_entity` concept marks, and per fact the (kind, entity)
+  // pairs its text marks: "ODIHR Director" is (head, odihr).
+  DetailSet of_entity_kinds_ = 0;
+  std::vector<std::vector<std::pair<DetailSet, int>>> marked_for_;
 };
 
 // Years (1900-2099) written as numbers in `normalized`, with the byte

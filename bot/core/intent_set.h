@@ -45,6 +45,9 @@ struct Intent {
   AnswerSpec answer;
   std::vector<LocatedText> examples;
   std::vector<LocatedText> counter_examples;
+  // Intents this one overlaps with on purpose (`bot check` reports the
+  // pair only when they no longer overlap).
+  std::vector<LocatedText> overlaps;
   SourceLocation where;
 };
 

@@ -62,6 +62,8 @@ Lexicon Lexicon::Build(std::vector<Concept> concepts, std::vector<Diagnostic>* d
                  "term `" + t.text + "` of concept `" + c.name +
                      "` has a `*` that does not end a word");
           continue;
+        } else {
+          lex.word_terms_.push_back({normalized, static_cast<int>(i)});
         }
         auto [it, fresh] = owner.emplace(normalized, c.name);
         if (!fresh && it->second != c.name) {
@@ -74,6 +76,7 @@ Lexicon Lexicon::Build(std::vector<Concept> concepts, std::vector<Diagnostic>* d
     }
   }
   lex.concepts_ = std::move(concepts);
+  for (const Concept& c : lex.concepts_) lex.asks_bits_.push_back(lex.DetailBit(c.asks_for));
   return lex;
 }
 
@@ -94,11 +97,15 @@ std::vector<Lexicon::Hit> Lexicon::Hits(std::string_view normalized,
   for (const PhraseMatcher::Match& m : terms_.FindAll(normalized, words)) {
     hits.push_back({m.id, m.begin, m.end});
   }
+  SymbolHits(normalized, &hits);
+  return hits;
+}
+
+void Lexicon::SymbolHits(std::string_view normalized, std::vector<Hit>* hits) const {
   for (const Symbol& s : symbols_) {
     size_t at = normalized.find(s.text);
-    if (at != std::string_view::npos) hits.push_back({s.concept_index, at, at + s.text.size()});
+    if (at != std::string_view::npos) hits->push_back({s.concept_index, at, at + s.text.size()});
   }
-  return hits;
 }
 
 DetailSet Lexicon::DetailBit(std::string_view name) const {
@@ -115,12 +122,12 @@ DetailSet Lexicon::Asked(const std::vector<Hit>& hits) const {
     const Concept& c = concepts_[static_cast<size_t>(h.concept_index)];
     if (c.interrogative) {
       if (!first_question_word || h.begin < first_question_word->begin) first_question_word = &h;
-    } else if (!c.asks_for.empty()) {
-      set |= DetailBit(c.asks_for);
+    } else {
+      set |= asks_bits_[static_cast<size_t>(h.concept_index)];
     }
   }
   if (first_question_word) {
-    set |= DetailBit(concepts_[static_cast<size_t>(first_question_word->concept_index)].asks_for);
+    set |= asks_bits_[static_cast<size_t>(first_question_word->concept_index)];
   }
   return set;
 }

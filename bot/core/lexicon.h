@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/core/diagnostic.h"
@@ -45,6 +46,11 @@ struct Concept {
   // first question word says what it asks ("Which document ... when it
   // talks" does not ask for a date).
   bool interrogative = false;
+  // With `marks`: a term marks the detail for the entity it stands next to
+  // in a fact ("ODIHR Director", "head of the OSCE Office in Ashgabat"),
+  // so "Who heads the SMM?" needs a fact that names the SMM's head, not
+  // just any head.
+  bool of_entity = false;
   SourceLocation where;
 };
 
@@ -74,16 +80,27 @@ class Lexicon {
   const std::vector<std::string>& details() const { return details_; }
   // The bit of detail kind `name`, or 0 when no concept or built-in has it.
   DetailSet DetailBit(std::string_view name) const;
+  // The bit of concept `index`'s `asks_for`, or 0.
+  DetailSet AsksBit(int index) const { return asks_bits_[static_cast<size_t>(index)]; }
 
   // The details a question asks for (`asks_for` of its terms; of the
   // question words, only the first), and those a text is marked with.
   DetailSet Asked(const std::vector<Hit>& hits) const;
   DetailSet Marked(std::string_view normalized) const;
 
+  // The word terms as indexed (normalised, with their concept), in the
+  // order they were added: for a caller that scans a text for them and
+  // for other phrases at once. Symbol terms are not among them.
+  const std::vector<std::pair<std::string, int>>& word_terms() const { return word_terms_; }
+  // Appends the symbol terms ("€") found in `normalized` to `hits`.
+  void SymbolHits(std::string_view normalized, std::vector<Hit>* hits) const;
+
  private:
   std::vector<Concept> concepts_;
   std::vector<std::string> details_;
+  std::vector<DetailSet> asks_bits_;  // per concept: its `asks_for` bit, or 0
   PhraseMatcher terms_;
+  std::vector<std::pair<std::string, int>> word_terms_;
   struct Symbol {
     std::string text;
     int concept_index;

@@ -1,6 +1,7 @@
 #include "bot/core/phrase_matcher.h"
 
 #include <algorithm>
+#include <array>
 
 #include "bot/core/utf8.h"
 
@@ -22,18 +23,47 @@ bool IsWordCodePoint(char32_t cp) {
 
 }  // namespace
 
+// ASCII letters and digits, by byte.
+constexpr std::array<bool, 128> kAsciiWord = [] {
+  std::array<bool, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[static_cast<size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  return t;
+}();
+
 std::vector<WordSpan> SplitWords(std::string_view text) {
   std::vector<WordSpan> words;
   words.reserve(text.size() / 4 + 1);
+  const size_t n = text.size();
   size_t i = 0;
   bool in_word = false;
   size_t begin = 0;
-  while (i < text.size()) {
-    size_t at = i;
+  while (i < n) {
     const unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80 && byte != '\'') {
+      // The common case, a run of ASCII: one table lookup a byte.
+      const bool word = kAsciiWord[byte];
+      if (word && !in_word) {
+        begin = i;
+        in_word = true;
+      } else if (!word && in_word) {
+        words.push_back({begin, i});
+        in_word = false;
+      }
+      ++i;
+      if (in_word) {
+        while (i < n && static_cast<unsigned char>(text[i]) < 0x80 &&
+               kAsciiWord[static_cast<unsigned char>(text[i])]) {
+          ++i;
+        }
+      }
+      continue;
+    }
+    size_t at = i;
     char32_t cp = byte < 0x80 ? (++i, char32_t{byte}) : DecodeUtf8(text, &i);
     bool word = IsWordCodePoint(cp);
-    if (!word && cp == '\'' && in_word && i < text.size()) {
+    if (!word && cp == '\'' && in_word && i < n) {
       // An apostrophe between two letters stays inside the word.
       size_t next = i;
       word = IsWordCodePoint(DecodeUtf8(text, &next));
@@ -46,13 +76,15 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
       in_word = false;
     }
   }
-  if (in_word) words.push_back({begin, text.size()});
+  if (in_word) words.push_back({begin, n});
   return words;
 }
 
-int PhraseMatcher::Add(std::string_view phrase, int id) {
+int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
+  if (group < 0 || group >= kGroups) return -1;
   Phrase p;
   p.id = id;
+  p.group = group;
   // A `*` is not a word character: find each word, then whether a `*`
   // follows it directly.
   for (const WordSpan& w : SplitWords(phrase)) {
@@ -66,6 +98,7 @@ int PhraseMatcher::Add(std::string_view phrase, int id) {
     bool ends_word = i > 0 && (i + 1 == phrase.size() || phrase[i + 1] == ' ');
     if (!ends_word || phrase[i - 1] == ' ' || phrase[i - 1] == '*') return -1;
   }
+  if (p.words.size() > 1) p.second = p.words[1].text[0];
   const size_t index = phrases_.size();
   const Word& first = p.words.front();
   const size_t key = std::min(first.text.size(), kKeyBytes);
@@ -108,23 +141,36 @@ std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normal
 std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normalized,
                                                          const std::vector<WordSpan>& words) const {
   std::vector<Match> found;
-  if (phrases_.empty()) return found;
-  for (size_t at = 0; at < words.size();) {
+  FindAll(normalized, words, &found);
+  return found;
+}
+
+void PhraseMatcher::FindAll(std::string_view normalized, const std::vector<WordSpan>& words,
+                            std::vector<Match>* found) const {
+  if (phrases_.empty()) return;
+  // Per group: the first word it may match at (after its last match).
+  size_t next[kGroups] = {};
+  for (size_t at = 0; at < words.size(); ++at) {
+    bool open = false;
+    for (size_t n : next) open |= n <= at;
+    if (!open) continue;
     std::string_view word = normalized.substr(words[at].begin, words[at].end - words[at].begin);
-    size_t best = SIZE_MAX;
+    size_t best[kGroups];
+    for (size_t& b : best) b = SIZE_MAX;
     // Candidates are sorted longest first (then in Add order), so the
-    // first that matches is the best of its list.
+    // first of a group that matches is the best of its list.
     auto consider = [&](const std::vector<size_t>& candidates) {
       for (size_t index : candidates) {
         const Phrase& p = phrases_[index];
-        if (best != SIZE_MAX && (p.words.size() < phrases_[best].words.size() ||
-                                 (p.words.size() == phrases_[best].words.size() && index > best))) {
-          return;
+        size_t& b = best[p.group];
+        if (next[p.group] > at) continue;
+        if (b != SIZE_MAX && (p.words.size() < phrases_[b].words.size() ||
+                              (p.words.size() == phrases_[b].words.size() && index > b))) {
+          continue;
         }
-        if (at + p.words.size() <= words.size() && MatchesAt(p, normalized, words, at)) {
-          best = index;
-          return;
-        }
+        if (at + p.words.size() > words.size()) continue;
+        if (p.second && normalized[words[at + 1].begin] != p.second) continue;
+        if (MatchesAt(p, normalized, words, at)) b = index;
       }
     };
     const size_t full = std::min(word.size(), kKeyBytes);
@@ -133,15 +179,13 @@ std::vector<PhraseMatcher::Match> PhraseMatcher::FindAll(std::string_view normal
       if (!short_prefix_[n]) continue;
       if (auto it = by_key_.find(KeyOf(word, n)); it != by_key_.end()) consider(it->second);
     }
-    if (best == SIZE_MAX) {
-      ++at;
-      continue;
+    for (int g = 0; g < kGroups; ++g) {
+      if (best[g] == SIZE_MAX) continue;
+      const Phrase& p = phrases_[best[g]];
+      found->push_back({p.id, words[at].begin, words[at + p.words.size() - 1].end, best[g], g});
+      next[g] = at + p.words.size();
     }
-    const Phrase& p = phrases_[best];
-    found.push_back({p.id, words[at].begin, words[at + p.words.size() - 1].end, best});
-    at += p.words.size();
   }
-  return found;
 }
 
 }  // namespace bot::core

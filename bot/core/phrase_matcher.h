@@ -26,26 +26,36 @@ std::vector<WordSpan> SplitWords(std::string_view text);
 
 class PhraseMatcher {
  public:
+  // Phrases belong to a group (say names and terms, for one scan of a
+  // question for both): each group is matched as if it were a matcher of
+  // its own.
+  static constexpr int kGroups = 2;
+
   struct Match {
     int id = 0;
     size_t begin = 0;  // bytes of the text the phrase covers
     size_t end = 0;
     size_t phrase = 0;  // the index Add() returned
+    int group = 0;
   };
 
-  // Adds `phrase` (normalised text) for `id` and returns its index. Returns
-  // -1 when it has no word (nothing but spaces or punctuation), or a `*`
-  // that does not end a word.
-  int Add(std::string_view phrase, int id);
+  // Adds `phrase` (normalised text) for `id` in `group` (0 <= group <
+  // kGroups) and returns its index. Returns -1 when it has no word (nothing
+  // but spaces or punctuation), or a `*` that does not end a word.
+  int Add(std::string_view phrase, int id, int group = 0);
   size_t size() const { return phrases_.size(); }
 
-  // Every phrase found in `normalized`, left to right, without overlaps:
-  // where several start at one word, the longest (in words) wins, then the
-  // one added first.
+  // Every phrase found in `normalized`, left to right, without overlaps
+  // within a group: where several of a group start at one word, the
+  // longest (in words) wins, then the one added first. Phrases of different
+  // groups may overlap.
   std::vector<Match> FindAll(std::string_view normalized) const;
   // The same, given SplitWords(normalized) (callers that scan one text with
   // several matchers split it once).
   std::vector<Match> FindAll(std::string_view normalized, const std::vector<WordSpan>& words) const;
+  // The same, appended to `out` (a caller's buffer, reused across calls).
+  void FindAll(std::string_view normalized, const std::vector<WordSpan>& words,
+               std::vector<Match>* out) const;
 
  private:
   struct Word {
@@ -55,6 +65,11 @@ class PhraseMatcher {
   struct Phrase {
     std::vector<Word> words;
     int id = 0;
+    int group = 0;
+    // The first byte of the second word, 0 for one word: most candidates
+    // of a common first word ("who heads", "who leads") fail on it before
+    // a word is compared.
+    char second = 0;
   };
   bool MatchesAt(const Phrase& p, std::string_view text, const std::vector<WordSpan>& words,
                  size_t at) const;

@@ -27,13 +27,13 @@ const std::vector<std::string> kFactKeys = {"id",      "text",  "source",   "dat
 const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope"};
 const std::vector<std::string> kLexiconKeys = {"concepts", "stop_words", "unrelated_questions"};
 const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "marks",
-                                               "interrogative"};
+                                               "interrogative", "of_entity"};
 const char kLexiconFile[] = "lexicon.yaml";
 const char kEntitiesFile[] = "entities.yaml";
 const char kRepliesFile[] = "replies.yaml";
 const std::vector<std::string> kIntentKeys = {
     "id",     "patterns", "exclude",          "priority",
-    "answer", "examples", "counter_examples"};
+    "answer", "examples", "counter_examples", "overlaps"};
 const std::vector<std::string> kAnswerKeys = {"facts", "text", "facts_by_year",
                                               "fallback"};
 
@@ -505,6 +505,8 @@ std::vector<core::Intent> ParseIntents(const std::string& text, const std::strin
         intent.examples = r.StringList(v, k);
       } else if (k == "counter_examples") {
         intent.counter_examples = r.StringList(v, k);
+      } else if (k == "overlaps") {
+        intent.overlaps = r.StringList(v, k);
       } else if (k == "answer") {
         core::AnswerSpec& a = intent.answer;
         a.text_where = r.At(v);
@@ -694,11 +696,11 @@ void ParseLexicon(const std::string& text, const std::string& file,
         }
         return;
       }
-      if (k == "interrogative") {
+      if (k == "interrogative" || k == "of_entity") {
         if (!v.IsScalar() || (v.Scalar() != "true" && v.Scalar() != "false")) {
-          r.Error(r.At(v), "bad-type", "`interrogative` must be true or false");
+          r.Error(r.At(v), "bad-type", "`" + k + "` must be true or false");
         } else {
-          c.interrogative = v.Scalar() == "true";
+          (k == "interrogative" ? c.interrogative : c.of_entity) = v.Scalar() == "true";
         }
         return;
       }

@@ -95,7 +95,7 @@ TEST_CASE("bot check explains what is wrong and how to fix it", "[check]") {
   SECTION("an overlap gives a witness question and the winner") {
     CHECK_THAT(RunBot(CheckArgs("warnings")).output,
                Catch::Contains("intent `when` overlaps with `join.osce`") &&
-                   Catch::Contains("both match \"when join the osce\"") &&
+                   Catch::Contains("both match \"when did you join osce\"") &&
                    Catch::Contains("`join.osce` wins by more specific pattern (9 > 8"));
   }
   SECTION("an unknown concept gets a suggestion at its brace") {

@@ -16,6 +16,7 @@ namespace {
 using bot::core::Check;
 using bot::core::CheckOptions;
 using bot::core::Diagnostic;
+using bot::core::FormatDiagnostic;
 using bot::core::PatternSamples;
 
 const char kFacts[] = R"(
@@ -50,12 +51,12 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
   auto k = bot::testing::ShippedKnowledge();
   for (const auto& intent : k->intents().intents()) {
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
-      // Sampled as compiled, `{concept}` expanded (as `bot check` does).
-      const std::string text = bot::core::ExpandConcepts(intent.patterns[p].text, k->lexicon());
-      auto samples = PatternSamples(text, 32);
-      if (samples.empty()) continue;
+      const std::string& text = intent.patterns[p].text;
       const RE2* re = k->pattern(k->intents().IndexOf(intent.id), static_cast<int>(p)).re;
       REQUIRE(re != nullptr);
+      // Sampled as compiled: `{concept}` references expanded.
+      auto samples = PatternSamples(re->pattern(), 32);
+      if (samples.empty()) continue;
       bool any = std::any_of(samples.begin(), samples.end(), [&](const std::string& s) {
         return RE2::PartialMatch(bot::core::Normalize(s), *re);
       });
@@ -121,13 +122,73 @@ intents:
   const Diagnostic& o = overlaps[0];
   CHECK(o.severity == Diagnostic::Severity::kWarning);
   CHECK(o.where.line == 4);  // the losing intent's pattern
-  CHECK_THAT(o.message, Catch::Contains("both match \"when join the osce\"") &&
-                            Catch::Contains("`join.osce` wins"));
+  // The witness is an example with the other pattern's words threaded in,
+  // which reads like a question ("when join the osce" did before).
+  CHECK_THAT(o.message, Catch::Contains("both match \"when did you join osce\"") &&
+                            Catch::Contains("`join.osce` wins") &&
+                            Catch::Contains("`overlaps: [join.osce]` on `when`"));
   // The witness really is matched by both patterns.
   RE2::Options opts;
   opts.set_case_sensitive(false);
-  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
-  CHECK(RE2::PartialMatch("when join the osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join osce", RE2(R"(\bwhen\b.*\bjoin\w*\b)", opts)));
+  CHECK(RE2::PartialMatch("when did you join osce", RE2(R"(\bjoin\w* (the )?osce\b)", opts)));
+}
+
+TEST_CASE("A declared overlap is not reported, and is reported once it is gone", "[checker]") {
+  const std::string overlapping = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osce]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  auto d = CheckYaml(overlapping);
+  CHECK(WithCode(d, "overlap").empty());
+  CHECK(WithCode(d, "overlap-gone").empty());
+
+  // The same declaration once an exclude separates the two.
+  const std::string separated = R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    exclude: ['\bosce\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osce]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)";
+  auto gone = WithCode(CheckYaml(separated), "overlap-gone");
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].severity == Diagnostic::Severity::kWarning);
+  CHECK(FormatDiagnostic(gone[0]).rfind("intents.yaml:8:16: warning: intent `when` declares an "
+                                        "overlap with `join.osce`", 0) == 0);
+}
+
+TEST_CASE("A declared overlap with an unknown intent is an error with a suggestion", "[checker]") {
+  auto d = WithCode(CheckYaml(R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+    overlaps: [join.osc]
+  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: ['Shall we join the OSCE?']
+)"), "unknown-intent");
+  REQUIRE(d.size() == 1);
+  CHECK(FormatDiagnostic(d[0]) ==
+        "intents.yaml:7:16: error: intent `when` declares an overlap with unknown intent "
+        "`join.osc`; did you mean `join.osce`? [unknown-intent]");
 }
 
 TEST_CASE("Check does not call two intents overlapping when an exclude separates them",

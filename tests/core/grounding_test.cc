@@ -60,6 +60,8 @@ struct World {
         MakeFact("drozd", "Natalya Drozd heads the OSCE Office in Ashgabat."),
         MakeFact("minsk_ru", "Сессия ПА ОБСЕ прошла в Минске в 2017 году.", 2017),
         MakeFact("session", "The 26th Annual Session of the OSCE PA took place in Minsk.", 2017),
+        MakeFact("link", "ODIHR Director M.G. Link visited Minsk in June 2015.", 2015),
+        MakeFact("offices", "Natalya Drozd heads the OSCE Office in Ashgabat; Belarusians work in the SMM."),
     };
     f[4].entities = {"turkmenistan"};
     facts = FactBase::Build(std::move(f), &diagnostics);
@@ -71,7 +73,11 @@ struct World {
          MakeEntity("drozd", "person", {"Drozd", "Natalya Drozd", "дрозд"}),
          MakeEntity("tajikistan", "country", {"Tajikistan", "таджикистан*", "таджыкістан*"}),
          MakeEntity("turkmenistan", "country", {"Turkmenistan"}),
-         MakeEntity("helsinki", "city", {"Helsinki", "хельсинки"})},
+         MakeEntity("helsinki", "city", {"Helsinki", "хельсинки"}),
+         MakeEntity("office_ashgabat", "body", {"OSCE Office in Ashgabat", "Office in Ashgabat"}),
+         MakeEntity("smm", "body", {"SMM", "Special Monitoring Mission"}),
+         MakeEntity("odihr", "body", {"ODIHR"}),
+         MakeEntity("link", "person", {"Link"})},
         &diagnostics);
     std::vector<Concept> c = {
         MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
@@ -83,7 +89,10 @@ struct World {
         MakeConcept("currency", {"euro*"}, "", "amount"),
         MakeConcept("facilities", {"facilities"}),
         MakeConcept("relative_time", {"before", "since"}),
+        MakeConcept("leader", {"who heads", "who is the head"}, "head"),
+        MakeConcept("head_role", {"heads", "head of", "director"}, "", "head"),
     };
+    c.back().of_entity = true;
     c[1].terms["ru"] = {{"когда", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
     c[3].terms["ru"] = {{"сколько", false, {}}};
@@ -98,10 +107,22 @@ struct World {
     index = GroundingIndex::Build(facts, gazetteer, lexicon, &diagnostics);
   }
 
+  // Explained, as the tables read the steps; the answer path (without
+  // explaining, which skips work when nothing is named) must agree.
   GroundingVerdict Check(const std::string& question, const std::vector<std::string>& ids) const {
     std::vector<const Fact*> stated;
     for (const auto& id : ids) stated.push_back(facts.Find(id));
-    return index.Check(Normalize(question), stated, true);
+    GroundingVerdict explained = index.Check(Normalize(question), stated, true);
+    GroundingVerdict fast = index.Check(Normalize(question), stated, false);
+    CHECK(fast.refusal.has_value() == explained.refusal.has_value());
+    if (fast.refusal && explained.refusal) {
+      CHECK(fast.refusal->code == explained.refusal->code);
+      CHECK(fast.refusal->entity == explained.refusal->entity);
+      CHECK(fast.refusal->year == explained.refusal->year);
+      CHECK(fast.refusal->detail == explained.refusal->detail);
+      if (fast.refusal->code == "unknown_date") CHECK(fast.known_years == explained.known_years);
+    }
+    return explained;
   }
 };
 
@@ -183,6 +204,24 @@ TEST_CASE("Details: a kind of detail no fact carries refuses the answer", "[grou
   GroundingVerdict v = w.Check(question, {fact});
   CHECK(CodeOf(v) == code);
   if (v.refusal) CHECK(v.refusal->detail == detail);
+}
+
+TEST_CASE("Heads: who heads an entity needs a fact that names that entity's head", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      {"Who heads the OSCE Office in Ashgabat?", "drozd", "ok"},      // "heads the OSCE Office"
+      {"Who heads ODIHR?", "link", "ok"},                             // "ODIHR Director"
+      {"Who is the head of the SMM?", "offices", "detail_unknown"},   // another office's head
+      {"Who is the head of the OSCE Office in Ashgabat?", "offices", "ok"},
+      {"Who heads Turkmenistan?", "drozd", "detail_unknown"},         // implied, not headed
+      {"Who heads the OSCE office in Turkmenistan?", "drozd", "ok"},  // "office": not an entity
+      {"Who heads the OSCE?", "drozd", "detail_unknown"},
+      {"Who heads the OSCE PA session?", "session", "detail_unknown"},  // no head at all
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->detail == "head");
 }
 
 TEST_CASE("Ordinals: the 25th session needs a fact that names the 25th", "[grounding]") {

@@ -40,6 +40,21 @@ TEST_CASE("Phrases match whole words, with * for any ending, longest first",
   CHECK(Found(m, "rejoined").empty());
 }
 
+TEST_CASE("Groups are matched independently in one scan", "[phrase_matcher]") {
+  PhraseMatcher m;
+  REQUIRE(m.Add("office in minsk", 1, 0) >= 0);
+  REQUIRE(m.Add("in minsk", 2, 1) >= 0);
+  REQUIRE(m.Add("minsk", 3, 0) >= 0);
+  CHECK(m.Add("minsk", 4, PhraseMatcher::kGroups) == -1);
+  const std::string text = "the office in minsk";
+  std::vector<std::string> got;
+  for (const auto& hit : m.FindAll(text)) {
+    got.push_back(std::to_string(hit.group) + ":" + text.substr(hit.begin, hit.end - hit.begin));
+  }
+  // Group 0 takes its longest phrase; group 1's overlapping phrase is still found.
+  CHECK(got == std::vector<std::string>{"0:office in minsk", "1:in minsk"});
+}
+
 TEST_CASE("A phrase without words or with a misplaced * is refused", "[phrase_matcher]") {
   PhraseMatcher m;
   CHECK(m.Add("", 1) == -1);
