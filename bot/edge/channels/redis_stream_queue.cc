@@ -672,7 +672,10 @@ size_t RedisStreamQueue::waiting() const {
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len) {
   RedisOptions own = redis;
-  own.pool_size = workers + 2;
+  // Workers, the fetcher and the webhook threads enqueueing: more than the
+  // shared pool, and a timeout well above the blocking read's.
+  own.pool_size = workers + 12;
+  own.timeout = std::max(own.timeout, std::chrono::milliseconds(1000));
   RedisStreamOptions options;
   options.claim_idle = retry.connect_timeout + retry.read_timeout + std::chrono::seconds(10);
   options.max_len = max_len;

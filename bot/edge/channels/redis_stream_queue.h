@@ -164,8 +164,9 @@ class RedisStreamQueue : public OutboundQueue {
 };
 
 // The queue `bot serve` runs with BOT_REDIS_URL: its own connection pool
-// (`workers` + 2, so blocking reads never wait behind dedup), claim_idle 10 s
-// above the slowest send `retry` allows, `max_len` entries.
+// (`workers` + 12, so blocking reads never wait behind dedup, with a 1 s
+// timeout: a slow reply to a read is not taken for a dead server),
+// claim_idle 10 s above the slowest send `retry` allows, `max_len` entries.
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len);
 
