@@ -250,13 +250,23 @@ bool RedisStreamQueue::Read() {
     room = options_.prefetch - std::min(options_.prefetch, held_);
   }
   if (room == 0) return false;
-  auto r = redis_->Run({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
-                        std::to_string(room), "BLOCK",
-                        std::to_string(options_.read_block.count()), "STREAMS", StreamKey(), ">"});
+  // After a read whose reply never came (a timeout: Redis may have handed
+  // out entries all the same), and at start (a consumer name may be
+  // stable across restarts), this consumer's own pending entries first:
+  // the history read ("0"), without waiting for claim_idle. Held ones
+  // come back too and are ignored.
+  const bool history = read_own_;
+  RedisClient::Command command{"XREADGROUP", "GROUP", options_.group, options_.consumer,
+                               "COUNT", std::to_string(history ? options_.prefetch : room)};
+  if (!history) command.insert(command.end(), {"BLOCK", std::to_string(options_.read_block.count())});
+  command.insert(command.end(), {"STREAMS", StreamKey(), history ? "0" : ">"});
+  auto r = redis_->Run(command);
   if (!r) {
+    read_own_ = true;
     Note(false);
     return false;
   }
+  if (!r->is_error()) read_own_ = false;
   if (r->is_error()) {
     if (r->str.rfind("NOGROUP", 0) == 0) EnsureGroup();  // Redis lost its data
     return false;

@@ -158,6 +158,7 @@ class RedisStreamQueue : public OutboundQueue {
   bool closed_ = false;
   bool stopped_ = false;
   bool quit_ = false;
+  bool read_own_ = true;  // the fetcher's: read this consumer's pending entries next
   std::mutex replay_mutex_;
   std::deque<std::function<bool()>> replay_;
   std::thread fetcher_;

@@ -323,3 +323,23 @@ TEST_CASE("RedisStreamQueue: an entry waiting longer than claim_idle for its ret
   a.Ack(*again);
   CHECK_FALSE(b.TakeDue(milliseconds(300)));
 }
+
+TEST_CASE("RedisStreamQueue: a consumer started again under its name resumes its own pending "
+          "entries at once",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  const milliseconds long_idle(60000);  // XAUTOCLAIM would wait a minute
+  {
+    RedisStreamQueue before(client, Fast("pod-0", long_idle));
+    REQUIRE(before.Enqueue(To("7", "hello")));
+    REQUIRE(before.TakeDue(milliseconds(3000)));
+  }  // dies holding it
+  RedisStreamQueue again(client, Fast("pod-0", long_idle));
+  auto taken = again.TakeDue(milliseconds(2000));
+  REQUIRE(taken);
+  CHECK(taken->event().text == "hello");
+  again.Ack(*taken);
+  CHECK(PendingInGroup(*client) == 0);
+}
