@@ -210,29 +210,24 @@ void RedisStreamQueue::Fetch() {
   Real::time_point next_heartbeat = Real::now() + heartbeat_every;
   Real::time_point next_claim = Real::now();  // at start: what a dead replica left
   while (true) {
-    bool closed, room;
+    bool closed;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (quit_) return;
       closed = closed_;
-      room = held_ < options_.prefetch;
     }
     Replay();
     if (Real::now() >= next_heartbeat) {
       Heartbeat();
       next_heartbeat = Real::now() + heartbeat_every;
     }
-    if (!closed && room && Real::now() >= next_claim) {
+    if (!closed && Real::now() >= next_claim) {
       Claim();
       next_claim = Real::now() + claim_every;
     }
     CheckBlocked();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      room = held_ < options_.prefetch;
-    }
     // Read blocks up to read_block; while Redis is down it fails at once.
-    if (!closed && room && Read()) {
+    if (!closed && Read()) {
       CheckBlocked();
     } else {
       // Nothing to read (closed, full, or Redis backing off): wait, then
@@ -243,30 +238,73 @@ void RedisStreamQueue::Fetch() {
   }
 }
 
+void RedisStreamQueue::AddEntries(const RedisReply& entries, std::string* last_id) {
+  for (const RedisReply& entry : entries.elements) {
+    if (entry.elements.size() < 2) continue;
+    std::string chat, bytes;
+    const auto& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "chat") chat = fields[i + 1].str;
+      if (fields[i].str == "d") bytes = fields[i + 1].str;
+    }
+    if (last_id) *last_id = entry.elements[0].str;
+    if (fields.empty()) {
+      // Pending but deleted (its ack, replayed late, went through): done.
+      redis_->Run({"XACK", StreamKey(), options_.group, entry.elements[0].str});
+      continue;
+    }
+    Add(entry.elements[0].str, chat, bytes);
+  }
+}
+
+bool RedisStreamQueue::ReadOwn() {
+  // This consumer's pending entries, all of them, page by page (the
+  // history read, "0" onwards). Held ones come back too and are ignored.
+  std::string after = "0";
+  for (int page = 0; page < 1000; ++page) {
+    auto r = redis_->Run({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
+                          "100", "STREAMS", StreamKey(), after});
+    if (!r) {
+      Note(false);
+      return false;
+    }
+    if (r->is_error()) {
+      if (r->str.rfind("NOGROUP", 0) == 0) EnsureGroup();
+      return r->str.rfind("NOGROUP", 0) == 0;  // no group: nothing pending
+    }
+    Note(true);
+    if (r->type != RedisReply::Type::kArray || r->elements.empty() ||
+        r->elements[0].elements.size() < 2 || r->elements[0].elements[1].elements.empty()) {
+      return true;
+    }
+    AddEntries(r->elements[0].elements[1], &after);
+  }
+  return true;
+}
+
 bool RedisStreamQueue::Read() {
   size_t room;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     room = options_.prefetch - std::min(options_.prefetch, held_);
   }
-  if (room == 0) return false;
   // After a read whose reply never came (a timeout: Redis may have handed
   // out entries all the same), and at start (a consumer name may be
-  // stable across restarts), this consumer's own pending entries first:
-  // the history read ("0"), without waiting for claim_idle. Held ones
-  // come back too and are ignored.
-  const bool history = read_own_;
-  RedisClient::Command command{"XREADGROUP", "GROUP", options_.group, options_.consumer,
-                               "COUNT", std::to_string(history ? options_.prefetch : room)};
-  if (!history) command.insert(command.end(), {"BLOCK", std::to_string(options_.read_block.count())});
-  command.insert(command.end(), {"STREAMS", StreamKey(), history ? "0" : ">"});
-  auto r = redis_->Run(command);
+  // stable across restarts): this consumer's own pending entries first,
+  // without waiting claim_idle for them.
+  if (read_own_) {
+    if (!ReadOwn()) return false;
+    read_own_ = false;
+  }
+  if (room == 0) return false;
+  auto r = redis_->Run({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
+                        std::to_string(room), "BLOCK",
+                        std::to_string(options_.read_block.count()), "STREAMS", StreamKey(), ">"});
   if (!r) {
     read_own_ = true;
     Note(false);
     return false;
   }
-  if (!r->is_error()) read_own_ = false;
   if (r->is_error()) {
     if (r->str.rfind("NOGROUP", 0) == 0) EnsureGroup();  // Redis lost its data
     return false;
@@ -274,17 +312,7 @@ bool RedisStreamQueue::Read() {
   Note(true);
   if (r->type != RedisReply::Type::kArray) return true;  // nil: nothing within read_block
   for (const RedisReply& stream : r->elements) {
-    if (stream.elements.size() < 2) continue;
-    for (const RedisReply& entry : stream.elements[1].elements) {
-      if (entry.elements.size() < 2) continue;
-      std::string chat, bytes;
-      const auto& fields = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str == "chat") chat = fields[i + 1].str;
-        if (fields[i].str == "d") bytes = fields[i + 1].str;
-      }
-      Add(entry.elements[0].str, chat, bytes);
-    }
+    if (stream.elements.size() >= 2) AddEntries(stream.elements[1], nullptr);
   }
   return true;
 }
@@ -297,7 +325,10 @@ void RedisStreamQueue::Claim() {
       std::lock_guard<std::mutex> lock(mutex_);
       room = options_.prefetch - std::min(options_.prefetch, held_);
     }
-    if (room == 0) break;
+    // A few even when full: the entries this replica's held ones wait for
+    // (their chats' heads) may be among them.
+    const bool full = room == 0;
+    room = std::max<size_t>(room, 8);
     auto r = redis_->Run({"XAUTOCLAIM", StreamKey(), options_.group, options_.consumer,
                           std::to_string(options_.claim_idle.count()), cursor, "COUNT",
                           std::to_string(room)});
@@ -325,7 +356,7 @@ void RedisStreamQueue::Claim() {
       }
     }
     cursor = r->elements[0].str;
-    if (cursor == "0-0") break;
+    if (cursor == "0-0" || full) break;
   }
   if (auto len = redis_->Run({"XLEN", StreamKey()}); len && !len->is_error()) {
     Metrics::Set("bot_channel_stream_length", {}, static_cast<double>(len->integer));

@@ -120,7 +120,9 @@ class RedisStreamQueue : public OutboundQueue {
 
   void Fetch();  // the fetcher thread
   bool EnsureGroup();
-  bool Read();  // false when Redis did not answer
+  bool Read();     // false when Redis did not answer or there is no room
+  bool ReadOwn();  // this consumer's pending entries; false when Redis did not answer
+  void AddEntries(const RedisReply& entries, std::string* last_id);
   void Claim();
   void Heartbeat();
   void CheckBlocked();
