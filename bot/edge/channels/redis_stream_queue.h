@@ -69,7 +69,9 @@ struct RedisStreamOptions {
   std::string group = "bot";
   std::string consumer;  // "": <hostname>:<pid>:<random>, new each start
   size_t max_len = 10000;   // unacknowledged entries, all replicas together
-  size_t prefetch = 64;     // entries this replica holds at most
+  // Entries this replica holds at most. Many: most wait (a chat's
+  // interval between sends, a retry, their turn), not a worker.
+  size_t prefetch = 1000;
   // Entries idle longer than this are taken from the replica holding them:
   // above the slowest send (connect + read timeout of one platform call).
   std::chrono::milliseconds claim_idle{30000};
