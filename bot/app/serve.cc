@@ -154,7 +154,8 @@ int RunServe(const Args& args) {
   edge::KnowledgeSources sources;
   sources.intents_dir = config.intents_dir;
   sources.facts_dir = config.facts_dir;
-  auto load = edge::LoadKnowledge(sources);
+  double load_ms = 0;
+  auto load = edge::LoadKnowledge(sources, nullptr, &load_ms);
   if (!load.ok()) {
     std::cerr << load.status().message() << "\n"
               << "bot: the knowledge has errors; run `bot check` for details\n";
@@ -172,7 +173,7 @@ int RunServe(const Args& args) {
   signal(SIGPIPE, SIG_IGN);
 
   edge::KnowledgeHolder holder(knowledge);
-  edge::Reloader reloader(&holder, sources);
+  edge::Reloader reloader(&holder, sources, load_ms);
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
   std::unique_ptr<edge::UnmatchedLog> unmatched;

@@ -1,18 +1,81 @@
 #include "bot/core/fact_base.h"
 
 #include <cctype>
+#include <string_view>
+
+#include "bot/core/utf8.h"
 
 namespace bot::core {
 namespace {
 
-// Words after which the sentence start can be lower-cased behind "As of N, ".
-bool IsCommonSentenceStart(const std::string& text) {
-  static const char* kStarts[] = {"The ", "A ", "An ", "It ", "There ",
-                                  "This ", "These ", "Since ", "Currently "};
-  for (const char* s : kStarts) {
-    if (text.rfind(s, 0) == 0) return true;
+// `word` with its first letter lower-cased; empty when that changes nothing
+// (a digit, an already lower-case letter).
+std::string LowerFirst(std::string_view word) {
+  size_t end = 0;
+  const char32_t first = DecodeUtf8(word, &end);
+  if (first == kInvalidCodePoint || ToLowerCase(first) == first) return "";
+  std::string out;
+  AppendUtf8(ToLowerCase(first), &out);
+  out.append(word.substr(end));
+  return out;
+}
+
+bool EndsSentence(std::string_view word) {
+  return !word.empty() && (word.back() == '.' || word.back() == '!' || word.back() == '?' ||
+                           word.back() == ':' || word.back() == ';');
+}
+
+// Calls f(word, starts_sentence) for each space-separated word of `text`,
+// trimmed of ASCII punctuation and quotes.
+template <typename F>
+void ForEachWord(std::string_view text, F f) {
+  bool starts = true;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (word.empty()) continue;
+    const bool next_starts = EndsSentence(word);
+    while (!word.empty() && std::ispunct(static_cast<unsigned char>(word.front()))) {
+      word.remove_prefix(1);
+    }
+    while (!word.empty() && std::ispunct(static_cast<unsigned char>(word.back()))) {
+      word.remove_suffix(1);
+    }
+    if (!word.empty()) f(word, starts);
+    starts = next_starts;
   }
-  return false;
+}
+
+// Per language, the words written inside sentences: lower-case first letter
+// (1), capital (2), or both (3).
+using WordCases = std::map<std::string, std::map<std::string, int, std::less<>>>;
+
+template <typename F>
+void ForEachText(const Fact& f, F fn) {
+  fn(std::string("en"), f.text);
+  for (const auto& [lang, text] : f.translations) fn(lang, text);
+}
+
+WordCases CasesInsideSentences(const std::vector<Fact>& facts) {
+  WordCases cases;
+  for (const Fact& f : facts) {
+    ForEachText(f, [&](const std::string& lang, const std::string& text) {
+      auto& words = cases[lang];
+      ForEachWord(text, [&](std::string_view word, bool starts) {
+        if (starts) return;
+        std::string lowered = LowerFirst(word);
+        if (lowered.empty()) {
+          words[std::string(word)] |= 1;
+        } else {
+          words[lowered] |= 2;
+        }
+      });
+    });
+  }
+  return cases;
 }
 
 bool ValidSource(const std::string& source) {
@@ -59,11 +122,11 @@ void Fact::AppendRendered(std::string* out, const std::string& lang,
     *out += std::to_string(*as_of);
     out->append(*as_of_prefix, slot + 6);
   }
-  const size_t body = out->size();
-  *out += *said;
-  if (said == &text && IsCommonSentenceStart(text)) {
-    (*out)[body] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  std::string lowered;
+  if (lowered_after_as_of.count(said == &text ? std::string("en") : lang)) {
+    lowered = LowerFirst(*said);
   }
+  *out += lowered.empty() ? *said : lowered;
 }
 
 FactBase FactBase::Build(std::vector<Fact> facts,
@@ -94,6 +157,21 @@ FactBase FactBase::Build(std::vector<Fact> facts,
                                 "` (first defined at " + first.where.file +
                                 ":" + std::to_string(first.where.line) + ")");
     }
+  }
+  const WordCases cases = CasesInsideSentences(base.facts_);
+  for (Fact& f : base.facts_) {
+    if (!f.as_of) continue;
+    ForEachText(f, [&](const std::string& lang, const std::string& text) {
+      std::string_view first;
+      ForEachWord(text, [&](std::string_view word, bool) {
+        if (first.empty()) first = word;
+      });
+      const std::string lowered = LowerFirst(first);
+      auto words = cases.find(lang);
+      if (lowered.empty() || words == cases.end()) return;
+      auto seen = words->second.find(lowered);
+      if (seen != words->second.end() && seen->second == 1) f.lowered_after_as_of.insert(lang);
+    });
   }
   return base;
 }

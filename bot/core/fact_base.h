@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,6 +32,10 @@ struct Fact {
   std::vector<std::string> details;
   std::optional<int> as_of;          // the year a stale-able fact was true
   SourceLocation where;              // where the fact's id was written
+  // Filled by FactBase::Build: the languages whose text starts with a
+  // common word rather than a name ("The ...", "Within ...", "Делегация
+  // ..."), lower-cased behind an as_of prefix.
+  std::set<std::string> lowered_after_as_of;
 
   // True when the fact's date, year or period covers `y`.
   bool CoversYear(int y) const;
@@ -38,8 +43,8 @@ struct Fact {
   const std::string* TextIn(const std::string& lang) const;
   // Appends the text in `lang` (English when not written) as the bot says
   // it to `out`: for `as_of` facts behind `as_of_prefix` with its {year}
-  // filled ("As of 2018, ..."; none if null), an English sentence start
-  // such as "The" lower-cased after it.
+  // filled ("As of 2018, ..."; none if null), its first letter lower-cased
+  // there unless the first word is a name.
   void AppendRendered(std::string* out, const std::string& lang,
                       const std::string* as_of_prefix) const;
 };
@@ -47,7 +52,9 @@ struct Fact {
 class FactBase {
  public:
   // Validates (unique ids, non-empty text and source, source "doc#N") and
-  // indexes the facts. Problems are appended to `diagnostics`; facts with an
+  // indexes the facts. Tells names from common words at a sentence start by
+  // how the facts write the word inside their sentences: a word written
+  // there only in lower case is common; any other is taken for a name. Problems are appended to `diagnostics`; facts with an
   // error are still kept so later checks can refer to them.
   static FactBase Build(std::vector<Fact> facts,
                         std::vector<Diagnostic>* diagnostics);

@@ -32,9 +32,9 @@ bool HasRole(const Concept& c) {
 
 }  // namespace
 
-std::shared_ptr<Knowledge> Knowledge::Build(std::vector<Fact> facts,
-                                            std::vector<Intent> intents,
-                                            std::vector<Diagnostic>* diagnostics) {
+std::shared_ptr<const Knowledge> Knowledge::Build(std::vector<Fact> facts,
+                                                  std::vector<Intent> intents,
+                                                  std::vector<Diagnostic>* diagnostics) {
   KnowledgeParts parts;
   parts.facts = std::move(facts);
   parts.intents = std::move(intents);
@@ -54,9 +54,10 @@ const std::string* Knowledge::ReplyText(std::string_view key, std::string_view l
   return nullptr;
 }
 
-std::shared_ptr<Knowledge> Knowledge::Build(KnowledgeParts parts,
-                                            std::vector<Diagnostic>* diagnostics) {
+std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
+                                                  std::vector<Diagnostic>* diagnostics) {
   std::shared_ptr<Knowledge> k(new Knowledge());
+  k->version_ = std::move(parts.version);
   k->facts_ = FactBase::Build(std::move(parts.facts), diagnostics);
   k->intents_ = IntentSet::Build(std::move(parts.intents), k->facts_, diagnostics);
   k->gazetteer_ = Gazetteer::Build(std::move(parts.entities), diagnostics);

@@ -25,11 +25,11 @@
 namespace bot::core {
 
 // Describes where a snapshot came from; filled by whoever loads the files.
+// (How long a load took is the loader's to report: it includes Build.)
 struct KnowledgeVersion {
   std::string content_hash;
   std::vector<std::string> files;
   std::string loaded_at;  // ISO 8601 UTC
-  double load_ms = 0;
 };
 
 // One pattern of one intent, as compiled into the matcher.
@@ -77,6 +77,7 @@ struct KnowledgeParts {
   // language), and questions no intent means to answer (`bot check`).
   std::vector<std::string> stop_words;
   std::vector<LocatedText> unrelated_questions;
+  KnowledgeVersion version;  // where the parts were read from
 };
 
 class Knowledge {
@@ -85,15 +86,12 @@ class Knowledge {
   // appended to `diagnostics`; a snapshot is returned even with errors (a
   // pattern RE2 rejects never matches) so tools can inspect it, but a
   // server must not serve one when HasErrors(*diagnostics).
-  // The result is mutable only so the loader can stamp its version before
-  // sharing it as const.
-  static std::shared_ptr<Knowledge> Build(KnowledgeParts parts,
-                                          std::vector<Diagnostic>* diagnostics);
+  static std::shared_ptr<const Knowledge> Build(KnowledgeParts parts,
+                                                std::vector<Diagnostic>* diagnostics);
   // Facts and intents only (no gazetteer, lexicon or replies).
-  static std::shared_ptr<Knowledge> Build(std::vector<Fact> facts,
-                                          std::vector<Intent> intents,
-                                          std::vector<Diagnostic>* diagnostics);
-  void set_version(KnowledgeVersion version) { version_ = std::move(version); }
+  static std::shared_ptr<const Knowledge> Build(std::vector<Fact> facts,
+                                                std::vector<Intent> intents,
+                                                std::vector<Diagnostic>* diagnostics);
 
   const FactBase& facts() const { return facts_; }
   const IntentSet& intents() const { return intents_; }

@@ -13,23 +13,11 @@
 namespace bot::core {
 namespace {
 
-// Lower case for the scripts people write to this bot in; other code points
-// pass unchanged. Also folds Cyrillic yo to ye, as Russian writers do.
+// Lower case for the scripts people write to this bot in, folding Cyrillic
+// yo to ye as Russian writers do.
 char32_t ToLower(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0x80) return c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
-  if (c == 0x178) return 0xFF;
-  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return c | 1;
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
-    return (c & 1) ? c + 1 : c;
-  }
-  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
   if (c == 0x401 || c == 0x451) return 0x435;  // Ё, ё -> е
-  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
-  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
-  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF)) return c | 1;
-  return c;
+  return ToLowerCase(c);
 }
 
 // Typographic punctuation to ASCII; 0 drops the code point; ' ' for spaces.

@@ -18,6 +18,25 @@ char32_t DecodeUtf8(std::string_view text, size_t* i);
 // Appends `cp` encoded as UTF-8. REQUIRES: cp <= 0x10FFFF.
 void AppendUtf8(char32_t cp, std::string* out);
 
+// The lower case of a Latin, Greek or Cyrillic letter; other code points
+// unchanged. (The normaliser also folds yo to ye; this does not.) Inline:
+// the normaliser calls it for every non-ASCII code point.
+inline char32_t ToLowerCase(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  if (c == 0x178) return 0xFF;
+  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return c | 1;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
+    return (c & 1) ? c + 1 : c;
+  }
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF)) return c | 1;
+  return c;
+}
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 

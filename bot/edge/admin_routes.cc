@@ -10,20 +10,20 @@
 namespace bot::edge {
 namespace {
 
-nlohmann::json VersionJson(const core::Knowledge& k) {
+nlohmann::json VersionJson(const core::Knowledge& k, double load_ms) {
   const core::KnowledgeVersion& v = k.version();
   return {{"content_hash", v.content_hash},
           {"files", v.files},
           {"intents", k.intents().intents().size()},
           {"facts", k.facts().facts().size()},
           {"loaded_at", v.loaded_at},
-          {"load_ms", v.load_ms}};
+          {"load_ms", load_ms}};
 }
 
 nlohmann::json StatusJson(const KnowledgeHolder& holder, const Reloader& reloader) {
   auto k = holder.Get();
   Reloader::Stats s = reloader.stats();
-  nlohmann::json out = {{"version", k ? VersionJson(*k) : nlohmann::json(nullptr)},
+  nlohmann::json out = {{"version", k ? VersionJson(*k, s.load_ms) : nlohmann::json(nullptr)},
                         {"reloads", {{"succeeded", s.succeeded}, {"failed", s.failed}}},
                         {"last_error", s.last_error.empty() ? nlohmann::json(nullptr)
                                                             : nlohmann::json(s.last_error)}};

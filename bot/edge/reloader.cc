@@ -5,12 +5,15 @@
 
 namespace bot::edge {
 
-Reloader::Reloader(KnowledgeHolder* holder, KnowledgeSources sources)
-    : holder_(holder), sources_(std::move(sources)) {}
+Reloader::Reloader(KnowledgeHolder* holder, KnowledgeSources sources, double initial_load_ms)
+    : holder_(holder), sources_(std::move(sources)) {
+  stats_.load_ms = initial_load_ms;
+}
 
 core::Status Reloader::Reload(const std::string& trigger) {
   std::lock_guard<std::mutex> serial(reload_mutex_);
-  auto loaded = LoadKnowledge(sources_);
+  double load_ms = 0;
+  auto loaded = LoadKnowledge(sources_, nullptr, &load_ms);
   std::lock_guard<std::mutex> lock(stats_mutex_);
   if (!loaded.ok()) {
     stats_.failed++;
@@ -26,6 +29,7 @@ core::Status Reloader::Reload(const std::string& trigger) {
   const auto& version = loaded.value()->version();
   holder_->Set(loaded.value());
   stats_.succeeded++;
+  stats_.load_ms = load_ms;
   Metrics::Inc("bot_reloads_total", {{"trigger", trigger}, {"result", "ok"}});
   stats_.last_error.clear();
   Log(LogLevel::kInfo, {{"event", "reload"},
@@ -34,7 +38,7 @@ core::Status Reloader::Reload(const std::string& trigger) {
                         {"content_hash", version.content_hash},
                         {"intents", loaded.value()->intents().intents().size()},
                         {"facts", loaded.value()->facts().facts().size()},
-                        {"load_ms", version.load_ms}});
+                        {"load_ms", load_ms}});
   return core::Status::Ok();
 }
 

@@ -15,7 +15,9 @@ namespace bot::edge {
 
 class Reloader {
  public:
-  Reloader(KnowledgeHolder* holder, KnowledgeSources sources);
+  // `initial_load_ms`: how long the load of the snapshot already in `holder`
+  // took, reported until the first reload.
+  Reloader(KnowledgeHolder* holder, KnowledgeSources sources, double initial_load_ms = 0);
 
   // Loads and, if valid, swaps in the new snapshot. `trigger` names the
   // cause for logs ("sighup", "admin", "watch"). Returns the load status.
@@ -26,6 +28,7 @@ class Reloader {
     int failed = 0;
     std::string last_error;       // empty when the last reload succeeded
     std::string last_error_at;
+    double load_ms = 0;           // of the snapshot in service
   };
   Stats stats() const;
   const KnowledgeSources& sources() const { return sources_; }

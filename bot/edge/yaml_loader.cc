@@ -799,11 +799,11 @@ std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* erro
 }
 
 std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
-    const KnowledgeSources& sources, std::vector<Diagnostic>* diagnostics) {
+    const KnowledgeSources& sources, std::vector<Diagnostic>* diagnostics, double* load_ms) {
   auto started = std::chrono::steady_clock::now();
-  core::KnowledgeVersion version;
-  std::string hash_input;
   core::KnowledgeParts parts;
+  core::KnowledgeVersion& version = parts.version;
+  std::string hash_input;
   size_t text_budget = kMaxKnowledgeTextBytes;  // all files together
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
@@ -849,17 +849,17 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   version.content_hash = Sha256Hex(hash_input);
   version.loaded_at = NowIso8601();
   auto knowledge = core::Knowledge::Build(std::move(parts), diagnostics);
-  version.load_ms = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-  knowledge->set_version(std::move(version));
+  if (load_ms) {
+    *load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                   .count();
+  }
   return knowledge;
 }
 
 core::Result<std::shared_ptr<const core::Knowledge>> LoadKnowledge(
-    const KnowledgeSources& sources, std::vector<Diagnostic>* warnings) {
+    const KnowledgeSources& sources, std::vector<Diagnostic>* warnings, double* load_ms) {
   std::vector<Diagnostic> diagnostics;
-  auto knowledge = BuildKnowledgeFromFiles(sources, &diagnostics);
+  auto knowledge = BuildKnowledgeFromFiles(sources, &diagnostics, load_ms);
   std::string errors;
   for (const auto& d : diagnostics) {
     if (d.severity == Diagnostic::Severity::kError) {

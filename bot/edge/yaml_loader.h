@@ -84,13 +84,16 @@ struct KnowledgeSources {
 // Reads every file, builds the Knowledge and appends all diagnostics. The
 // returned snapshot exists even when there are errors (for tools); use
 // LoadKnowledge to refuse it. kMaxKnowledgeTextBytes applies to all the
-// files together.
+// files together. `load_ms`, when given, is set to the time reading and
+// building took.
 std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
-    const KnowledgeSources& sources, std::vector<core::Diagnostic>* diagnostics);
+    const KnowledgeSources& sources, std::vector<core::Diagnostic>* diagnostics,
+    double* load_ms = nullptr);
 
 // As above, but fails with every error formatted one a line.
 core::Result<std::shared_ptr<const core::Knowledge>> LoadKnowledge(
-    const KnowledgeSources& sources, std::vector<core::Diagnostic>* warnings = nullptr);
+    const KnowledgeSources& sources, std::vector<core::Diagnostic>* warnings = nullptr,
+    double* load_ms = nullptr);
 
 // "did you mean `x`?" helper: the closest of `candidates` within edit
 // distance 2, or empty.

@@ -81,26 +81,71 @@ TEST_CASE("FactBase finds the facts of a year by date, year or period", "[fact_b
   CHECK(ids(base.InYear(2003)) == std::vector<std::string>{"l"});
 }
 
-TEST_CASE("Fact renders an as_of fact behind the prefix with {year} filled, a common start lowered",
-          "[fact_base]") {
-  const std::string prefix = "As of {year}, ";
-  Fact plain = MakeFact("p", "The office closed in 2002.", 2);
+// Renders fact `id` of `base` in `lang` behind `prefix`.
+std::string Rendered(const FactBase& base, const std::string& id, const std::string& lang,
+                     const std::string* prefix) {
   std::string out;
-  plain.AppendRendered(&out, "en", &prefix);
-  CHECK(out == "The office closed in 2002.");
-  Fact stale = MakeFact("s", "The delegation has five members.", 6);
+  const Fact* f = base.Find(id);
+  REQUIRE(f != nullptr);
+  f->AppendRendered(&out, lang, prefix);
+  return out;
+}
+
+TEST_CASE("Fact renders an as_of fact behind the prefix with {year} filled", "[fact_base]") {
+  const std::string prefix = "As of {year}, ";
+  Fact stale = MakeFact("s", "Belarus has five members.", 6);
   stale.as_of = 2018;
-  out = "Said: ";
-  stale.AppendRendered(&out, "en", &prefix);
-  CHECK(out == "Said: As of 2018, the delegation has five members.");
-  Fact named = MakeFact("n", "Minsk hosts the office.", 10);
-  named.as_of = 2018;
-  out.clear();
-  named.AppendRendered(&out, "en", &prefix);
-  CHECK(out == "As of 2018, Minsk hosts the office.");  // a name keeps its capital
-  out.clear();
-  stale.AppendRendered(&out, "en", nullptr);  // no prefix in the knowledge: the text alone
-  CHECK(out == "The delegation has five members.");
+  std::vector<Diagnostic> diagnostics;
+  FactBase base = FactBase::Build({MakeFact("p", "Belarus joined in 1992.", 2), stale}, &diagnostics);
+  CHECK(Rendered(base, "p", "en", &prefix) == "Belarus joined in 1992.");  // no as_of
+  CHECK(Rendered(base, "s", "en", &prefix) == "As of 2018, Belarus has five members.");
+  CHECK(Rendered(base, "s", "en", nullptr) == "Belarus has five members.");  // no prefix known
+  std::string out = "Said: ";
+  base.Find("s")->AppendRendered(&out, "en", &prefix);
+  CHECK(out == "Said: As of 2018, Belarus has five members.");
+}
+
+TEST_CASE("An as_of fact's first word is lower-cased when the facts write it in lower case inside "
+          "sentences, and keeps its capital when they write it as a name or never inside one",
+          "[fact_base]") {
+  const std::string en = "As of {year}, ";
+  const std::string ru = "По состоянию на {year} год ";
+  auto stale = [](const std::string& id, const std::string& text, const std::string& ru_text) {
+    Fact f = MakeFact(id, text, 2);
+    f.as_of = 2018;
+    if (!ru_text.empty()) f.translations["ru"] = ru_text;
+    return f;
+  };
+  std::vector<Diagnostic> diagnostics;
+  FactBase base = FactBase::Build(
+      {stale("the", "The delegation has five members.", "Делегация состоит из пяти человек."),
+       stale("within", "Within the OSCE, Minsk hosts the office.", "Минск принимает офис."),
+       stale("names", "Minsk and Belarus host it.", "Беларусь и Минск принимают его."),
+       stale("unseen", "Zorbas said so.", ""),
+       MakeFact("context", "Belarus sent the delegation within a week to Minsk.", 9)},
+      &diagnostics);
+  CHECK(Rendered(base, "the", "en", &en) == "As of 2018, the delegation has five members.");
+  CHECK(Rendered(base, "within", "en", &en) == "As of 2018, within the OSCE, Minsk hosts the office.");
+  CHECK(Rendered(base, "names", "en", &en) == "As of 2018, Minsk and Belarus host it.");
+  CHECK(Rendered(base, "unseen", "en", &en) == "As of 2018, Zorbas said so.");
+  // Russian reads its own words: "Делегация" is never written in lower
+  // case inside a Russian sentence here, so it keeps its capital.
+  CHECK(Rendered(base, "the", "ru", &ru) == "По состоянию на 2018 год Делегация состоит из пяти человек.");
+  // A language the fact is not written in falls back to English, and to its rule.
+  CHECK(Rendered(base, "the", "be", &en) == "As of 2018, the delegation has five members.");
+}
+
+TEST_CASE("Cyrillic first letters are lower-cased when Russian sentences write the word so",
+          "[fact_base]") {
+  const std::string ru = "По состоянию на {year} год ";
+  Fact stale = MakeFact("s", "The delegation has five members.", 2);
+  stale.as_of = 2018;
+  stale.translations["ru"] = "Делегация состоит из пяти человек.";
+  Fact context = MakeFact("c", "Belarus sent it.", 6);
+  context.translations["ru"] = "Беларусь направила делегация туда.";
+  std::vector<Diagnostic> diagnostics;
+  FactBase base = FactBase::Build({stale, context}, &diagnostics);
+  CHECK(Rendered(base, "s", "ru", &ru) == "По состоянию на 2018 год делегация состоит из пяти человек.");
 }
 
 }  // namespace

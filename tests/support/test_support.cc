@@ -13,11 +13,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <set>
 
+#include "bot/edge/read_file.h"
 #include "bot/edge/yaml_loader.h"
 
 namespace bot::testing {
@@ -34,9 +35,13 @@ const char kJoinIntents[] =
 std::string SourceDir() { return BOT_SOURCE_DIR; }
 
 std::string ReadTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // Test inputs are small files of this repository or ../shared.
+  constexpr size_t kLimit = 64 << 20;
+  std::optional<std::string> text = edge::ReadFile(path, kLimit);
+  INFO(path);
+  REQUIRE(text.has_value());
+  REQUIRE(text->size() <= kLimit);
+  return std::move(*text);
 }
 
 std::string SharedDir() {
