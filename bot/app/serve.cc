@@ -19,6 +19,7 @@
 #include "bot/edge/admin_routes.h"
 #include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/channels/redis_dedup_store.h"
+#include "bot/edge/channels/redis_stream_queue.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
@@ -232,6 +233,9 @@ int RunServe(const Args& args) {
         redis, channel_options.dedup_ttl);
     channel_options.rate_limiter =
         std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
+    channel_options.queue = edge::channels::StreamQueueFor(
+        redis_options, channel_options.workers, channel_options.retry,
+        channel_options.queue_capacity);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }

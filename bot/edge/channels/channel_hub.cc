@@ -300,8 +300,22 @@ bool ChannelHub::Step(Delivery* delivery) {
     const std::chrono::milliseconds interval =
         options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
     while (!delivery->done()) {
+      // A shared queue's idempotency record: a call another process already
+      // sent is skipped; while the record cannot be written, try later.
+      switch (queue_->BeginSend(*delivery, delivery->sent())) {
+        case OutboundQueue::SendTurn::kSend:
+          break;
+        case OutboundQueue::SendTurn::kAlreadySent:
+          delivery->Advance();
+          continue;
+        case OutboundQueue::SendTurn::kUnavailable:
+          delivery->RetryAt((options_.clock ? *options_.clock : SystemClock()).Now() +
+                            options_.retry.base_backoff);
+          return false;
+      }
       switch (sender_.TrySend(*channel, delivery, interval)) {
         case Sender::Progress::kSent:
+          queue_->MarkSent(*delivery, delivery->sent() - 1);
           break;
         case Sender::Progress::kFailed:
           // Never tried: the sender was aborted first (failures it tried
