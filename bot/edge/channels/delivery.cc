@@ -21,6 +21,8 @@ std::string Delivery::Encode() const {
                           {"chat", event_.chat},
                           {"text", event_.text},
                           {"greeting", event_.greeting},
+                          {"reset", event_.reset},
+                          {"user", event_.user},
                           {"lang_hint", event_.lang_hint},
                           {"reply_to", event_.context.reply_to},
                           {"thread", event_.context.thread},
@@ -39,6 +41,8 @@ std::optional<Delivery> Delivery::Decode(const std::string& bytes) {
     event.chat = e.at("chat").get<std::string>();
     event.text = e.value("text", "");
     event.greeting = e.value("greeting", false);
+    event.reset = e.value("reset", false);
+    event.user = e.value("user", "");
     event.lang_hint = e.value("lang_hint", "");
     event.context.reply_to = e.value("reply_to", "");
     event.context.thread = e.value("thread", "");

@@ -63,7 +63,10 @@ int64_t PendingInGroup(bot::edge::RedisClient& redis) {
 
 TEST_CASE("Delivery encodes its channel, event and slow-down, not its rendered calls",
           "[channels][queue]") {
-  Delivery d("telegram", To("7", "hello").event(), true);
+  bot::edge::channels::Event event = To("7", "hello").event();
+  event.reset = true;  // conversation fields: a resumed delivery must keep them
+  event.user = "42";
+  Delivery d("telegram", event, true);
   d.Render({bot::edge::channels::ApiCall{"https://api", "/bot-SECRET/sendMessage", {}, "{}",
                                          "sendMessage"}});
   const std::string bytes = d.Encode();
@@ -75,6 +78,8 @@ TEST_CASE("Delivery encodes its channel, event and slow-down, not its rendered c
   CHECK(back->event().id == "u-hello");
   CHECK(back->event().text == "hello");
   CHECK(back->event().lang_hint == "be-BY");
+  CHECK(back->event().reset);
+  CHECK(back->event().user == "42");
   CHECK(back->event().context == d.event().context);
   CHECK(back->chat_key() == "telegram:7");
   CHECK_FALSE(back->rendered());
