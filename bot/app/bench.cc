@@ -18,7 +18,10 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/core/normalizer.h"
+#include "bot/edge/context_store.h"
+#include "bot/edge/eval_set.h"
 
 namespace bot::app {
 namespace {
@@ -27,6 +30,7 @@ constexpr char kUsage[] =
     "usage: bot bench [--intents DIR --facts DIR | --patterns FILE]\n"
     "                 [--questions FILE] [--seconds N] [--threads N] [--json]\n"
     "                 [--verify] [--engine answer|filtered|naive|set] [--answers N]\n"
+    "                 [--dialogues FILE [--no-context]]\n"
     "Answers questions in-process for N seconds (default 3) on N threads\n"
     "(default 1) and prints answers/s, latency p50/p99 (microseconds), the\n"
     "knowledge's compile time and the resident memory.\n"
@@ -39,7 +43,12 @@ constexpr char kUsage[] =
     "                    a loop over every RE2, or one RE2::Set\n"
     "  --answers N       stop each thread after N answers instead of after a\n"
     "                    time: a fixed amount of work, e.g. to count\n"
-    "                    instructions under valgrind\n";
+    "                    instructions under valgrind\n"
+    "  --dialogues FILE  replay dialogues (JSON lines with `turns`, as bot eval\n"
+    "                    reads) in conversations: each turn loads its context\n"
+    "                    from an in-memory store, is read with it and saves it;\n"
+    "                    --no-context answers the same turns one by one, to\n"
+    "                    measure what context costs\n";
 
 constexpr size_t kVerifySample = 2000;
 
@@ -149,7 +158,9 @@ int RunBench(const Args& args) {
                          {"json", false},
                          {"verify", false},
                          {"engine", true},
-                         {"answers", true}}),
+                         {"answers", true},
+                         {"dialogues", true},
+                         {"no-context", false}}),
       &exit_code);
   if (!flags) return exit_code;
   auto seconds = ParseNumber(flags->Get("seconds", "3"));
@@ -203,7 +214,25 @@ int RunBench(const Args& args) {
   double compile_ms = MillisSince(start);
 
   std::vector<std::string> questions;
-  if (flags->Has("questions")) {
+  // Dialogue replay: turn_starts[q] marks the first turn of a dialogue.
+  const bool dialogues = flags->Has("dialogues");
+  const bool with_context = dialogues && !flags->Has("no-context");
+  std::vector<bool> turn_starts;
+  if (dialogues && engine != "answer") {
+    std::cerr << "bot bench: --dialogues replays whole answers (--engine answer)\n";
+    return kExitUsage;
+  }
+  if (dialogues) {
+    auto items = edge::LoadEvalSet(flags->Get("dialogues"));
+    if (!items.ok()) {
+      std::cerr << "bot bench: " << items.status().message() << "\n";
+      return kExitFailure;
+    }
+    for (const auto& item : items.value()) {
+      questions.push_back(item.question);
+      turn_starts.push_back(item.turn == 0);
+    }
+  } else if (flags->Has("questions")) {
     auto lines = ReadLines(flags->Get("questions"));
     if (!lines) {
       std::cerr << "bot bench: cannot read " << flags->Get("questions") << "\n";
@@ -265,11 +294,13 @@ int RunBench(const Args& args) {
   std::vector<Run> runs(n_threads);
   std::atomic<bool> go{false};
   std::atomic<uint64_t> sink{0};
+  edge::InMemoryContextStore contexts;
   auto worker = [&](int t) {
     Run& run = runs[t];
     run.latencies_us.reserve(1 << 20);
     std::vector<int> matches;
     size_t i = static_cast<size_t>(t) * questions.size() / n_threads;
+    const std::string session = "bench:" + std::to_string(t);
     uint64_t local = 0;
     while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
     Clock::time_point begin = Clock::now();
@@ -282,7 +313,15 @@ int RunBench(const Args& args) {
     while (more()) {
       const size_t q = i++ % questions.size();
       Clock::time_point t0 = now;
-      if (engine == "answer") {
+      if (with_context) {
+        // The whole turn as a server takes it: load, read, save.
+        if (turn_starts[q]) contexts.Erase(session);
+        const int64_t ms = edge::NowMs();
+        core::Turn turn =
+            core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, contexts.Load(session, ms));
+        contexts.Save(session, std::move(turn.next), ms);
+        local += turn.reply.text.size();
+      } else if (engine == "answer") {
         core::Reply r = core::Answer(*knowledge, {questions[q], "", "bench"});
         local += r.text.size();
       } else {

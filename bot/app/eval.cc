@@ -5,6 +5,7 @@
 #include "bot/app/common.h"
 #include "bot/app/verbs.h"
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/edge/eval_set.h"
 #include "bot/edge/json_codec.h"
 
@@ -12,10 +13,13 @@ namespace bot::app {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: bot eval FILE.jsonl [--json] [--lang L] [--kind K] [--min PERCENT]\n"
+    "usage: bot eval FILE.jsonl [--json] [--lang L] [--kind K] [--min PERCENT] [--no-context]\n"
     "                [--intents DIR] [--facts DIR]\n"
     "Asks every question of FILE (JSON lines: id, lang, kind, q, all, any,\n"
-    "forbid) and prints pass counts per lang and kind, then each failure.\n"
+    "forbid; or dialogues: id, lang, turns of those, asked in order in one\n"
+    "conversation) and prints pass counts per lang and kind (for dialogues\n"
+    "also follow-up turns, those after the first), then each failure.\n"
+    "--no-context asks every dialogue turn on its own (what context adds).\n"
     "--lang/--kind keep only those items; --min exits 1 when the pass rate of\n"
     "the kept items is below PERCENT.\n";
 
@@ -37,7 +41,11 @@ int RunEval(const Args& args) {
   int exit_code = kExitOk;
   auto flags = ParseVerbFlags(
       "eval", kUsage, args,
-      KnowledgeFlagSpec({{"json", false}, {"lang", true}, {"kind", true}, {"min", true}}),
+      KnowledgeFlagSpec({{"json", false},
+                         {"lang", true},
+                         {"kind", true},
+                         {"min", true},
+                         {"no-context", false}}),
       &exit_code);
   if (!flags) return exit_code;
   if (flags->positional().size() != 1) {
@@ -60,18 +68,35 @@ int RunEval(const Args& args) {
   auto knowledge = LoadOrReport(*flags);
   if (!knowledge) return kExitFailure;
 
-  std::map<std::string, Tally> by_lang, by_kind, by_lang_kind;
+  std::map<std::string, Tally> by_lang, by_kind, by_lang_kind, by_turn;
   Tally overall;
+  core::ConversationContext context;
+  std::string dialogue;
   nlohmann::json failures = nlohmann::json::array();
   std::string failure_text;
   for (const auto& item : items.value()) {
     if (flags->Has("lang") && item.lang != flags->Get("lang")) continue;
     if (flags->Has("kind") && item.kind != flags->Get("kind")) continue;
-    core::Reply reply = core::Answer(*knowledge, {item.question, "", "eval"});
+    core::Reply reply;
+    if (item.dialogue.empty() || flags->Has("no-context")) {
+      reply = core::Answer(*knowledge, {item.question, "", "eval"});
+    } else {
+      if (item.dialogue != dialogue || item.turn == 0) context = {};
+      dialogue = item.dialogue;
+      core::Turn turn = core::AnswerTurn(*knowledge, {item.question, item.dialogue, "eval"}, context);
+      reply = std::move(turn.reply);
+      context = std::move(turn.next);
+    }
     std::string why;
     bool pass = edge::ScoreEvalItem(item, reply, knowledge->spellings(), &why);
-    for (Tally* t : {&by_lang[item.lang], &by_kind[item.kind],
-                     &by_lang_kind[item.lang + "/" + item.kind], &overall}) {
+    std::vector<Tally*> tallies = {&by_lang[item.lang], &by_kind[item.kind],
+                                   &by_lang_kind[item.lang + "/" + item.kind], &overall};
+    if (!item.dialogue.empty()) {
+      const std::string turn = item.turn == 0 ? "first" : "follow-up";
+      tallies.push_back(&by_turn[turn]);
+      tallies.push_back(&by_turn[turn + "/" + item.lang]);
+    }
+    for (Tally* t : tallies) {
       t->total++;
       t->passed += pass;
     }
@@ -85,6 +110,7 @@ int RunEval(const Args& args) {
       failure_text += "FAIL " + item.id + " [" + item.lang + "/" + item.kind + "] " +
                       item.question + "\n  " + why + "; reply" +
                       (reply.fallback ? " (fallback)" : "") + ": " + reply.text + "\n";
+      if (!reply.read_as.empty()) failure_text += "  read as: " + reply.read_as + "\n";
     }
   }
   bool below = min && overall.total > 0 && 100.0 * overall.passed / overall.total < *min;
@@ -99,6 +125,7 @@ int RunEval(const Args& args) {
                              {"by_lang", tallies(by_lang)},
                              {"by_kind", tallies(by_kind)},
                              {"by_lang_kind", tallies(by_lang_kind)},
+                             {"by_turn", tallies(by_turn)},
                              {"failures", failures}},
                             2)
               << "\n";
@@ -106,6 +133,10 @@ int RunEval(const Args& args) {
     std::cout << failure_text;
     for (const auto& [k, t] : by_lang_kind) {
       std::cout << k << ": " << t.passed << "/" << t.total << " (" << Percent(t) << ")\n";
+    }
+    for (const auto& [k, t] : by_turn) {
+      std::cout << "turns " << k << ": " << t.passed << "/" << t.total << " (" << Percent(t)
+                << ")\n";
     }
     for (const auto& [k, t] : by_lang) {
       std::cout << "lang " << k << ": " << t.passed << "/" << t.total << " (" << Percent(t)

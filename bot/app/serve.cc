@@ -19,6 +19,7 @@
 #include "bot/edge/admin_routes.h"
 #include "bot/edge/channels/channel_hub.h"
 #include "bot/edge/channels/redis_dedup_store.h"
+#include "bot/edge/channels/redis_stream_queue.h"
 #include "bot/edge/config.h"
 #include "bot/edge/file_watcher.h"
 #include "bot/edge/http_server.h"
@@ -173,6 +174,13 @@ int RunServe(const Args& args) {
 
   edge::KnowledgeHolder holder(knowledge);
   edge::Reloader reloader(&holder, sources, load_ms);
+  // Conversations (follow-up questions), for /api/v1/ask sessions and chats.
+  edge::ContextStoreOptions context_options;
+  context_options.ttl_ms = int64_t{config.context_ttl_s} * 1000;
+  context_options.max_turns = config.context_max_turns;
+  context_options.max_sessions = static_cast<size_t>(config.context_max_sessions);
+  edge::InMemoryContextStore contexts(context_options);
+  options.contexts = &contexts;
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
   std::unique_ptr<edge::UnmatchedLog> unmatched;
@@ -225,11 +233,15 @@ int RunServe(const Args& args) {
         redis, channel_options.dedup_ttl);
     channel_options.rate_limiter =
         std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
+    channel_options.queue = edge::channels::StreamQueueFor(
+        redis_options, channel_options.workers, channel_options.retry,
+        channel_options.queue_capacity);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }
   // The channels read their settings and secrets from the loaded config,
   // validated there, never from the environment themselves.
+  channel_options.contexts = &contexts;
   edge::channels::ChannelConfig channel_config;
   channel_config.env = [&loaded](const std::string& name) { return loaded.Lookup(name); };
   auto channels =

@@ -9,9 +9,11 @@
 #include "bot/app/verbs.h"
 #include "bot/core/answerer.h"
 #include "bot/core/checker.h"
+#include "bot/core/conversation.h"
 #include "bot/core/normalizer.h"
 #include "bot/core/utf8.h"
 #include "bot/edge/read_file.h"
+#include "bot/edge/eval_set.h"
 
 namespace bot::app {
 namespace {
@@ -21,7 +23,8 @@ constexpr char kUsage[] =
     "Runs every example (must be answered by its intent), every counter-example\n"
     "(must not be) and every case in the test files (default DIR: <intents>/tests,\n"
     "files of `tests: [{q: question, intent: id}]`; intent `fallback` expects a\n"
-    "fallback reply). Prints a table (--failures: failing rows only), then\n"
+    "fallback reply; and `dialogues: [{id, turns: [{q, intent, contains}]}]`,\n"
+    "each asked in one conversation). Prints a table (--failures: failing rows only), then\n"
     "coverage: intents with examples, facts reachable, patterns never exercised.\n"
     "Exit status 1 when any case fails.\n";
 
@@ -85,17 +88,36 @@ int RunTest(const Args& args) {
   if (std::filesystem::is_directory(tests_dir, ec)) {
     std::string error;
     for (const auto& file : edge::ListYamlFiles(tests_dir, &error)) {
+      core::ConversationContext context;
       for (const auto& t : edge::ParseIntentTestsYaml(ReadAll(file), file, &diagnostics)) {
-        core::Reply r = core::Answer(k, {t.question, "", "test"});
-        bool pass = t.expected == "fallback" ? r.fallback : r.intent == t.expected;
-        if (t.expected != "fallback" && k.intents().IndexOf(t.expected) < 0) {
+        core::Reply r;
+        if (t.dialogue.empty()) {
+          r = core::Answer(k, {t.question, "", "test"});
+        } else {
+          if (t.turn == 0) context = {};
+          core::Turn turn = core::AnswerTurn(k, {t.question, t.dialogue, "test"}, context);
+          context = std::move(turn.next);
+          r = std::move(turn.reply);
+        }
+        bool pass = t.expected.empty() || (t.expected == "fallback" ? r.fallback
+                                                                     : r.intent == t.expected);
+        if (!t.expected.empty() && t.expected != "fallback" && k.intents().IndexOf(t.expected) < 0) {
           diagnostics.push_back({core::Diagnostic::Severity::kError, t.where,
                                  "unknown-intent",
                                  "test expects unknown intent `" + t.expected + "`"});
           pass = false;
         }
-        rows.push_back({pass, "test", t.question, t.expected, Got(r), t.where});
-        if (t.expected != "fallback") extra.push_back({t.question, t.expected});
+        std::string expected = t.expected;
+        const std::string text = edge::FoldForComparison(r.text);
+        for (const std::string& c : t.contains) {
+          if (text.find(edge::FoldForComparison(c)) == std::string::npos) pass = false;
+          expected += (expected.empty() ? "" : " + ") + ("\"" + c + "\"");
+        }
+        rows.push_back({pass, t.dialogue.empty() ? "test" : "turn", t.question, expected, Got(r),
+                        t.where});
+        if (!t.expected.empty() && t.expected != "fallback" && t.dialogue.empty()) {
+          extra.push_back({t.question, t.expected});
+        }
       }
     }
     if (!error.empty()) std::cerr << "bot test: " << error << "\n";

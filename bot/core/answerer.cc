@@ -305,7 +305,8 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
   reply->lang = tongue->lang();
 }
 
-Explanation Decide(const Knowledge& k, const Question& q, bool full) {
+Explanation Decide(const Knowledge& k, const Question& q, bool full,
+                   QuestionScan* scan = nullptr) {
   Explanation e;
   e.normalized = Normalize(q.text, k.spellings());
   e.language = DetectLanguage(e.normalized, q.lang_hint, full);
@@ -373,7 +374,10 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full) {
     // and asks; else an honest refusal instead of a near answer.
     std::vector<const Fact*> stated = StatedFacts(k, w);
     GroundingVerdict verdict;
-    if (!stated.empty()) verdict = k.grounding().Check(e.normalized, stated, full);
+    if (!stated.empty()) {
+      verdict = k.grounding().Check(e.normalized, stated, full, scan ? &scan->hits : nullptr);
+      if (scan) scan->scanned = true;
+    }
     e.reply = verdict.refusal ? Refusal(k, verdict, &tongue) : Render(k, w, e.normalized, &tongue);
     if (full && !stated.empty()) e.grounding = std::move(verdict);
   }
@@ -431,6 +435,14 @@ std::string WhyOutranks(const Candidate& w, const Candidate& l) {
 
 Reply Answer(const Knowledge& knowledge, const Question& question) {
   return Decide(knowledge, question, false).reply;
+}
+
+Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan) {
+  scan->scanned = false;
+  scan->hits.clear();
+  Explanation e = Decide(knowledge, question, false, scan);
+  scan->normalized = std::move(e.normalized);
+  return std::move(e.reply);
 }
 
 Explanation Explain(const Knowledge& knowledge, const Question& question) {

@@ -61,6 +61,19 @@ constexpr size_t kMaxQuestionLength = 1000;
 // Answers `question` from `knowledge`.
 Reply Answer(const Knowledge& knowledge, const Question& question);
 
+// What answering found in a question, for a caller that reads it further
+// (a conversation) without scanning it again.
+struct QuestionScan {
+  std::string normalized;
+  // The lexicon's terms in `normalized` (as Lexicon::Hits finds them) when
+  // `scanned`: grounding scans every question it checks, i.e. one with a
+  // winning intent that states facts.
+  bool scanned = false;
+  std::vector<Lexicon::Hit> hits;
+};
+// The same as Answer, also filling `*scan`.
+Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan);
+
 // Answers and records every step of the decision.
 Explanation Explain(const Knowledge& knowledge, const Question& question);
 

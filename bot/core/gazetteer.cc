@@ -83,4 +83,8 @@ std::vector<int> Gazetteer::EntitiesIn(std::string_view normalized,
   return out;
 }
 
+std::vector<PhraseMatcher::Match> Gazetteer::Mentions(std::string_view normalized) const {
+  return names_.FindAll(normalized);
+}
+
 }  // namespace bot::core

@@ -30,6 +30,10 @@ struct Entity {
   // What the bot is about (Belarus, the OSCE): naming it never makes an
   // answer ungrounded.
   bool in_scope = false;
+  // Grammatical gender of its Russian/Belarusian name, or natural gender of
+  // a person: "m", "f", "n", "pl" (plural), or empty (unknown). Follow-up
+  // questions bind a pronoun only to an entity it agrees with.
+  std::string gender;
   SourceLocation where;
 };
 
@@ -52,6 +56,9 @@ class Gazetteer {
   // given, is SplitWords(normalized).
   std::vector<int> EntitiesIn(std::string_view normalized) const;
   std::vector<int> EntitiesIn(std::string_view normalized, const std::vector<WordSpan>& words) const;
+  // Every mention of an entity in `normalized`, left to right (the match's
+  // id is the entity index).
+  std::vector<PhraseMatcher::Match> Mentions(std::string_view normalized) const;
 
   // The names as indexed (normalised, with their entity), in the order
   // they were added: for a caller that scans a text for them and for

@@ -246,8 +246,8 @@ size_t GroundingIndex::IndexOf(const Fact* fact) const {
 }
 
 GroundingVerdict GroundingIndex::Check(std::string_view normalized,
-                                       const std::vector<const Fact*>& facts,
-                                       bool explain) const {
+                                       const std::vector<const Fact*>& facts, bool explain,
+                                       std::vector<Lexicon::Hit>* hits_out) const {
   GroundingVerdict v;
   const std::vector<WordSpan> words = SplitWords(normalized);
   const auto& entities = gazetteer_->entities();
@@ -271,6 +271,7 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   }
   std::sort(named.begin(), named.end());
   lexicon_->SymbolHits(normalized, &hits);
+  if (hits_out) *hits_out = hits;
   std::vector<std::pair<int, size_t>> question_years;
   std::vector<std::string_view> asked_ordinals;
   for (const WordSpan& w : words) {

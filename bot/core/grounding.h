@@ -75,9 +75,11 @@ class GroundingIndex {
   DetailSet details_of(size_t index) const { return details_[index]; }
 
   // Checks `facts` (those the answer would state) against `normalized`.
-  // With `explain`, records each step.
+  // With `explain`, records each step. `hits`, when given, gets the
+  // lexicon's terms in `normalized` (those Lexicon::Hits finds), found in
+  // the same scan, for a caller that reads the question further.
   GroundingVerdict Check(std::string_view normalized, const std::vector<const Fact*>& facts,
-                         bool explain) const;
+                         bool explain, std::vector<Lexicon::Hit>* hits = nullptr) const;
 
  private:
   size_t IndexOf(const Fact* fact) const;

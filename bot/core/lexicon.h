@@ -47,6 +47,11 @@ struct Concept {
   // first question word says what it asks ("Which document ... when it
   // talks" does not ask for a date).
   bool interrogative = false;
+  // Its terms make a question lean on the previous one (bot/core/conversation.h):
+  // a pronoun that refers to an entity it agrees with ("male", "female",
+  // "neuter", "thing", "plural", "any"), or an "opener" that starts an
+  // elliptical follow-up ("and", "what about"). Empty for other concepts.
+  std::string follow_up;
   // With `marks`: a term marks the detail for the entity it stands next to
   // in a fact ("ODIHR Director", "head of the OSCE Office in Ashgabat"),
   // so "Who heads the SMM?" needs a fact that names the SMM's head, not

@@ -52,6 +52,12 @@ struct Reply {
   // The language the question was read as ("en", "ru", "be", "uk"; the
   // override when one was given): what a conversation keeps as its hint.
   std::string question_lang = "en";
+  // Set when the question was read with the conversation's context: the
+  // question as it was understood ("when did the office in minsk close").
+  std::string read_as;
+  // When a follow-up could mean several entities: their names, for the
+  // user to pick one (messenger buttons); the text asks which.
+  std::vector<std::string> choices;
 };
 
 }  // namespace bot::core

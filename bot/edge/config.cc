@@ -346,6 +346,12 @@ const std::vector<ConfigField>& ConfigFields() {
                "a flooding user is ignored this long after one \"please slow down\""),
       IntField("rate_limit.max_users", &ServiceConfig::rate_limit_max_users, 100, 10000000,
                "users tracked at most per replica (least recently seen are forgotten)"),
+      IntField("context.ttl_s", &ServiceConfig::context_ttl_s, 1, 86400,
+               "a conversation's context is forgotten after this idle time"),
+      IntField("context.max_turns", &ServiceConfig::context_max_turns, 1, 1000,
+               "answered turns one context may span before it starts over"),
+      IntField("context.max_sessions", &ServiceConfig::context_max_sessions, 0, 10000000,
+               "conversations kept at most (least recently used are forgotten; 0: none)"),
   };
   return *fields;
 }

@@ -52,6 +52,11 @@ struct ServiceConfig {
   int rate_limit_burst = 5;
   int rate_limit_cooldown_s = 60;
   int rate_limit_max_users = 100000;
+  // Conversations: a context is forgotten after this idle time, after this
+  // many answered turns, and least recently used beyond this many.
+  int context_ttl_s = 600;
+  int context_max_turns = 20;
+  int context_max_sessions = 10000;
 
   // Environment variable name -> value, for every secret that is set: the
   // admin token and the channels' tokens alike.

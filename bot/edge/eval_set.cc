@@ -57,22 +57,48 @@ core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path) {
     if (j.is_discarded() || !j.is_object()) {
       return core::Status::InvalidArgument(where + "not a JSON object");
     }
-    if (!j.contains("q") || !j["q"].is_string()) {
-      return core::Status::InvalidArgument(where + "missing string `q`");
+    auto parse = [&](const json& t, const std::string& lang) -> core::Result<EvalItem> {
+      if (!t.is_object() || !t.contains("q") || !t["q"].is_string()) {
+        return core::Status::InvalidArgument(where + "missing string `q`");
+      }
+      EvalItem item;
+      item.line = number;
+      item.question = t["q"].get<std::string>();
+      item.id = t.contains("id") && t["id"].is_string() ? t["id"].get<std::string>()
+                                                         : "line" + std::to_string(number);
+      item.lang = t.contains("lang") && t["lang"].is_string() ? t["lang"].get<std::string>() : lang;
+      item.kind = t.contains("kind") && t["kind"].is_string() ? t["kind"].get<std::string>() : "fact";
+      if (item.kind != "fact" && item.kind != "smalltalk" && item.kind != "oos") {
+        return core::Status::InvalidArgument(where + "unknown kind `" + item.kind + "`");
+      }
+      item.all = strings(t, "all");
+      item.any = strings(t, "any");
+      item.forbid = strings(t, "forbid");
+      return item;
+    };
+    if (j.contains("turns")) {
+      if (!j["turns"].is_array() || j["turns"].empty()) {
+        return core::Status::InvalidArgument(where + "`turns` must be a non-empty array");
+      }
+      const std::string id = j.contains("id") && j["id"].is_string()
+                                 ? j["id"].get<std::string>()
+                                 : "line" + std::to_string(number);
+      const std::string lang =
+          j.contains("lang") && j["lang"].is_string() ? j["lang"].get<std::string>() : "en";
+      for (size_t i = 0; i < j["turns"].size(); ++i) {
+        auto item = parse(j["turns"][i], lang);
+        if (!item.ok()) return item.status();
+        item.value().id = id + "#" + std::to_string(i + 1);
+        item.value().dialogue = id;
+        item.value().turn = static_cast<int>(i);
+        items.push_back(std::move(item.value()));
+      }
+      continue;
     }
-    EvalItem item;
-    item.line = number;
-    item.question = j["q"].get<std::string>();
-    item.id = j.value("id", "line" + std::to_string(number));
-    item.lang = j.value("lang", "en");
-    item.kind = j.value("kind", "fact");
-    if (item.kind != "fact" && item.kind != "smalltalk" && item.kind != "oos") {
-      return core::Status::InvalidArgument(where + "unknown kind `" + item.kind + "`");
-    }
-    item.all = strings(j, "all");
-    item.any = strings(j, "any");
-    item.forbid = strings(j, "forbid");
-    items.push_back(std::move(item));
+    auto item = parse(j, "en");
+    if (!item.ok()) return item.status();
+    EvalItem item_value = std::move(item.value());
+    items.push_back(std::move(item_value));
   }
   return items;
 }

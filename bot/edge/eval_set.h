@@ -21,10 +21,16 @@ struct EvalItem {
   std::string question;
   std::vector<std::string> all, any, forbid;
   int line = 0;
+  // A turn of a dialogue (a line with `turns`): the dialogue's id and the
+  // turn's index (0 for the first). Turns of one dialogue are consecutive
+  // and share one conversation.
+  std::string dialogue;
+  int turn = 0;
 };
 
-// Parses JSON lines; an unreadable file or a bad line is an error with
-// file:line.
+// Parses JSON lines, questions or dialogues (`{"id", "lang", "turns":
+// [{"kind", "q", "all", "any", "forbid"}, ...]}`, one item per turn); an
+// unreadable file or a bad line is an error with file:line.
 core::Result<std::vector<EvalItem>> LoadEvalSet(const std::string& path);
 
 // Whether `reply` passes `item`; `why` says what failed.

@@ -3,12 +3,15 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/edge/degraded.h"
 #include "bot/edge/http_headers.h"
 #include "bot/edge/json_codec.h"
@@ -120,8 +123,8 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
       });
   // Access log and X-Request-Id. Body limits were enforced by the framer.
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    auto route = routes_.find(req.path);
-    BeginRequest(req, res, route != routes_.end() ? req.path : "unmatched");
+    const std::string* route = RouteOf(req.path);
+    BeginRequest(req, res, route ? *route : "unmatched");
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server_->set_logger(
@@ -131,21 +134,58 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
 
 HttpServer::~HttpServer() { Stop(); }
 
+namespace {
+
+// httplib's pattern for a route: literal, or a last segment "{name}" as a
+// group of anything but '/' (escaping the literal part's regex characters).
+std::string PatternOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || path.size() < slash + 3 || path[slash + 1] != '{' ||
+      path.back() != '}') {
+    return path;
+  }
+  std::string pattern;
+  for (char c : path.substr(0, slash + 1)) {
+    if (std::strchr(".^$|()[]{}*+?\\", c)) pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "([^/]*)";
+}
+
+}  // namespace
+
 void HttpServer::Route(const std::string& method, const std::string& path, Handler handler,
                        size_t max_body_bytes, Body body) {
   BodyRule rule;
   rule.max_bytes = max_body_bytes ? max_body_bytes : options_.max_body_bytes;
   rule.required = body == Body::kRequired;
   routes_[path][method] = rule;
-  if (method == "GET") {
-    server_->Get(path, std::move(handler));
-  } else if (method == "POST") {
-    server_->Post(path, std::move(handler));
-  } else if (method == "PUT") {
-    server_->Put(path, std::move(handler));
-  } else if (method == "DELETE") {
-    server_->Delete(path, std::move(handler));
+  const std::string pattern = PatternOf(path);
+  if (pattern != path &&
+      std::none_of(param_routes_.begin(), param_routes_.end(),
+                   [&](const auto& r) { return r.second == path; })) {
+    param_routes_.emplace_back(path.substr(0, path.rfind('/') + 1), path);
   }
+  if (method == "GET") {
+    server_->Get(pattern, std::move(handler));
+  } else if (method == "POST") {
+    server_->Post(pattern, std::move(handler));
+  } else if (method == "PUT") {
+    server_->Put(pattern, std::move(handler));
+  } else if (method == "DELETE") {
+    server_->Delete(pattern, std::move(handler));
+  }
+}
+
+const std::string* HttpServer::RouteOf(std::string_view path) const {
+  if (auto route = routes_.find(std::string(path)); route != routes_.end()) return &route->first;
+  for (const auto& [prefix, route] : param_routes_) {
+    if (path.size() >= prefix.size() && path.substr(0, prefix.size()) == prefix &&
+        path.find('/', prefix.size()) == std::string_view::npos) {
+      return &route;
+    }
+  }
+  return nullptr;
 }
 
 void HttpServer::AddApiRoutes() {
@@ -189,14 +229,32 @@ void HttpServer::AddApiRoutes() {
       q.lang = request.value().lang;
       NoteChannel("http");
       NoteQuestion(q.text);
+      // A session is a conversation only when there is a store to keep it.
+      const std::string key = options_.contexts && !q.session.empty() ? "http:" + q.session : "";
+      const int64_t now = NowMs();
+      core::ConversationContext context;
+      if (!key.empty()) context = options_.contexts->Load(key, now);
       if (explain) {
-        SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));
-      } else {
-        core::Reply reply = core::Answer(*knowledge, q);
-        NoteAnswer(reply, "http");
-        if (answer_observer_) answer_observer_(q, reply);
-        SendJson(res, 200, ReplyJson(reply));
+        if (key.empty()) {
+          SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));
+          return;
+        }
+        // Explaining shows the conversation; it does not take a turn.
+        core::Turn turn = core::ExplainTurn(*knowledge, q, context);
+        SendJson(res, 200, Dump(TurnToJson(*knowledge, context, turn)));
+        return;
       }
+      core::Reply reply;
+      if (key.empty()) {
+        reply = core::Answer(*knowledge, q);
+      } else {
+        core::Turn turn = core::AnswerTurn(*knowledge, q, context);
+        options_.contexts->Save(key, std::move(turn.next), now);
+        reply = std::move(turn.reply);
+      }
+      NoteAnswer(reply, "http");
+      if (answer_observer_) answer_observer_(q, reply);
+      SendJson(res, 200, ReplyJson(reply));
     };
   };
   Route("POST", "/api/v1/ask", with_question(false), 0, Body::kRequired);
@@ -211,6 +269,18 @@ void HttpServer::AddApiRoutes() {
       SendJson(res, 200, Dump(to_json(*knowledge)));
     };
   };
+  Route("DELETE", "/api/v1/sessions/{id}",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+          if (!ValidSessionId(id)) {
+            SendJson(res, 400, Dump(ErrorJson("a session id is at most " +
+                                              std::to_string(kMaxSessionIdBytes) +
+                                              " characters: ASCII letters, digits and -_.:@")));
+            return;
+          }
+          const bool forgot = options_.contexts && options_.contexts->Erase("http:" + id);
+          SendJson(res, 200, Dump(nlohmann::json{{"session", id}, {"forgotten", forgot}}));
+        });
   Route("GET", "/api/v1/intents", listing(&IntentsToJson));
   Route("GET", "/api/v1/facts", listing(&FactsToJson));
 }
@@ -226,12 +296,13 @@ void HttpServer::AddMethodNotAllowed() {
       res.set_header("Allow", allow);
       SendJson(res, 405, Dump(ErrorJson("method not allowed; use " + allow)));
     };
-    if (!methods.count("GET")) server_->Get(path, reject);
-    if (!methods.count("POST")) server_->Post(path, reject);
-    if (!methods.count("PUT")) server_->Put(path, reject);
-    if (!methods.count("DELETE")) server_->Delete(path, reject);
-    if (!methods.count("PATCH")) server_->Patch(path, reject);
-    server_->Options(path, reject);
+    const std::string pattern = PatternOf(path);
+    if (!methods.count("GET")) server_->Get(pattern, reject);
+    if (!methods.count("POST")) server_->Post(pattern, reject);
+    if (!methods.count("PUT")) server_->Put(pattern, reject);
+    if (!methods.count("DELETE")) server_->Delete(pattern, reject);
+    if (!methods.count("PATCH")) server_->Patch(pattern, reject);
+    server_->Options(pattern, reject);
   }
 }
 
@@ -260,10 +331,10 @@ core::Status HttpServer::Bind() {
 }
 
 BodyRule HttpServer::RuleFor(std::string_view method, std::string_view path) const {
-  auto route = routes_.find(std::string(path));
-  if (route != routes_.end()) {
-    auto rule = route->second.find(method);
-    if (rule != route->second.end()) return rule->second;
+  if (const std::string* route = RouteOf(path)) {
+    const auto& methods = routes_.at(*route);
+    auto rule = methods.find(method);
+    if (rule != methods.end()) return rule->second;
   }
   // Unknown routes get 404 or 405 from httplib; their bodies are still read
   // (or refused) so the connection stays in step.
@@ -311,7 +382,7 @@ void HttpServer::Serve(std::unique_ptr<HttpConnection> c) {
     if (state == RequestFramer::State::kRefused) {
       const std::string& path = c->framer().path();
       c->Refuse(c->framer().status(), c->framer().message(),
-                routes_.count(path) ? path : "unmatched", write_timeout);
+                RouteOf(path) ? *RouteOf(path) : "unmatched", write_timeout);
       CloseAfterReply(std::move(c));
       return;
     }

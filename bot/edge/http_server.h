@@ -21,6 +21,7 @@
 #include "bot/core/message.h"
 #include "bot/core/status.h"
 #include "bot/edge/connection_parking.h"
+#include "bot/edge/context_store.h"
 #include "bot/edge/http_framing.h"
 #include "bot/edge/knowledge_holder.h"
 
@@ -44,6 +45,11 @@ struct HttpOptions {
   FramingLimits framing;  // request line, header block and field count
   bool api_routes = true;     // /api/v1/*; off for the admin-only server
   bool metrics_route = true;  // GET /metrics; off when an admin port serves it
+  // Where conversations' contexts live: with one, a `session` in
+  // /api/v1/ask is a conversation (follow-up questions are read with its
+  // context) and DELETE /api/v1/sessions/{id} forgets one; without one,
+  // every question stands alone. Outlives the server.
+  ContextStore* contexts = nullptr;
 };
 
 class HttpServer {
@@ -56,7 +62,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   enum class Body { kOptional, kRequired };
-  // Registers `handler` for `method` ("GET", "POST") on the literal `path`.
+  // Registers `handler` for `method` ("GET", "POST") on `path`: literal,
+  // or with one parameter as its last segment ("/api/v1/sessions/{id}":
+  // any text without '/', possibly empty, is req.matches[1]). The path as
+  // written is the route's label in logs and metrics.
   // A larger body than `max_body_bytes` (0: options.max_body_bytes) gets 413
   // before it is read; with kRequired, a request without Content-Length (or
   // a chunked body) gets 411, else an absent body is empty.
@@ -93,6 +102,8 @@ class HttpServer {
   void AddApiRoutes();
   void AddMethodNotAllowed();
   BodyRule RuleFor(std::string_view method, std::string_view path) const;
+  // The registered route (as written) that serves `path`, or nullptr.
+  const std::string* RouteOf(std::string_view path) const;
   // Serves `connection` while it has complete requests; then parks it.
   void Serve(std::unique_ptr<HttpConnection> connection);
   void Accept(int fd);
@@ -104,6 +115,8 @@ class HttpServer {
   std::unique_ptr<Server> server_;
   // path -> method -> body rule; looked up once per request.
   std::unordered_map<std::string, std::map<std::string, BodyRule, std::less<>>> routes_;
+  // Routes with a parameter: (the path up to it, the route as written).
+  std::vector<std::pair<std::string, std::string>> param_routes_;
   std::atomic<size_t> open_{0};
   std::atomic<size_t> serving_{0};  // connections a worker is serving now
   std::atomic<httplib::TaskQueue*> pool_{nullptr};  // httplib's, while listening

@@ -1,5 +1,7 @@
 #include "bot/edge/json_codec.h"
 
+#include "bot/edge/context_store.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -115,6 +117,11 @@ core::Result<AskRequest> ParseAskRequest(std::string_view body) {
       break;
     case AskRequestReader::Kind::kString:
       request.session = std::move(reader.session().value);
+      if (!request.session.empty() && !ValidSessionId(request.session)) {
+        return core::Status::InvalidArgument(
+            "`session` must be at most " + std::to_string(kMaxSessionIdBytes) +
+            " characters: ASCII letters, digits and -_.:@");
+      }
       break;
     case AskRequestReader::Kind::kOther:
       return core::Status::InvalidArgument("`session` must be a string");
@@ -156,6 +163,8 @@ json ReplyToJson(const core::Reply& reply) {
             {"question_lang", reply.question_lang}};
   if (!reply.suggestions.empty()) j["suggestions"] = reply.suggestions;
   if (reply.reason) j["reason"] = ReasonToJson(*reply.reason);
+  if (!reply.choices.empty()) j["choices"] = reply.choices;
+  if (!reply.read_as.empty()) j["context"] = {{"read_as", reply.read_as}};
   return j;
 }
 
@@ -235,7 +244,17 @@ std::string ReplyJson(const core::Reply& reply) {
     out += ':';
     AppendJsonString(value, &out);
   }
-  out += "},\"facts\":[";
+  out += '}';
+  if (!reply.choices.empty()) {
+    out += ",\"choices\":";
+    AppendJsonStrings(reply.choices, &out);
+  }
+  if (!reply.read_as.empty()) {
+    out += ",\"context\":{\"read_as\":";
+    AppendJsonString(reply.read_as, &out);
+    out += '}';
+  }
+  out += ",\"facts\":[";
   for (size_t i = 0; i < reply.facts.size(); ++i) {
     if (i > 0) out += ',';
     out += "{\"id\":";
@@ -332,6 +351,27 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
                         {"evidence", e.language.evidence}}},
           {"facts", facts},
           {"reply", ReplyToJson(e.reply)}};
+}
+
+json ContextToJson(const core::ConversationContext& c) {
+  json j = {{"intent", c.intent},   {"question", c.question},
+            {"entities", c.entities}, {"answer_entities", c.answer_entities},
+            {"facts", c.facts},     {"detail", c.detail},
+            {"lang", c.lang},       {"turns", c.turns}};
+  if (!c.pending.empty()) j["pending"] = c.pending;
+  return j;
+}
+
+json TurnToJson(const core::Knowledge& k, const core::ConversationContext& context,
+                const core::Turn& turn) {
+  json j = turn.explanation ? ExplanationToJson(k, *turn.explanation) : json::object();
+  j["reply"] = ReplyToJson(turn.reply);
+  json c = {{"previous", context.empty() ? json(nullptr) : ContextToJson(context)},
+            {"reading", turn.reading},
+            {"tried", turn.tried}};
+  if (!turn.reply.read_as.empty()) c["read_as"] = turn.reply.read_as;
+  j["context"] = std::move(c);
+  return j;
 }
 
 json FactsToJson(const core::Knowledge& k) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/core/knowledge.h"
 #include "bot/core/message.h"
 #include "bot/core/status.h"
@@ -25,8 +26,9 @@ struct AskRequest {
 
 // Parses {"text": "...", "session": "...", "lang": "ru"}: InvalidArgument
 // for invalid UTF-8, invalid JSON, a non-object, a missing/blank/non-string
-// text, a text over kMaxQuestionLength code points, a non-string session,
-// or a `lang` other than "en", "ru", "be".
+// text, a text over kMaxQuestionLength code points, a session that is not a
+// string of ValidSessionId (context_store.h; "" is no session), or a `lang`
+// other than "en", "ru", "be".
 core::Result<AskRequest> ParseAskRequest(std::string_view body);
 
 nlohmann::json ReplyToJson(const core::Reply& reply);
@@ -37,6 +39,13 @@ std::string ReplyJson(const core::Reply& reply);
 nlohmann::json ExplanationToJson(const core::Knowledge& knowledge,
                                  const core::Explanation& explanation);
 nlohmann::json FactsToJson(const core::Knowledge& knowledge);
+// A conversation's context: {"intent", "question", "entities", ...}.
+nlohmann::json ContextToJson(const core::ConversationContext& context);
+// An explained turn: the explanation of the question answered (as
+// ExplanationToJson) plus "context": the context it was read with, how it
+// was read ("reading", "read_as") and the readings tried.
+nlohmann::json TurnToJson(const core::Knowledge& knowledge, const core::ConversationContext& context,
+                          const core::Turn& turn);
 // {"code", "entity"?, "year"?, "detail"?}: why grounding refused.
 nlohmann::json ReasonToJson(const core::ReplyReason& reason);
 nlohmann::json IntentsToJson(const core::Knowledge& knowledge);

@@ -24,11 +24,25 @@ using core::SourceLocation;
 const std::vector<std::string> kFactKeys = {"id",      "text",  "source",   "date",
                                             "year",    "period", "tags",    "aliases",
                                             "as_of",   "entities", "details"};
-const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope"};
+const std::vector<std::string> kEntityKeys = {"id", "kind", "name", "names", "in_scope",
+                                              "gender"};
 const std::vector<std::string> kLexiconKeys = {"concepts", "stop_words", "unrelated_questions",
                                                "spellings"};
 const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "marks",
-                                               "interrogative", "of_entity"};
+                                               "interrogative", "of_entity", "follow_up"};
+const std::vector<std::string> kGenders = {"m", "f", "n", "pl"};
+const std::vector<std::string> kFollowUps = {"male",   "female", "neuter", "thing",
+                                             "plural", "any",    "opener"};
+
+// `value` when it is one of `allowed`, else an error naming them.
+std::string OneOf(const std::vector<std::string>& allowed, const std::string& value) {
+  for (const auto& a : allowed) {
+    if (a == value) return "";
+  }
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  return "`" + value + "` is not one of " + list;
+}
 const char kLexiconFile[] = "lexicon.yaml";
 const char kEntitiesFile[] = "entities.yaml";
 const char kRepliesFile[] = "replies.yaml";
@@ -567,22 +581,86 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
   std::vector<IntentTestCase> cases;
   auto doc = r.Parse(text);
   if (!doc) return cases;
-  auto list = r.TopList(*doc, "tests");
-  if (!list) return cases;
-  for (const auto& item : *list) {
-    IntentTestCase c;
-    c.where = r.At(item);
-    std::set<std::string> present;
-    r.ForEachKey(item, {"q", "intent"}, "a test", [&](const std::string& k,
-                                                       const YAML::Node& v,
-                                                       const YAML::Node&) {
-      present.insert(k);
-      if (auto s = r.String(v, k)) (k == "q" ? c.question : c.expected) = *s;
-    });
-    if (present.size() == 2) {
-      cases.push_back(std::move(c));
+  if (!doc->IsMap()) {
+    r.Error(r.At(*doc), "bad-type", "expected a mapping with `tests:` or `dialogues:` at the top");
+    return cases;
+  }
+  YAML::Node tests, dialogues;
+  for (auto it = doc->begin(); it != doc->end(); ++it) {
+    const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+    if (k == "tests") {
+      tests = it->second;
+    } else if (k == "dialogues") {
+      dialogues = it->second;
     } else {
-      r.Error(c.where, "missing-key", "a test needs `q` and `intent`");
+      r.UnknownKey(it->first, {"tests", "dialogues"});
+    }
+  }
+  if (!tests && !dialogues) {
+    r.Error(r.At(*doc), "missing-key", "missing top-level `tests:` or `dialogues:`");
+    return cases;
+  }
+  if (tests && !tests.IsNull() && !tests.IsSequence()) {
+    r.Error(r.At(tests), "bad-type", "`tests` must be a list");
+  } else if (tests) {
+    for (const auto& item : tests) {
+      IntentTestCase c;
+      c.where = r.At(item);
+      std::set<std::string> present;
+      r.ForEachKey(item, {"q", "intent"}, "a test", [&](const std::string& k,
+                                                         const YAML::Node& v,
+                                                         const YAML::Node&) {
+        present.insert(k);
+        if (auto s = r.String(v, k)) (k == "q" ? c.question : c.expected) = *s;
+      });
+      if (present.size() == 2) {
+        cases.push_back(std::move(c));
+      } else {
+        r.Error(c.where, "missing-key", "a test needs `q` and `intent`");
+      }
+    }
+  }
+  if (dialogues && !dialogues.IsNull() && !dialogues.IsSequence()) {
+    r.Error(r.At(dialogues), "bad-type", "`dialogues` must be a list");
+    return cases;
+  }
+  if (!dialogues) return cases;
+  int number = 0;
+  for (const auto& d : dialogues) {
+    ++number;
+    std::string id = "dialogue " + std::to_string(number);
+    YAML::Node turns;
+    r.ForEachKey(d, {"id", "turns"}, "a dialogue", [&](const std::string& k, const YAML::Node& v,
+                                                         const YAML::Node&) {
+      if (k == "id") {
+        if (auto s = r.String(v, k)) id = *s;
+      } else {
+        turns = v;
+      }
+    });
+    if (!turns || !turns.IsSequence() || turns.size() == 0) {
+      r.Error(r.At(d), "missing-key", "a dialogue needs `turns:`, a list of {q, intent, contains}");
+      continue;
+    }
+    int index = 0;
+    for (const auto& t : turns) {
+      IntentTestCase c;
+      c.where = r.At(t);
+      c.dialogue = id;
+      c.turn = index++;
+      r.ForEachKey(t, {"q", "intent", "contains"}, "a dialogue turn",
+                   [&](const std::string& k, const YAML::Node& v, const YAML::Node&) {
+                     if (k == "contains") {
+                       for (auto& s : r.StringList(v, k)) c.contains.push_back(std::move(s.text));
+                     } else if (auto s = r.String(v, k)) {
+                       (k == "q" ? c.question : c.expected) = *s;
+                     }
+                   });
+      if (c.question.empty() || (c.expected.empty() && c.contains.empty())) {
+        r.Error(c.where, "missing-key", "a dialogue turn needs `q` and `intent` or `contains`");
+        continue;
+      }
+      cases.push_back(std::move(c));
     }
   }
   return cases;
@@ -618,6 +696,14 @@ std::vector<core::Entity> ParseEntities(const std::string& text, const std::stri
         for (auto& n : r.StringList(v, k)) {
           e.names.push_back(std::move(n.text));
           e.name_where.push_back(n.where);
+        }
+      } else if (k == "gender") {
+        if (auto s = r.String(v, k)) {
+          if (std::string why = OneOf(kGenders, *s); !why.empty()) {
+            r.Error(r.At(v), "bad-value", "`gender` " + why);
+          } else {
+            e.gender = *s;
+          }
         }
       } else if (k == "in_scope") {
         if (!v.IsScalar() || (v.Scalar() != "true" && v.Scalar() != "false")) {
@@ -708,6 +794,16 @@ void ParseLexicon(const std::string& text, const std::string& file,
                     "(date, count, person, actor, place, or your own), got `" + *s + "`");
           }
           (k == "asks_for" ? c.asks_for : c.marks) = *s;
+        }
+        return;
+      }
+      if (k == "follow_up") {
+        if (auto s = r.String(v, k)) {
+          if (std::string why = OneOf(kFollowUps, *s); !why.empty()) {
+            r.Error(r.At(v), "bad-value", "`follow_up` " + why);
+          } else {
+            c.follow_up = *s;
+          }
         }
         return;
       }

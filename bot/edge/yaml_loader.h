@@ -59,11 +59,16 @@ std::vector<core::Concept> ParseLexiconYaml(const std::string& text, const std::
 core::Replies ParseRepliesYaml(const std::string& text, const std::string& file,
                                std::vector<core::Diagnostic>* diagnostics);
 
-// A pair of "question -> expected intent" from intents/tests/*.yaml.
+// A pair of "question -> expected intent" from intents/tests/*.yaml
+// (`tests:`), or one turn of a dialogue there (`dialogues:`, a list of
+// {id, turns: [{q, intent?, contains?}]}), asked in one conversation.
 struct IntentTestCase {
   std::string question;
-  std::string expected;  // intent id, or "fallback"
+  std::string expected;  // intent id, "fallback", or empty (a turn with only `contains`)
   core::SourceLocation where;
+  std::string dialogue;               // the dialogue's id; empty for a plain test
+  int turn = 0;                       // index within the dialogue
+  std::vector<std::string> contains;  // strings the reply must contain (any case)
 };
 std::vector<IntentTestCase> ParseIntentTestsYaml(
     const std::string& text, const std::string& file,

@@ -65,6 +65,24 @@ TEST_CASE("bot bench --patterns makes each line an intent", "[bench]") {
   CHECK(j["differences"] == 0);
 }
 
+TEST_CASE("bot bench --dialogues replays dialogue turns, with and without context", "[bench]") {
+  bot::testing::TempDir dir;
+  WriteFixture(dir);
+  dir.Write("d.jsonl",
+            "{\"id\":\"d1\",\"turns\":[{\"q\":\"Is Belarus a member?\"},{\"q\":\"since when?\"}]}\n");
+  const std::string data = " --intents '" + dir.path() + "/intents' --facts '" + dir.path() +
+                           "/facts' --dialogues '" + dir.path() + "/d.jsonl'";
+  for (const char* mode : {"", " --no-context"}) {
+    INFO(mode);
+    auto r = RunBot(std::string("bench --seconds 0.2 --json") + mode + data);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.output);
+    CHECK(j["questions"] == 2);  // the turns
+    CHECK(j["answers_per_sec"].get<double>() > 0);
+  }
+  CHECK(RunBot("bench --engine set --seconds 0.1" + data).exit_code == 2);
+}
+
 TEST_CASE("bot bench rejects a bad flag value with a usage error", "[bench]") {
   CHECK(RunBot("bench --threads 0").exit_code == 2);
   CHECK(RunBot("bench --engine fastest").exit_code == 2);

@@ -74,6 +74,27 @@ TEST_CASE("bot eval scores a question file and honours --min", "[cli]") {
   CHECK(RunBot("eval --kind oos --min 100" + data + dir.path() + "/q.jsonl").exit_code == 0);
 }
 
+TEST_CASE("bot eval scores dialogues turn by turn in one conversation each", "[cli]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", "facts:\n  - id: a\n    text: Joined in 1992.\n    source: d#1\n");
+  dir.Write("intents/i.yaml", "intents:\n  - id: x\n    patterns: ['join']\n    answer: {facts: [a]}\n");
+  dir.Write("intents/lexicon.yaml", "concepts:\n  when:\n    interrogative: true\n    asks_for: date\n    en: [when, since when, until when]\n  opener:\n    follow_up: opener\n    en: [and]\n");
+  dir.Write("d.jsonl",
+            "{\"id\":\"d1\",\"lang\":\"en\",\"turns\":[{\"q\":\"did it join?\",\"all\":[\"1992\"]},"
+            "{\"q\":\"and when?\",\"all\":[\"1992\"]}]}\n"
+            "{\"id\":\"d2\",\"lang\":\"ru\",\"turns\":[{\"q\":\"and when?\",\"all\":[\"1992\"]}]}\n");
+  std::string data = " --intents " + dir.path() + "/intents --facts " + dir.path() + "/facts ";
+  auto r = RunBot("eval" + data + dir.path() + "/d.jsonl");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("turns follow-up: 1/1"));
+  // A new dialogue starts without context.
+  CHECK_THAT(r.output, Catch::Contains("FAIL d2#1"));
+  CHECK_THAT(r.output, Catch::Contains("lang ru: 0/1"));
+  auto alone = RunBot("eval --no-context" + data + dir.path() + "/d.jsonl");
+  CHECK_THAT(alone.output, Catch::Contains("turns follow-up: 0/1"));
+}
+
 TEST_CASE("bot explain names the concept and term the winning pattern matched", "[cli]") {
   bot::testing::TempDir dir;
   dir.Write("facts/f.yaml", "facts:\n  - id: a\n    text: Joined in 1992.\n    source: d#1\n");

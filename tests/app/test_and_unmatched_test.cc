@@ -76,6 +76,37 @@ TEST_CASE("bot test runs examples, counter-examples and test files and prints co
   }
 }
 
+TEST_CASE("bot test asks a dialogue's turns in one conversation", "[test_verb]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", kFacts);
+  dir.Write("intents/i.yaml", kIntents);
+  dir.Write("intents/lexicon.yaml", "concepts:\n  when:\n    interrogative: true\n    asks_for: date\n    en: [when, since when, until when]\n  opener:\n    follow_up: opener\n    en: [and]\n");
+  // Without its context "and since when?" matches nothing.
+  dir.Write("intents/tests/d.yaml", R"(dialogues:
+  - id: joined
+    turns:
+      - {q: "Did Belarus join the OSCE?", intent: joined}
+      - {q: "and since when?", intent: joined, contains: ["1992"]}
+)");
+  auto ok = RunBot("test " + Dirs(dir));
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.output, Catch::Contains("5 passed, 0 failed"));
+
+  SECTION("a turn whose reply lacks a string fails") {
+    dir.Write("intents/tests/d.yaml", R"(dialogues:
+  - id: joined
+    turns:
+      - {q: "Did Belarus join the OSCE?", intent: joined}
+      - {q: "and where?", contains: ["Vienna"]}
+)");
+    auto bad = RunBot("test --failures " + Dirs(dir));
+    INFO(bad.output);
+    CHECK(bad.exit_code == 1);
+    CHECK_THAT(bad.output, Catch::Contains("FAIL") && Catch::Contains("d.yaml:5"));
+  }
+}
+
 TEST_CASE("bot unmatched groups fallbacks and names the closest intent and fact",
           "[unmatched_verb]") {
   bot::testing::TempDir dir;

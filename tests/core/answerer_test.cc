@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <tuple>
+
+#include "bot/core/normalizer.h"
 #include "bot/core/utf8.h"
 #include "bot/edge/yaml_loader.h"
 #include "tests/support/test_support.h"
@@ -328,4 +332,29 @@ TEST_CASE("Answerer suggests questions in the user's language after a fallback",
     CHECK(bot::core::DetectLanguage(s).lang == "ru");
   }
   CHECK(reply.text.find("Возможно:") != std::string::npos);
+}
+
+TEST_CASE("Answerer hands back the normalised question and the lexicon's terms it scanned",
+          "[answerer]") {
+  auto k = bot::testing::ShippedKnowledge();
+  auto sorted = [](std::vector<bot::core::Lexicon::Hit> hits) {
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.begin, a.end, a.concept_index) < std::tie(b.begin, b.end, b.concept_index);
+    });
+    std::vector<std::tuple<size_t, size_t, int>> out;
+    for (const auto& h : hits) out.emplace_back(h.begin, h.end, h.concept_index);
+    return out;
+  };
+  for (const char* q : {"When did Belarus join the OSCE?", "Когда был закрыт офис ОБСЕ в Минске?",
+                        "and who heads it since when?"}) {
+    CAPTURE(q);
+    bot::core::QuestionScan scan;
+    bot::core::Reply with = bot::core::Answer(*k, {q, "", "test"}, &scan);
+    bot::core::Reply plain = bot::core::Answer(*k, {q, "", "test"});
+    CHECK(with.text == plain.text);
+    CHECK(with.intent == plain.intent);
+    CHECK(scan.normalized == bot::core::Normalize(q, k->spellings()));
+    CHECK(scan.scanned == (!plain.fallback && !plain.facts.empty()));
+    if (scan.scanned) CHECK(sorted(scan.hits) == sorted(k->lexicon().Hits(scan.normalized)));
+  }
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bot/edge/yaml_loader.h"
 #include "tests/support/test_support.h"
 
 using nlohmann::json;
@@ -167,4 +168,102 @@ TEST_CASE("HTTP keeps serving many keep-alive clients at once", "[http]") {
   auto r = fresh.Get("/healthz");
   REQUIRE(r);
   CHECK(r->status == 200);
+}
+
+namespace {
+
+// Two facts and intents where the second question leans on the first.
+const char kOfficeFacts[] = R"(facts:
+  - id: oom
+    text: The OSCE Office in Minsk worked from 2003 to 2010.
+    source: doc#12
+    period: [2003, 2010]
+)";
+const char kOfficeIntents[] = R"(intents:
+  - id: oom
+    patterns: ['\boffice in minsk\b']
+    answer: {facts: [oom]}
+)";
+
+const char kOfficeLexicon[] = R"(concepts:
+  when:
+    interrogative: true
+    asks_for: date
+    en: [when, until when]
+  opener:
+    follow_up: opener
+    en: [and]
+)";
+
+std::shared_ptr<const bot::core::Knowledge> OfficeKnowledge() {
+  std::vector<bot::core::Diagnostic> d;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(kOfficeFacts, "facts.yaml", &d);
+  parts.intents = bot::edge::ParseIntentsYaml(kOfficeIntents, "intents.yaml", &d);
+  parts.concepts = bot::edge::ParseLexiconYaml(kOfficeLexicon, "lexicon.yaml", &d);
+  auto k = bot::core::Knowledge::Build(std::move(parts), &d);
+  REQUIRE_FALSE(bot::core::HasErrors(d));
+  return k;
+}
+
+struct SessionFixture {
+  bot::edge::InMemoryContextStore contexts;
+  bot::edge::HttpOptions Options() {
+    bot::edge::HttpOptions o;
+    o.port = 0;
+    o.contexts = &contexts;
+    return o;
+  }
+  bot::testing::LoopbackServer server{OfficeKnowledge(), Options()};
+  httplib::Client client{"127.0.0.1", server.port()};
+  json Post(const std::string& path, const std::string& body) {
+    auto r = client.Post(path.c_str(), body, "application/json");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return json::parse(r->body);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("HTTP ask reads a follow-up with its session's context and says how", "[http]") {
+  SessionFixture f;
+  json first = f.Post("/api/v1/ask", R"({"text": "Was there an OSCE office in Minsk?", "session": "s1"})");
+  CHECK(first["intent"] == "oom");
+  CHECK_FALSE(first.contains("context"));
+  // "and" opens an elliptical follow-up, completed with the last question.
+  json second = f.Post("/api/v1/ask", R"({"text": "and until when?", "session": "s1"})");
+  CHECK(second["intent"] == "oom");
+  CHECK(second["context"]["read_as"] == "until when was there an osce office in minsk");
+  // Another session has no context.
+  json other = f.Post("/api/v1/ask", R"({"text": "and until when?", "session": "s2"})");
+  CHECK(other["fallback"] == true);
+  // Explain shows the context and the reading without taking a turn.
+  json explained = f.Post("/api/v1/explain", R"({"text": "and until when?", "session": "s1"})");
+  CHECK(explained["context"]["reading"] == "ellipsis");
+  CHECK(explained["context"]["previous"]["intent"] == "oom");
+  CHECK(explained["reply"]["intent"] == "oom");
+  // DELETE forgets it.
+  auto d = f.client.Delete("/api/v1/sessions/s1");
+  REQUIRE(d);
+  CHECK(d->status == 200);
+  CHECK(json::parse(d->body)["forgotten"] == true);
+  json after = f.Post("/api/v1/ask", R"({"text": "and until when?", "session": "s1"})");
+  CHECK(after["fallback"] == true);
+}
+
+TEST_CASE("HTTP refuses session ids that are too long or not plain ASCII", "[http]") {
+  SessionFixture f;
+  std::string long_id(bot::edge::kMaxSessionIdBytes + 1, 'a');
+  auto r = f.client.Post("/api/v1/ask", R"({"text": "office in minsk", "session": ")" + long_id + "\"}",
+                         "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  r = f.client.Post("/api/v1/ask", R"({"text": "office in minsk", "session": "a b"})",
+                    "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  auto d = f.client.Delete(("/api/v1/sessions/" + long_id).c_str());
+  REQUIRE(d);
+  CHECK(d->status == 400);
 }

@@ -114,6 +114,26 @@ TEST_CASE("Each request writes one JSON access-log line without the question by 
   CHECK(lines[2]["status"] == 404);
 }
 
+TEST_CASE("A route with a parameter is logged under its route, not as unmatched",
+          "[request_log]") {
+  Fixture f;
+  StderrCapture capture;
+  auto d = f.client.Delete("/api/v1/sessions/s-42");
+  REQUIRE(d);
+  auto deeper = f.client.Delete("/api/v1/sessions/s-42/more");
+  REQUIRE(deeper);
+  f.Settle();
+  capture.Restore();
+  auto lines = capture.Requests();
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines[0]["route"] == "/api/v1/sessions/{id}");
+  CHECK(lines[0]["method"] == "DELETE");
+  CHECK(lines[0]["status"] == 200);
+  // Only one segment is the parameter.
+  CHECK(lines[1]["route"] == "unmatched");
+  CHECK(lines[1]["status"] == 404);
+}
+
 TEST_CASE("The question text is logged only when log text is on", "[request_log]") {
   Fixture f;
   StderrCapture capture;

@@ -110,6 +110,8 @@ struct Event {
   std::string chat;  // where the answer goes (platform user/chat id)
   std::string text;  // the question, decoded to plain text
   bool greeting = false;     // answer with the greeting instead of `text`
+  bool reset = false;        // forget the conversation (Telegram /reset)
+  std::string user;          // who wrote, when not the chat itself (group chats)
   std::string lang_hint;     // the user's language per the platform ("be-BY"), if given
   EventContext context;
 };

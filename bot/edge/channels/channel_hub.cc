@@ -1,6 +1,7 @@
 #include "bot/edge/channels/channel_hub.h"
 
 #include "bot/core/answerer.h"
+#include "bot/core/conversation.h"
 #include "bot/edge/channels/chat_queue.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/json_codec.h"
@@ -211,7 +212,27 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
   core::Question question{event.greeting ? "help" : event.text, channel + ":" + event.chat,
                           channel};
   question.lang_hint = event.lang_hint;
-  reply = core::Answer(*knowledge, question);
+  // One conversation per (channel, chat, user).
+  const std::string key =
+      channel + ":" + event.chat + ":" + (event.user.empty() ? event.chat : event.user);
+  if (event.reset) {
+    if (options_.contexts) options_.contexts->Erase(key);
+    const std::string* text = knowledge->ReplyText("reset");
+    if (!text) text = knowledge->ReplyText(core::kReplyGreeting);
+    if (text) reply.text = *text;
+    return reply;
+  }
+  if (options_.contexts && !event.greeting) {
+    const Clock& clock = options_.clock ? *options_.clock : SystemClock();
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            clock.Now().time_since_epoch())
+                            .count();
+    core::Turn turn = core::AnswerTurn(*knowledge, question, options_.contexts->Load(key, now));
+    options_.contexts->Save(key, std::move(turn.next), now);
+    reply = std::move(turn.reply);
+  } else {
+    reply = core::Answer(*knowledge, question);
+  }
   if (!event.greeting) {
     NoteAnswer(reply, channel);
     if (options_.on_answer) options_.on_answer(question, reply);
@@ -268,18 +289,33 @@ bool ChannelHub::Step(Delivery* delivery) {
         const std::string* text =
             knowledge ? knowledge->ReplyText(core::kReplySlowDown) : nullptr;
         if (text) parts = SplitMessage(*text, channel->max_text_units());
-      } else if (event.greeting || !event.text.empty()) {
+      } else if (event.greeting || event.reset || !event.text.empty()) {
         core::Reply reply = ReplyFor(event, channel->name());
         if (!reply.text.empty()) parts = SplitMessage(reply.text, channel->max_text_units());
-        buttons = reply.suggestions;
+        // "Which one?" offers the entities it could mean; else suggestions.
+        buttons = reply.choices.empty() ? reply.suggestions : reply.choices;
       }
       delivery->Render(channel->RenderReply(event, parts, buttons));
     }
     const std::chrono::milliseconds interval =
         options_.chat_interval ? *options_.chat_interval : channel->chat_interval();
     while (!delivery->done()) {
+      // A shared queue's idempotency record: a call another process already
+      // sent is skipped; while the record cannot be written, try later.
+      switch (queue_->BeginSend(*delivery, delivery->sent())) {
+        case OutboundQueue::SendTurn::kSend:
+          break;
+        case OutboundQueue::SendTurn::kAlreadySent:
+          delivery->Advance();
+          continue;
+        case OutboundQueue::SendTurn::kUnavailable:
+          delivery->RetryAt((options_.clock ? *options_.clock : SystemClock()).Now() +
+                            options_.retry.base_backoff);
+          return false;
+      }
       switch (sender_.TrySend(*channel, delivery, interval)) {
         case Sender::Progress::kSent:
+          queue_->MarkSent(*delivery, delivery->sent() - 1);
           break;
         case Sender::Progress::kFailed:
           // Never tried: the sender was aborted first (failures it tried

@@ -30,6 +30,7 @@
 #include "bot/edge/clock.h"
 #include "bot/edge/http_server.h"
 #include "bot/edge/knowledge_holder.h"
+#include "bot/edge/context_store.h"
 #include "bot/edge/rate_limiter.h"
 
 namespace bot::edge::channels {
@@ -57,6 +58,9 @@ struct ChannelOptions {
   std::shared_ptr<OutboundQueue> queue;
   // One HTTP exchange with a platform; null: an ApiClient (tests fake it).
   Sender::Perform perform;
+  // Conversations, keyed by (channel, chat, user); none: every message
+  // stands alone. Outlives the hub.
+  ContextStore* contexts = nullptr;
 };
 
 class ChannelHub {

@@ -28,6 +28,17 @@ class Delivery {
   // "channel:event id", or "" when the platform gave no id.
   std::string dedup_key() const;
 
+  // The id a shared queue gave it (a Redis stream entry id); "" in memory.
+  const std::string& queue_id() const { return queue_id_; }
+  void set_queue_id(std::string id) { queue_id_ = std::move(id); }
+
+  // What a shared queue stores: the channel, the event and slow_down, as
+  // JSON (never the rendered calls: they carry tokens, and are rendered
+  // again by whichever process takes it). Decode gives nullopt for bytes
+  // that are not an encoded Delivery.
+  std::string Encode() const;
+  static std::optional<Delivery> Decode(const std::string& bytes);
+
   // Whether the calls are known yet (answering happens when it is first
   // taken, not when the webhook arrives).
   bool rendered() const { return rendered_; }
@@ -36,7 +47,9 @@ class Delivery {
   bool done() const { return rendered_ && next_ >= calls_.size(); }
   // The call to send now. REQUIRES: rendered() && !done().
   const ApiCall& current() const { return calls_[next_]; }
+  // Calls sent so far: the index of current().
   size_t sent() const { return next_; }
+  size_t calls() const { return calls_.size(); }
 
   // Tries of current() so far.
   int attempts() const { return attempts_; }
@@ -53,6 +66,7 @@ class Delivery {
   Event event_;
   bool slow_down_ = false;
   std::string chat_key_;
+  std::string queue_id_;
   bool rendered_ = false;
   std::vector<ApiCall> calls_;
   size_t next_ = 0;

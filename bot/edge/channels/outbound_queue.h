@@ -1,9 +1,11 @@
 // OutboundQueue: the deliveries waiting to go out, in order per chat: a
 // chat's next delivery is handed out only once the one before it is
 // acknowledged, and one waiting for a retry holds its chat (but no worker).
-// Workers loop TakeDue -> one step -> Ack or RetryLater. An interface so
-// that replicas can share it (the scale-out issue adds a Redis Stream with
-// a consumer group); ChatQueue (chat_queue.h) is the in-memory default.
+// Workers loop TakeDue -> one step -> Ack or RetryLater, and ask BeginSend
+// before each try of a platform call and tell MarkSent after one went
+// through. An interface so that replicas can share it: ChatQueue
+// (chat_queue.h) is the in-memory default, RedisStreamQueue
+// (redis_stream_queue.h) a Redis Stream with a consumer group.
 #pragma once
 
 #include <chrono>
@@ -32,6 +34,16 @@ class OutboundQueue {
   // A taken delivery waits until its retry_at(), its chat with it. After
   // Stop() it is dropped instead (as Ack).
   virtual void RetryLater(Delivery delivery) = 0;
+
+  // Whether to try call number `call` (delivery.sent()) of a taken
+  // delivery now. A shared queue keeps an idempotency record per call, so
+  // a delivery taken over from a replica that died is not sent twice:
+  // kAlreadySent (another process sent it: skip it), kUnavailable (the
+  // record cannot be written now: try later). In memory: always kSend.
+  enum class SendTurn { kSend, kAlreadySent, kUnavailable };
+  virtual SendTurn BeginSend(const Delivery& delivery, size_t call) { return SendTurn::kSend; }
+  // Call number `call` of a taken delivery went through.
+  virtual void MarkSent(const Delivery& delivery, size_t call) {}
 
   // Refuses new deliveries; queued ones still go out.
   virtual void Close() = 0;

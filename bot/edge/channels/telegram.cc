@@ -157,7 +157,9 @@ class TelegramChannel : public Channel {
     std::string rest = space == std::string::npos ? "" : text.substr(space + 1);
     size_t b = rest.find_first_not_of(" \n");
     rest = b == std::string::npos ? "" : rest.substr(b);
-    if (command == "start" || command == "help" || rest.empty()) {
+    if (command == "reset") {
+      event->reset = true;
+    } else if (command == "start" || command == "help" || rest.empty()) {
       event->greeting = true;
     } else {
       event->text = rest;
@@ -171,6 +173,14 @@ class TelegramChannel : public Channel {
     const json& code = from.value("language_code", json());
     if (!code.is_string() || code.get_ref<const std::string&>().size() > 16) return {};
     return code.get<std::string>();
+  }
+
+  // Who wrote (`from.id`), so that each member of a group chat has a
+  // conversation of their own; "" when absent.
+  static std::string UserId(const json& from) {
+    if (!from.is_object()) return {};
+    const json& id = from.value("id", json());
+    return id.is_number_integer() ? id.dump() : std::string();
   }
 
   static std::optional<Event> Translate(const json& update) {
@@ -191,14 +201,16 @@ class TelegramChannel : public Channel {
       if (m.contains("message_id") && m["message_id"].is_number_integer()) {
         event.context.reply_to = m["message_id"].dump();
       }
+      event.user = UserId(m.value("from", json()));
       ReadText(m["text"].get<std::string>(), &event);
-      if (!event.greeting && event.text.empty()) return std::nullopt;
+      if (!event.greeting && !event.reset && event.text.empty()) return std::nullopt;
       return event;
     }
     if (update.contains("callback_query") && update["callback_query"].is_object()) {
       const json& q = update["callback_query"];
       if (IsBot(q.value("from", json()))) return std::nullopt;
       event.lang_hint = LanguageCode(q.value("from", json()));
+      event.user = UserId(q.value("from", json()));
       if (!q.contains("id") || !q["id"].is_string()) return std::nullopt;
       event.context.ack = q["id"].get<std::string>();
       const json message = q.value("message", json::object());

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "bot/edge/channels/redis_dedup_store.h"
+#include "bot/edge/channels/redis_stream_queue.h"
 #include "bot/edge/degraded.h"
 #include "bot/edge/redis_rate_limiter.h"
 #include "tests/edge/channels/channel_harness.h"
@@ -36,6 +37,20 @@ bot::edge::channels::ChannelOptions OnRedis(const RedisServer& redis,
   options.rate_limit.per_minute = 0.001;
   options.dedup = std::make_shared<bot::edge::channels::RedisDedupStore>(client, options.dedup_ttl);
   options.rate_limiter = std::make_shared<bot::edge::RedisRateLimiter>(client, options.rate_limit);
+  return options;
+}
+
+// The outbound queue in `redis` too, as consumer `name`.
+bot::edge::channels::ChannelOptions WithStream(bot::edge::channels::ChannelOptions options,
+                                               const RedisServer& redis, const std::string& name,
+                                               std::chrono::milliseconds claim_idle) {
+  bot::edge::channels::RedisStreamOptions stream;
+  stream.consumer = name;
+  stream.claim_idle = claim_idle;
+  stream.claim_interval = std::chrono::milliseconds(50);
+  stream.read_block = std::chrono::milliseconds(20);
+  options.queue = std::make_shared<bot::edge::channels::RedisStreamQueue>(
+      bot::testing::TestRedisClient(redis), stream);
   return options;
 }
 
@@ -122,4 +137,87 @@ TEST_CASE("Redis killed and restarted: webhooks 503 while down, the API answers,
   CHECK(json::parse(a.Get("/readyz")->body)["status"] == "ready");
   a.Finish();
   CHECK(Answers(a) == 2);  // update 2 answered once, after recovery
+}
+
+TEST_CASE("A replica stopped while an answer waits for a retry: the other delivers it once",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  const std::chrono::milliseconds claim_idle(30000);  // only the hand-back is fast
+  auto a_options = WithStream(OnRedis(redis), redis, "a", claim_idle);
+  a_options.retry.base_backoff = std::chrono::seconds(30);  // waits in the queue
+  a_options.retry.max_backoff = std::chrono::seconds(30);
+  ChannelHarness a(kEnv, a_options);
+  a.fake().SetDefault("/sendMessage", {500, R"({"ok":false})"});
+  auto r = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
+  REQUIRE(r);
+  CHECK(r->status == 200);  // queued in Redis first
+  REQUIRE(a.fake().WaitFor("/sendMessage", 1) == 1);  // tried, failed, waits for its retry
+  ChannelHarness b(kEnv, WithStream(OnRedis(redis), redis, "b", claim_idle));
+  a.hub().Stop(std::chrono::milliseconds(50));  // the wait is longer than the drain
+  CHECK(b.fake().WaitFor("/sendMessage", 1) == 1);
+  b.Finish();
+  CHECK(Answers(b) == 1);
+  CHECK(a.fake().Requests("/sendMessage").size() == 1);  // the failed try only
+}
+
+TEST_CASE("An answer already sent by a replica whose ack was lost is not sent again",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = bot::testing::TestRedisClient(redis);
+  {
+    // A replica that took the answer, sent it and died before its ack.
+    bot::edge::channels::RedisStreamOptions stream;
+    stream.consumer = "dead";
+    stream.read_block = std::chrono::milliseconds(20);
+    bot::edge::channels::RedisStreamQueue dead(client, stream);
+    bot::edge::channels::Event event;
+    event.id = "5";
+    event.chat = "7012345678";
+    event.text = "What are your opening hours?";
+    REQUIRE(dead.Enqueue(bot::edge::channels::Delivery("telegram", event)));
+    auto taken = dead.TakeDue(std::chrono::milliseconds(3000));
+    REQUIRE(taken);
+    REQUIRE(dead.BeginSend(*taken, 0) == bot::edge::channels::OutboundQueue::SendTurn::kSend);
+    dead.MarkSent(*taken, 0);
+  }
+  ChannelHarness b(kEnv, WithStream(OnRedis(redis), redis, "b", std::chrono::milliseconds(200)));
+  // Claimed, found sent, acknowledged without a call.
+  for (int i = 0; i < 300; ++i) {
+    auto len = client->Run({"XLEN", "bot:out:stream"});
+    if (len && len->integer == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(client->Run({"XLEN", "bot:out:stream"})->integer == 0);
+  b.Finish();
+  CHECK(b.fake().Requests("/sendMessage").empty());
+}
+
+TEST_CASE("With the outbound queue in Redis, webhooks answer 503 while Redis is down",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  // In-memory dedup: the queue alone decides the answer.
+  auto options = WithStream(bot::testing::FastChannelOptions(), redis, "a",
+                            std::chrono::milliseconds(300));
+  ChannelHarness a(kEnv, options);
+  redis.Kill();
+  auto down = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
+  REQUIRE(down);
+  CHECK(down->status == 503);  // not queued: the platform redelivers
+  CHECK(DegradedModes::Global().degraded("send_queue"));
+  REQUIRE(redis.Start());
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {  // the platform's redelivery
+    auto r = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
+    REQUIRE(r);
+    status = r->status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(status == 200);
+  CHECK(a.fake().WaitFor("/sendMessage", 1) == 1);
+  a.Finish();
+  CHECK(Answers(a) == 1);
+  CHECK_FALSE(DegradedModes::Global().degraded("send_queue"));
 }

@@ -6,6 +6,7 @@
 #include "bot/edge/channels/channel.h"
 #include "bot/edge/channels/text_split.h"
 #include "bot/edge/metrics.h"
+#include "bot/edge/yaml_loader.h"
 #include "tests/edge/channels/channel_harness.h"
 #include "tests/support/test_support.h"
 
@@ -445,4 +446,54 @@ TEST_CASE("Telegram passes the user's language_code to the answer as the languag
   h.Finish();
   std::lock_guard<std::mutex> lock(mu);
   CHECK(hint == "be-BY");
+}
+
+TEST_CASE("Telegram reads a follow-up with the chat's context and forgets it on /reset",
+          "[channels][telegram]") {
+  bot::edge::InMemoryContextStore contexts;
+  auto options = bot::testing::FastChannelOptions();
+  options.contexts = &contexts;
+  ChannelHarness h(kEnv, options);
+  // The harness's knowledge plus a lexicon: "when" asks, "and" opens a follow-up.
+  std::vector<bot::core::Diagnostic> d;
+  bot::core::KnowledgeParts parts;
+  parts.facts = bot::edge::ParseFactsYaml(R"(facts:
+  - id: m.since
+    text: Belarus has been an OSCE participating State since 30 January 1992.
+    source: doc#4
+)", "facts.yaml", &d);
+  parts.intents = bot::edge::ParseIntentsYaml(R"(intents:
+  - id: m.joined
+    patterns: ['\bwhen\b.*\bjoin']
+    answer: {facts: [m.since]}
+)", "intents.yaml", &d);
+  parts.concepts = bot::edge::ParseLexiconYaml(R"(concepts:
+  when: {interrogative: true, asks_for: date, en: [when]}
+  opener: {follow_up: opener, en: [and]}
+)", "lexicon.yaml", &d);
+  parts.replies = bot::edge::ParseRepliesYaml(R"(replies:
+  fallback: {en: "Sorry, I do not know."}
+  reset: {en: "Forgotten."}
+)", "replies.yaml", &d);
+  h.holder().Set(bot::core::Knowledge::Build(std::move(parts), &d));
+  REQUIRE_FALSE(bot::core::HasErrors(d));
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9301, "When did Belarus join the OSCE?", 444),
+                 Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 1) == 1);
+  // The follow-up leans on the first question (an ellipsis).
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9302, "and when exactly?", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 2) == 2);
+  // Another chat has no context.
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9303, "and when exactly?", 555), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 3) == 3);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9304, "/reset", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 4) == 4);
+  REQUIRE(h.Post("/webhooks/telegram", TextUpdate(9305, "and when exactly?", 444), Signed()));
+  REQUIRE(h.fake().WaitFor("/sendMessage", 5) == 5);
+  auto sent = h.fake().Requests("/sendMessage");
+  CHECK(Body(sent[1])["text"].get<std::string>().find("1992") != std::string::npos);
+  CHECK(Body(sent[2])["text"].get<std::string>().find("1992") == std::string::npos);
+  CHECK(Body(sent[3])["text"] == "Forgotten.");
+  CHECK(Body(sent[4])["text"].get<std::string>().find("1992") == std::string::npos);
+  CHECK(contexts.size() == 0);
 }

@@ -1,0 +1,350 @@
+// The outbound queue as a Redis Stream, against a real redis-server (SKIP
+// when absent). A consumer that "dies" is a RedisStreamQueue destroyed
+// without Stop(): its entries stay pending in the group, as after SIGKILL.
+#include "bot/edge/channels/redis_stream_queue.h"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "bot/edge/metrics.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/test_support.h"
+
+using bot::edge::Metrics;
+using bot::edge::channels::Delivery;
+using bot::edge::channels::Event;
+using bot::edge::channels::OutboundQueue;
+using bot::edge::channels::RedisStreamOptions;
+using bot::edge::channels::RedisStreamQueue;
+using bot::testing::RedisServer;
+using bot::testing::TestRedisClient;
+using std::chrono::milliseconds;
+using SendTurn = OutboundQueue::SendTurn;
+
+namespace {
+
+Delivery To(const std::string& chat, const std::string& text) {
+  Event event;
+  event.id = "u-" + text;
+  event.chat = chat;
+  event.text = text;
+  event.lang_hint = "be-BY";
+  event.context.reply_to = "42";
+  return Delivery("telegram", event);
+}
+
+RedisStreamOptions Fast(const std::string& consumer, milliseconds claim_idle = milliseconds(300)) {
+  RedisStreamOptions options;
+  options.consumer = consumer;
+  options.claim_idle = claim_idle;
+  options.claim_interval = milliseconds(50);
+  options.read_block = milliseconds(20);
+  return options;
+}
+
+int64_t Integer(bot::edge::RedisClient& redis, const bot::edge::RedisClient::Command& c) {
+  auto r = redis.Run(c);
+  REQUIRE(r);
+  REQUIRE(r->type == bot::edge::RedisReply::Type::kInteger);
+  return r->integer;
+}
+
+// Entries of the group not yet acknowledged (XPENDING's count).
+int64_t PendingInGroup(bot::edge::RedisClient& redis) {
+  auto r = redis.Run({"XPENDING", "bot:out:stream", "bot"});
+  REQUIRE(r);
+  REQUIRE(!r->elements.empty());
+  return r->elements[0].integer;
+}
+
+}  // namespace
+
+TEST_CASE("Delivery encodes its channel, event and slow-down, not its rendered calls",
+          "[channels][queue]") {
+  bot::edge::channels::Event event = To("7", "hello").event();
+  event.reset = true;  // conversation fields: a resumed delivery must keep them
+  event.user = "42";
+  Delivery d("telegram", event, true);
+  d.Render({bot::edge::channels::ApiCall{"https://api", "/bot-SECRET/sendMessage", {}, "{}",
+                                         "sendMessage"}});
+  const std::string bytes = d.Encode();
+  CHECK(bytes.find("SECRET") == std::string::npos);
+  auto back = Delivery::Decode(bytes);
+  REQUIRE(back);
+  CHECK(back->channel() == "telegram");
+  CHECK(back->slow_down());
+  CHECK(back->event().id == "u-hello");
+  CHECK(back->event().text == "hello");
+  CHECK(back->event().lang_hint == "be-BY");
+  CHECK(back->event().reset);
+  CHECK(back->event().user == "42");
+  CHECK(back->event().context == d.event().context);
+  CHECK(back->chat_key() == "telegram:7");
+  CHECK_FALSE(back->rendered());
+  CHECK_FALSE(Delivery::Decode("not json"));
+  CHECK_FALSE(Delivery::Decode(R"({"channel": "x"})"));
+}
+
+TEST_CASE("RedisStreamQueue: enqueued, taken, acknowledged and gone from the stream",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  RedisStreamQueue queue(client, Fast("a"));
+  REQUIRE(queue.Enqueue(To("7", "hello")));
+  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 1);
+  auto taken = queue.TakeDue(milliseconds(3000));
+  REQUIRE(taken);
+  CHECK(taken->event().text == "hello");
+  CHECK_FALSE(taken->queue_id().empty());
+  CHECK(queue.pending() == 1);
+  CHECK(PendingInGroup(*client) == 1);
+  queue.Ack(*taken);
+  CHECK(queue.pending() == 0);
+  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
+  CHECK(PendingInGroup(*client) == 0);
+  CHECK(Integer(*client, {"EXISTS", "bot:out:chat:telegram:7"}) == 0);
+  CHECK_FALSE(queue.TakeDue(milliseconds(100)));
+}
+
+TEST_CASE("RedisStreamQueue keeps one chat's order across two consumers, one at a time",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  // One entry each at most: the chat's entries are spread over both.
+  RedisStreamOptions a_options = Fast("a"), b_options = Fast("b");
+  a_options.prefetch = b_options.prefetch = 1;
+  RedisStreamQueue a(client, a_options);
+  RedisStreamQueue b(TestRedisClient(redis), b_options);
+  const int n = 12;
+  for (int i = 0; i < n; ++i) REQUIRE(a.Enqueue(To("7", std::to_string(i))));
+  int next = 0, by_a = 0, by_b = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (next < n && std::chrono::steady_clock::now() < deadline) {
+    for (RedisStreamQueue* q : {&a, &b}) {
+      auto taken = q->TakeDue(milliseconds(20));
+      if (!taken) continue;
+      CHECK(taken->event().text == std::to_string(next));  // in order
+      // Nobody else gets the chat while one of its entries is taken.
+      RedisStreamQueue* other = q == &a ? &b : &a;
+      CHECK_FALSE(other->TakeDue(milliseconds(60)));
+      ++next;
+      ++(q == &a ? by_a : by_b);
+      q->Ack(*taken);
+    }
+  }
+  CHECK(next == n);
+  CHECK(by_a > 0);
+  CHECK(by_b > 0);
+  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
+}
+
+TEST_CASE("RedisStreamQueue: a chat waiting for its turn does not hold the others",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  RedisStreamQueue queue(TestRedisClient(redis), Fast("a"));
+  REQUIRE(queue.Enqueue(To("1", "1a")));
+  REQUIRE(queue.Enqueue(To("1", "1b")));
+  REQUIRE(queue.Enqueue(To("2", "2a")));
+  auto first = queue.TakeDue(milliseconds(3000));
+  REQUIRE(first);
+  CHECK(first->event().text == "1a");
+  first->RetryAt(bot::edge::SystemClock().Now() + milliseconds(300));
+  queue.RetryLater(std::move(*first));
+  auto other = queue.TakeDue(milliseconds(3000));
+  REQUIRE(other);
+  CHECK(other->event().text == "2a");  // while 1a waits, 1b may not go
+  queue.Ack(*other);
+  auto again = queue.TakeDue(milliseconds(3000));
+  REQUIRE(again);
+  CHECK(again->event().text == "1a");
+  queue.Ack(*again);
+  auto last = queue.TakeDue(milliseconds(3000));
+  REQUIRE(last);
+  CHECK(last->event().text == "1b");
+  queue.Ack(*last);
+}
+
+TEST_CASE("RedisStreamQueue: a consumer that dies has its entry delivered by another once",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  const double claimed_before = Metrics::Global().Value("bot_channel_stream_claimed_total");
+  std::string id;
+  {
+    RedisStreamQueue dying(client, Fast("dying"));
+    REQUIRE(dying.Enqueue(To("7", "hello")));
+    auto taken = dying.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    id = taken->queue_id();
+    // Begun but the platform never answered: no "sent" record.
+    CHECK(dying.BeginSend(*taken, 0) == SendTurn::kSend);
+  }  // dies: no Ack, no Stop
+  CHECK(PendingInGroup(*client) == 1);
+  RedisStreamQueue other(client, Fast("other"));
+  auto taken = other.TakeDue(milliseconds(5000));  // after claim_idle, by XAUTOCLAIM
+  REQUIRE(taken);
+  CHECK(taken->queue_id() == id);
+  CHECK(taken->event().text == "hello");
+  CHECK(other.BeginSend(*taken, 0) == SendTurn::kSend);  // taken over, sent
+  other.MarkSent(*taken, 0);
+  other.Ack(*taken);
+  CHECK(Metrics::Global().Value("bot_channel_stream_claimed_total") == claimed_before + 1);
+  CHECK_FALSE(other.TakeDue(milliseconds(800)));  // exactly once
+  CHECK(PendingInGroup(*client) == 0);
+  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
+}
+
+TEST_CASE("RedisStreamQueue: an entry whose send completed but whose ack was lost is not sent "
+          "twice",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  {
+    RedisStreamQueue dying(client, Fast("dying"));
+    REQUIRE(dying.Enqueue(To("7", "hello")));
+    auto taken = dying.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    REQUIRE(dying.BeginSend(*taken, 0) == SendTurn::kSend);
+    dying.MarkSent(*taken, 0);  // the platform said sent
+  }  // dies before its Ack
+  RedisStreamQueue other(client, Fast("other"));
+  auto taken = other.TakeDue(milliseconds(5000));
+  REQUIRE(taken);
+  CHECK(other.BeginSend(*taken, 0) == SendTurn::kAlreadySent);
+  CHECK(other.BeginSend(*taken, 1) == SendTurn::kSend);  // a later call was never begun
+  other.Ack(*taken);
+  CHECK(PendingInGroup(*client) == 0);
+}
+
+TEST_CASE("RedisStreamQueue: Stop hands unfinished entries back for another replica at once",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  // claim_idle far longer than the test waits: only the hand-back lets the
+  // other replica take them.
+  const milliseconds long_idle(60000);
+  {
+    RedisStreamQueue stopping(client, Fast("stopping", long_idle));
+    REQUIRE(stopping.Enqueue(To("7", "taken")));
+    REQUIRE(stopping.Enqueue(To("8", "held")));
+    auto taken = stopping.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    // The other one is read too (held, ready) before Stop.
+    for (int i = 0; i < 100 && stopping.pending() < 2; ++i) {
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    stopping.Stop();
+    stopping.Ack(*taken);  // not done: handed back, not acknowledged
+    CHECK(stopping.finished());
+  }
+  CHECK(PendingInGroup(*client) == 2);
+  RedisStreamQueue other(client, Fast("other", long_idle));
+  std::set<std::string> texts;
+  for (int i = 0; i < 2; ++i) {
+    auto d = other.TakeDue(milliseconds(3000));
+    REQUIRE(d);
+    texts.insert(d->event().text);
+    other.Ack(*d);
+  }
+  CHECK(texts == std::set<std::string>{"held", "taken"});
+}
+
+TEST_CASE("RedisStreamQueue refuses entries beyond max_len instead of trimming them",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  RedisStreamOptions options = Fast("a");
+  options.max_len = 2;
+  RedisStreamQueue queue(TestRedisClient(redis), options);
+  const double before = Metrics::Global().Value("bot_channel_stream_full_total");
+  CHECK(queue.Enqueue(To("1", "a")));
+  CHECK(queue.Enqueue(To("2", "b")));
+  CHECK_FALSE(queue.Enqueue(To("3", "c")));
+  CHECK(Metrics::Global().Value("bot_channel_stream_full_total") == before + 1);
+  auto d = queue.TakeDue(milliseconds(3000));
+  REQUIRE(d);
+  queue.Ack(*d);
+  CHECK(queue.Enqueue(To("3", "c")));  // room again
+}
+
+TEST_CASE("RedisStreamQueue while Redis is down: refuses, holds, and catches up after",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  RedisStreamQueue queue(client, Fast("a"));
+  REQUIRE(queue.Enqueue(To("7", "before")));
+  auto taken = queue.TakeDue(milliseconds(3000));
+  REQUIRE(taken);
+  redis.Kill();
+  CHECK_FALSE(queue.Enqueue(To("7", "during")));  // the webhook answers 503
+  CHECK(queue.BeginSend(*taken, 0) == SendTurn::kUnavailable);  // waits, never sends blind
+  REQUIRE(redis.Start());  // empty: no persistence in the tests
+  bool sent = false;
+  for (int i = 0; i < 200 && !sent; ++i) {
+    sent = queue.BeginSend(*taken, 0) == SendTurn::kSend;
+    if (!sent) std::this_thread::sleep_for(milliseconds(10));
+  }
+  CHECK(sent);
+  queue.MarkSent(*taken, 0);
+  queue.Ack(*taken);
+  // The group is made again and new entries flow.
+  bool queued = false;
+  for (int i = 0; i < 200 && !queued; ++i) {
+    queued = queue.Enqueue(To("7", "after"));
+    if (!queued) std::this_thread::sleep_for(milliseconds(10));
+  }
+  REQUIRE(queued);
+  auto after = queue.TakeDue(milliseconds(5000));
+  REQUIRE(after);
+  CHECK(after->event().text == "after");
+  queue.Ack(*after);
+}
+
+TEST_CASE("RedisStreamQueue: an entry waiting longer than claim_idle for its retry stays with "
+          "its live replica",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  RedisStreamQueue a(TestRedisClient(redis), Fast("a"));
+  REQUIRE(a.Enqueue(To("7", "hello")));
+  auto taken = a.TakeDue(milliseconds(3000));
+  REQUIRE(taken);
+  RedisStreamQueue b(TestRedisClient(redis), Fast("b"));
+  taken->RetryAt(bot::edge::SystemClock().Now() + milliseconds(1200));  // 4 x claim_idle
+  a.RetryLater(std::move(*taken));
+  CHECK_FALSE(b.TakeDue(milliseconds(1000)));  // the heartbeat keeps it a's
+  auto again = a.TakeDue(milliseconds(3000));
+  REQUIRE(again);
+  CHECK(a.BeginSend(*again, 0) == SendTurn::kSend);
+  a.Ack(*again);
+  CHECK_FALSE(b.TakeDue(milliseconds(300)));
+}
+
+TEST_CASE("RedisStreamQueue: a consumer started again under its name resumes its own pending "
+          "entries at once",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  const milliseconds long_idle(60000);  // XAUTOCLAIM would wait a minute
+  {
+    RedisStreamQueue before(client, Fast("pod-0", long_idle));
+    REQUIRE(before.Enqueue(To("7", "hello")));
+    REQUIRE(before.TakeDue(milliseconds(3000)));
+  }  // dies holding it
+  RedisStreamQueue again(client, Fast("pod-0", long_idle));
+  auto taken = again.TakeDue(milliseconds(2000));
+  REQUIRE(taken);
+  CHECK(taken->event().text == "hello");
+  again.Ack(*taken);
+  CHECK(PendingInGroup(*client) == 0);
+}
