@@ -279,6 +279,15 @@ try {
     check(explained === followUp.readAs, `explained as "${explained}"`);
     check((await drawer.locator('.candidate.winner strong').first().textContent()) === followUp.intent,
       'another winner');
+    // The README's picture (docs/web-chat.png): the follow-up and its
+    // drawer, just below the header.
+    await page.evaluate(() => {
+      const turns = document.querySelectorAll('#log > li');
+      const top = turns[turns.length - 2].getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, top - document.querySelector('header').offsetHeight - 8);
+    });
+    await noOverflow(page, 'desktop, the follow-up\'s drawer open');
+    await page.screenshot({path: path.join(outDir, 'chat-follow-up.png')});
     await drawer.locator(':scope > summary').click();
     return `last question "${prev}"`;
   });
