@@ -214,6 +214,7 @@ try {
     check(await drawer.locator('.normalized').textContent() === 'when did belarus join the osce?',
       'normalised text');
     check(await drawer.locator('.raw pre').count() === 1, 'no raw JSON');
+    check(await drawer.locator('.stale').count() === 0, 'a version note with the knowledge unchanged');
     return where;
   });
 
@@ -283,8 +284,9 @@ try {
     // drawer, just below the header.
     await page.evaluate(() => {
       const turns = document.querySelectorAll('#log > li');
-      const top = turns[turns.length - 2].getBoundingClientRect().top + window.scrollY;
-      window.scrollTo(0, top - document.querySelector('header').offsetHeight - 8);
+      const top = turns[turns.length - 1].getBoundingClientRect().top + window.scrollY;
+      // Instantly: the page scrolls smoothly unless motion is reduced.
+      window.scrollTo({top: top - document.querySelector('header').offsetHeight - 8, behavior: 'instant'});
     });
     await noOverflow(page, 'desktop, the follow-up\'s drawer open');
     await page.screenshot({path: path.join(outDir, 'chat-follow-up.png')});
@@ -339,7 +341,7 @@ try {
   await step('screenshot at 1280x800: no horizontal overflow, text contrast at least AA', async () => {
     // From the top: the controls, and the first turn with its drawer open.
     await page.locator('#q').focus();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => window.scrollTo({top: 0, behavior: 'instant'}));
     await noOverflow(page, 'desktop');
     const low = await lowContrast(page);
     check(low.length === 0, `low contrast: ${low.join('; ')}`);
