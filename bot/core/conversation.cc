@@ -261,12 +261,8 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
               bool explain) {
   // The conversation's language decides a short or ambiguous question
   // ("2017?"); a channel's language code only when there is none yet.
-  Question hinted;
   const bool rehint = !context.lang.empty() && context.lang != q.lang_hint;
-  if (rehint) {
-    hinted = q;
-    hinted.lang_hint = context.lang;
-  }
+  const std::string_view hint = rehint ? std::string_view(context.lang) : std::string_view(q.lang_hint);
   auto ask = [&](const Question& rq) {
     if (explain) return Explain(k, rq);
     Explanation e;
@@ -281,11 +277,13 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   Explanation own;  // explain only
   QuestionScan scan;
   if (explain) {
-    own = Explain(k, rehint ? hinted : q);
+    Question hinted = q;  // explaining is not the hot path: a copy will do
+    hinted.lang_hint = std::string(hint);
+    own = Explain(k, hinted);
     scan.normalized = own.normalized;
     t.reply = own.reply;
   } else {
-    t.reply = Answer(k, rehint ? hinted : q, &scan);
+    t.reply = Answer(k, q, &scan, hint);
   }
   const Reply& mine = t.reply;
   const std::string& normalized = scan.normalized;
@@ -320,7 +318,9 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
                                           [](const Ref& r) { return Personal(r.kind); })) {
     return alone("alone");
   }
-  if (CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
+  if (q.text.size() > kMaxQuestionLength && CountCodePoints(q.text) > kMaxQuestionLength) {
+    return alone("alone");
+  }
   const auto& entities = k.gazetteer().entities();
   std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
   for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {

@@ -34,6 +34,13 @@ constexpr std::array<bool, 128> kAsciiWord = [] {
 
 std::vector<WordSpan> SplitWords(std::string_view text) {
   std::vector<WordSpan> words;
+  SplitWords(text, &words);
+  return words;
+}
+
+void SplitWords(std::string_view text, std::vector<WordSpan>* out) {
+  std::vector<WordSpan>& words = *out;
+  words.clear();
   words.reserve(text.size() / 4 + 1);
   const size_t n = text.size();
   size_t i = 0;
@@ -77,7 +84,6 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
     }
   }
   if (in_word) words.push_back({begin, n});
-  return words;
 }
 
 int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
@@ -102,7 +108,7 @@ int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
   const size_t index = phrases_.size();
   const Word& first = p.words.front();
   const size_t key = std::min(first.text.size(), kKeyBytes);
-  std::vector<size_t>& list = by_key_[KeyOf(first.text, key)];
+  std::vector<size_t>& list = by_key_[KeyOf(first.text, key, p.second)];
   const size_t length = p.words.size();
   list.insert(std::find_if(list.begin(), list.end(),
                            [&](size_t other) { return phrases_[other].words.size() < length; }),
@@ -112,10 +118,10 @@ int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
   return static_cast<int>(index);
 }
 
-uint64_t PhraseMatcher::KeyOf(std::string_view word, size_t bytes) {
+uint64_t PhraseMatcher::KeyOf(std::string_view word, size_t bytes, char second) {
   uint64_t key = bytes;
   for (size_t i = 0; i < bytes; ++i) key |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * (i + 1));
-  return key;
+  return key | uint64_t{static_cast<unsigned char>(second)} << (8 * (kKeyBytes + 1));
 }
 
 bool PhraseMatcher::MatchesAt(const Phrase& p, std::string_view text,
@@ -174,10 +180,17 @@ void PhraseMatcher::FindAll(std::string_view normalized, const std::vector<WordS
       }
     };
     const size_t full = std::min(word.size(), kKeyBytes);
-    if (auto it = by_key_.find(KeyOf(word, full)); it != by_key_.end()) consider(it->second);
+    // The phrases of one word, and those whose second word starts with the
+    // next word's first byte (a word is never empty, so that byte is not 0).
+    const char second = at + 1 < words.size() ? normalized[words[at + 1].begin] : 0;
+    auto probe = [&](size_t bytes) {
+      if (auto it = by_key_.find(KeyOf(word, bytes)); it != by_key_.end()) consider(it->second);
+      if (second == 0) return;
+      if (auto it = by_key_.find(KeyOf(word, bytes, second)); it != by_key_.end()) consider(it->second);
+    };
+    probe(full);
     for (size_t n = 1; n < full; ++n) {  // prefixes shorter than the key
-      if (!short_prefix_[n]) continue;
-      if (auto it = by_key_.find(KeyOf(word, n)); it != by_key_.end()) consider(it->second);
+      if (short_prefix_[n]) probe(n);
     }
     for (int g = 0; g < kGroups; ++g) {
       if (best[g] == SIZE_MAX) continue;

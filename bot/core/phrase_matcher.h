@@ -23,6 +23,8 @@ struct WordSpan {
 
 // The words of `text`, in order.
 std::vector<WordSpan> SplitWords(std::string_view text);
+// The same into `words` (cleared first): a caller's buffer, reused.
+void SplitWords(std::string_view text, std::vector<WordSpan>* words);
 
 class PhraseMatcher {
  public:
@@ -75,10 +77,13 @@ class PhraseMatcher {
                  size_t at) const;
 
   // Phrases are indexed by the first bytes of their first word (up to
-  // kKeyBytes, packed with their count into one integer), so a word costs
-  // one or two probes whether phrases name it exactly or by a prefix.
+  // kKeyBytes, packed with their count into one integer) and the first
+  // byte of their second word (0 for one word), so a word costs a probe
+  // for the phrases of one word and one for those whose second word starts
+  // as the text's next word does, whether phrases name it exactly or by a
+  // prefix. (Keyed on the first word alone, "the" led to 48 phrases.)
   static constexpr size_t kKeyBytes = 4;
-  static uint64_t KeyOf(std::string_view word, size_t bytes);
+  static uint64_t KeyOf(std::string_view word, size_t bytes, char second = 0);
 
   std::vector<Phrase> phrases_;
   std::unordered_map<uint64_t, std::vector<size_t>> by_key_;
