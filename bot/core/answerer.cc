@@ -233,11 +233,13 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
   return reply;
 }
 
-Reply Render(const Knowledge& k, const Candidate& c,
-             const std::string& normalized, Tongue* tongue) {
+// Writes the winner's answer into `*out` (a fresh Reply: written in
+// place, not moved there).
+void Render(const Knowledge& k, const Candidate& c, const std::string& normalized, Tongue* tongue,
+            Reply* out) {
   const Intent& intent = k.intents().intents()[c.intent];
   const AnswerSpec& a = intent.answer;
-  Reply reply;
+  Reply& reply = *out;
   reply.intent = intent.id;
   reply.captures = c.captures;
   reply.fallback = a.fallback;
@@ -252,14 +254,15 @@ Reply Render(const Knowledge& k, const Candidate& c,
                             tongue);
       none.intent = intent.id;
       none.captures = c.captures;
-      return none;
+      reply = std::move(none);
+      return;
     }
     reply.text = Fill(tongue->Canned(k, kReplyInYear), "year", std::to_string(year));
     for (const Fact* f : facts) {
       AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
-    return reply;
+    return;
   }
   if (!a.facts.empty()) {
     const auto& facts = k.answer_facts(c.intent);
@@ -270,7 +273,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
       AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
-    return reply;
+    return;
   }
   for (const TemplatePart& p : tongue->Template(k, c.intent)) {
     switch (p.kind) {
@@ -290,7 +293,6 @@ Reply Render(const Knowledge& k, const Candidate& c,
         break;
     }
   }
-  return reply;
 }
 
 // The reply's language: the caller's override, else the question's (a
@@ -360,11 +362,16 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
     if (veto != vetoes.end()) c.vetoed_by = veto->index_in_intent;
     ranked.push_back(std::move(c));
   }
-  auto vetoed_begin = std::stable_partition(
-      ranked.begin(), ranked.end(), [](const Candidate& c) { return !c.vetoed_by; });
-  std::sort(ranked.begin(), vetoed_begin, Outranks);
-  std::sort(vetoed_begin, ranked.end(), Outranks);
-  size_t live = static_cast<size_t>(vetoed_begin - ranked.begin());
+  // The live ones first, each part in rank order: one sort (Outranks is a
+  // strict total order on distinct intents), no buffer as a stable
+  // partition takes.
+  std::sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.vetoed_by.has_value() != b.vetoed_by.has_value()) return !a.vetoed_by;
+    return Outranks(a, b);
+  });
+  const size_t live = static_cast<size_t>(
+      std::find_if(ranked.begin(), ranked.end(), [](const Candidate& c) { return c.vetoed_by.has_value(); }) -
+      ranked.begin());
 
   for (size_t i = 0; i < ranked.size(); ++i) {
     if (!full && i > 0) break;
@@ -388,7 +395,11 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
       verdict = k.grounding().Check(e.normalized, stated, full, scan ? &scan->hits : nullptr);
       if (scan) scan->scanned = true;
     }
-    e.reply = verdict.refusal ? Refusal(k, verdict, &tongue) : Render(k, w, e.normalized, &tongue);
+    if (verdict.refusal) {
+      e.reply = Refusal(k, verdict, &tongue);
+    } else {
+      Render(k, w, e.normalized, &tongue, &e.reply);
+    }
     if (full && !stated.empty()) e.grounding = std::move(verdict);
   }
   FinishLanguage(k, q, e.language, &tongue, &e.reply);

@@ -146,9 +146,11 @@ std::string FoldCharacters(std::string_view text) {
     folded.resize(text.size());
     char* const begin = folded.data();
     char* out = begin;
+    const char* const in = text.data();
     const size_t n = text.size();
-    for (; i < n; ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
+    size_t j = 0;  // a local index: `i` is passed by address below
+    for (; j < n; ++j) {
+      const auto c = static_cast<unsigned char>(in[j]);
       if (c >= 0x80) break;
       const char f = kFoldAscii[c];
       if (f == ' ') {
@@ -160,6 +162,7 @@ std::string FoldCharacters(std::string_view text) {
       *out++ = f;
     }
     folded.resize(static_cast<size_t>(out - begin));
+    i = j;
     if (i == n) return folded;
   }
   // Beyond ASCII: decode each code point.
