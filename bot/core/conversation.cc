@@ -220,27 +220,34 @@ void Derive(const Knowledge& k, ConversationContext* c,
 
 // What the bot remembers after answering `read` with `reply`: the intent,
 // the question as read, the facts (Derive adds the rest when needed).
-ConversationContext After(const Knowledge& k, const ConversationContext& previous,
-                          std::string read, const Reply& reply, const std::string& lang,
-                          bool derive) {
+// Written into `*out`, a fresh context (the turn's own: no temporary moved
+// into it).
+void After(const Knowledge& k, const ConversationContext& previous, std::string read,
+           const Reply& reply, const std::string& lang, bool derive, ConversationContext* out) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
   if (reply.fallback || !reply.intent || reply.facts.empty()) {
-    ConversationContext kept = previous;
-    kept.pending.clear();
-    return kept;
+    *out = previous;
+    out->pending.clear();
+    return;
   }
-  ConversationContext c;
+  ConversationContext& c = *out;
+  // Fresh in every use; cleared anyway so no field can leak in (cheap when empty).
+  c.entities.clear();
+  c.answer_entities.clear();
+  c.facts.clear();
+  c.detail.clear();
+  c.pending.clear();
   c.intent = *reply.intent;
   c.question = CutAtWord(Trim(std::move(read)), kMaxContextQuestionBytes);
   c.lang = lang;
   c.turns = previous.turns + 1;
+  c.facts.reserve(std::min(reply.facts.size(), kMaxContextFacts));
   for (const FactRef& f : reply.facts) {
     if (c.facts.size() == kMaxContextFacts) break;
     c.facts.push_back(f.id);
   }
   if (derive) Derive(k, &c);
-  return c;
 }
 
 std::string FactKey(const Reply& r) {
@@ -300,7 +307,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   auto alone = [&](const char* reading) {
     t.reading = reading;
     // The last use of the question's text: moved into the context.
-    t.next = After(k, context, std::move(scan.normalized), t.reply, lang, explain);
+    After(k, context, std::move(scan.normalized), t.reply, lang, explain, &t.next);
     if (explain) t.explanation = std::move(own);
     return std::move(t);
   };
@@ -347,7 +354,8 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     t.reading = how;
     t.reply = std::move(e.reply);
     t.reply.read_as = read;
-    t.next = After(k, context, read, t.reply, lang, explain);
+    t.next = ConversationContext{};
+    After(k, context, read, t.reply, lang, explain, &t.next);
     if (explain) t.explanation = std::move(e);
     return std::move(t);
   };
