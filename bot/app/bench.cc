@@ -317,8 +317,8 @@ int RunBench(const Args& args) {
         // The whole turn as a server takes it: load, read, save.
         if (turn_starts[q]) contexts.Erase(session);
         const int64_t ms = edge::NowMs();
-        core::Turn turn =
-            core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, contexts.Load(session, ms));
+        const auto context = contexts.Share(session, ms);
+        core::Turn turn = core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, *context);
         contexts.Save(session, std::move(turn.next), ms);
         local += turn.reply.text.size();
       } else if (engine == "answer") {

@@ -68,7 +68,7 @@ class Tongue {
       if (chain_[i] == used) worst_ = std::max(worst_, i);
     }
   }
-  std::vector<std::string> chain_;
+  const std::vector<std::string>& chain_;  // a constant table, not a copy
   size_t worst_ = 0;
 };
 
@@ -151,18 +151,24 @@ int CapturedYear(const std::map<std::string, std::string>& captures, const std::
 }
 
 // The facts the winner's answer would state; empty for answers that state
-// none (small talk, deliberate fallbacks).
-std::vector<const Fact*> StatedFacts(const Knowledge& k, const Candidate& c) {
+// none (small talk, deliberate fallbacks). An intent's own `facts` list
+// (the common case) is the Knowledge's, not a copy; the others are built
+// in `*storage`.
+const std::vector<const Fact*>& StatedFacts(const Knowledge& k, const Candidate& c,
+                                            std::vector<const Fact*>* storage) {
   const AnswerSpec& a = k.intents().intents()[c.intent].answer;
-  if (a.fallback) return {};
-  if (!a.facts_by_year.empty()) return k.facts().InYear(CapturedYear(c.captures, a.facts_by_year));
+  storage->clear();
+  if (a.fallback) return *storage;
+  if (!a.facts_by_year.empty()) {
+    *storage = k.facts().InYear(CapturedYear(c.captures, a.facts_by_year));
+    return *storage;
+  }
   if (!a.facts.empty()) return k.answer_facts(c.intent);
-  std::vector<const Fact*> facts;
   for (const TemplatePart& p : k.answer_template(c.intent)) {
     if (p.kind != TemplatePart::Kind::kFact) continue;
-    if (const Fact* f = k.facts().Find(p.value)) facts.push_back(f);
+    if (const Fact* f = k.facts().Find(p.value)) storage->push_back(f);
   }
-  return facts;
+  return *storage;
 }
 
 // "2015", "2003-2010", "2012, 2015 and 2017".
@@ -227,11 +233,13 @@ Reply Refusal(const Knowledge& k, const GroundingVerdict& v, Tongue* tongue) {
   return reply;
 }
 
-Reply Render(const Knowledge& k, const Candidate& c,
-             const std::string& normalized, Tongue* tongue) {
+// Writes the winner's answer into `*out` (a fresh Reply: written in
+// place, not moved there).
+void Render(const Knowledge& k, const Candidate& c, const std::string& normalized, Tongue* tongue,
+            Reply* out) {
   const Intent& intent = k.intents().intents()[c.intent];
   const AnswerSpec& a = intent.answer;
-  Reply reply;
+  Reply& reply = *out;
   reply.intent = intent.id;
   reply.captures = c.captures;
   reply.fallback = a.fallback;
@@ -246,14 +254,15 @@ Reply Render(const Knowledge& k, const Candidate& c,
                             tongue);
       none.intent = intent.id;
       none.captures = c.captures;
-      return none;
+      reply = std::move(none);
+      return;
     }
     reply.text = Fill(tongue->Canned(k, kReplyInYear), "year", std::to_string(year));
     for (const Fact* f : facts) {
       AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
-    return reply;
+    return;
   }
   if (!a.facts.empty()) {
     const auto& facts = k.answer_facts(c.intent);
@@ -264,7 +273,7 @@ Reply Render(const Knowledge& k, const Candidate& c,
       AppendSentence(k, *f, tongue, &reply.text);
       AddFact(*f, &reply);
     }
-    return reply;
+    return;
   }
   for (const TemplatePart& p : tongue->Template(k, c.intent)) {
     switch (p.kind) {
@@ -284,7 +293,6 @@ Reply Render(const Knowledge& k, const Candidate& c,
         break;
     }
   }
-  return reply;
 }
 
 // The reply's language: the caller's override, else the question's (a
@@ -305,25 +313,28 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
   reply->lang = tongue->lang();
 }
 
-Explanation Decide(const Knowledge& k, const Question& q, bool full,
+// `hint` is the language hint to use (the question's own, or a
+// conversation's in its place).
+Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint, bool full,
                    QuestionScan* scan = nullptr) {
   Explanation e;
   e.normalized = Normalize(q.text, k.spellings());
-  e.language = DetectLanguage(e.normalized, q.lang_hint, full);
+  e.language = DetectLanguage(e.normalized, hint, full);
   if (full && IsReplyLanguage(q.lang)) e.language.evidence.push_back("the caller asked for " + q.lang);
   Tongue tongue(ReplyLanguage(q, e.language));
   // The limit is the user's, on what they sent: normalising may lengthen it
   // ("don't" -> "do not", an ellipsis -> "...").
-  if (CountCodePoints(q.text) > kMaxQuestionLength) {
+  // (A code point is at least a byte: a short text needs no counting.)
+  if (q.text.size() > kMaxQuestionLength && CountCodePoints(q.text) > kMaxQuestionLength) {
     e.why = "the question is too long to match";
     e.reply = Fallback(k, "", tongue.Canned(k, kReplyFallback), &tongue);
     FinishLanguage(k, q, e.language, &tongue, &e.reply);
     return e;
   }
-  std::vector<const CompiledPattern*> matched;
-  std::vector<ExcludeHit> vetoes;
-  matched.reserve(16);  // one allocation each, not a growth series
-  vetoes.reserve(8);
+  // Buffers reused across questions on this thread (Match clears them):
+  // no allocation per answer. Nothing below calls Decide again.
+  thread_local std::vector<const CompiledPattern*> matched;
+  thread_local std::vector<ExcludeHit> vetoes;
   k.Match(e.normalized, &matched, &vetoes);
 
   // One candidate per intent: its most specific matching pattern.
@@ -351,11 +362,16 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full,
     if (veto != vetoes.end()) c.vetoed_by = veto->index_in_intent;
     ranked.push_back(std::move(c));
   }
-  auto vetoed_begin = std::stable_partition(
-      ranked.begin(), ranked.end(), [](const Candidate& c) { return !c.vetoed_by; });
-  std::sort(ranked.begin(), vetoed_begin, Outranks);
-  std::sort(vetoed_begin, ranked.end(), Outranks);
-  size_t live = static_cast<size_t>(vetoed_begin - ranked.begin());
+  // The live ones first, each part in rank order: one sort (Outranks is a
+  // strict total order on distinct intents), no buffer as a stable
+  // partition takes.
+  std::sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.vetoed_by.has_value() != b.vetoed_by.has_value()) return !a.vetoed_by;
+    return Outranks(a, b);
+  });
+  const size_t live = static_cast<size_t>(
+      std::find_if(ranked.begin(), ranked.end(), [](const Candidate& c) { return c.vetoed_by.has_value(); }) -
+      ranked.begin());
 
   for (size_t i = 0; i < ranked.size(); ++i) {
     if (!full && i > 0) break;
@@ -372,13 +388,18 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full,
     const Candidate& w = ranked[0];
     // Grounding: the answer's facts must be about what the question names
     // and asks; else an honest refusal instead of a near answer.
-    std::vector<const Fact*> stated = StatedFacts(k, w);
+    std::vector<const Fact*> storage;
+    const std::vector<const Fact*>& stated = StatedFacts(k, w, &storage);
     GroundingVerdict verdict;
     if (!stated.empty()) {
       verdict = k.grounding().Check(e.normalized, stated, full, scan ? &scan->hits : nullptr);
       if (scan) scan->scanned = true;
     }
-    e.reply = verdict.refusal ? Refusal(k, verdict, &tongue) : Render(k, w, e.normalized, &tongue);
+    if (verdict.refusal) {
+      e.reply = Refusal(k, verdict, &tongue);
+    } else {
+      Render(k, w, e.normalized, &tongue, &e.reply);
+    }
     if (full && !stated.empty()) e.grounding = std::move(verdict);
   }
   FinishLanguage(k, q, e.language, &tongue, &e.reply);
@@ -434,19 +455,24 @@ std::string WhyOutranks(const Candidate& w, const Candidate& l) {
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, false).reply;
+  return Decide(knowledge, question, question.lang_hint, false).reply;
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan) {
+  return Answer(knowledge, question, scan, question.lang_hint);
+}
+
+Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan,
+             std::string_view lang_hint) {
   scan->scanned = false;
   scan->hits.clear();
-  Explanation e = Decide(knowledge, question, false, scan);
+  Explanation e = Decide(knowledge, question, lang_hint, false, scan);
   scan->normalized = std::move(e.normalized);
   return std::move(e.reply);
 }
 
 Explanation Explain(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, true);
+  return Decide(knowledge, question, question.lang_hint, true);
 }
 
 }  // namespace bot::core

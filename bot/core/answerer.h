@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/core/concept_pattern.h"
@@ -73,6 +74,10 @@ struct QuestionScan {
 };
 // The same as Answer, also filling `*scan`.
 Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan);
+// The same with `lang_hint` in place of question.lang_hint (a
+// conversation's language), without copying the question.
+Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan,
+             std::string_view lang_hint);
 
 // Answers and records every step of the decision.
 Explanation Explain(const Knowledge& knowledge, const Question& question);

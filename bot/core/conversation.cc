@@ -220,27 +220,34 @@ void Derive(const Knowledge& k, ConversationContext* c,
 
 // What the bot remembers after answering `read` with `reply`: the intent,
 // the question as read, the facts (Derive adds the rest when needed).
-ConversationContext After(const Knowledge& k, const ConversationContext& previous,
-                          std::string read, const Reply& reply, const std::string& lang,
-                          bool derive) {
+// Written into `*out`, a fresh context (the turn's own: no temporary moved
+// into it).
+void After(const Knowledge& k, const ConversationContext& previous, std::string read,
+           const Reply& reply, const std::string& lang, bool derive, ConversationContext* out) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
   if (reply.fallback || !reply.intent || reply.facts.empty()) {
-    ConversationContext kept = previous;
-    kept.pending.clear();
-    return kept;
+    *out = previous;
+    out->pending.clear();
+    return;
   }
-  ConversationContext c;
+  ConversationContext& c = *out;
+  // Fresh in every use; cleared anyway so no field can leak in (cheap when empty).
+  c.entities.clear();
+  c.answer_entities.clear();
+  c.facts.clear();
+  c.detail.clear();
+  c.pending.clear();
   c.intent = *reply.intent;
   c.question = CutAtWord(Trim(std::move(read)), kMaxContextQuestionBytes);
   c.lang = lang;
   c.turns = previous.turns + 1;
+  c.facts.reserve(std::min(reply.facts.size(), kMaxContextFacts));
   for (const FactRef& f : reply.facts) {
     if (c.facts.size() == kMaxContextFacts) break;
     c.facts.push_back(f.id);
   }
   if (derive) Derive(k, &c);
-  return c;
 }
 
 std::string FactKey(const Reply& r) {
@@ -261,12 +268,8 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
               bool explain) {
   // The conversation's language decides a short or ambiguous question
   // ("2017?"); a channel's language code only when there is none yet.
-  Question hinted;
   const bool rehint = !context.lang.empty() && context.lang != q.lang_hint;
-  if (rehint) {
-    hinted = q;
-    hinted.lang_hint = context.lang;
-  }
+  const std::string_view hint = rehint ? std::string_view(context.lang) : std::string_view(q.lang_hint);
   auto ask = [&](const Question& rq) {
     if (explain) return Explain(k, rq);
     Explanation e;
@@ -281,11 +284,13 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   Explanation own;  // explain only
   QuestionScan scan;
   if (explain) {
-    own = Explain(k, rehint ? hinted : q);
+    Question hinted = q;  // explaining is not the hot path: a copy will do
+    hinted.lang_hint = std::string(hint);
+    own = Explain(k, hinted);
     scan.normalized = own.normalized;
     t.reply = own.reply;
   } else {
-    t.reply = Answer(k, rehint ? hinted : q, &scan);
+    t.reply = Answer(k, q, &scan, hint);
   }
   const Reply& mine = t.reply;
   const std::string& normalized = scan.normalized;
@@ -314,7 +319,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   auto alone = [&](const char* reading) {
     t.reading = reading;
     // The last use of the question's text: moved into the context.
-    t.next = After(k, context, std::move(scan.normalized), t.reply, lang, explain);
+    After(k, context, std::move(scan.normalized), t.reply, lang, explain, &t.next);
     if (explain) t.explanation = std::move(own);
     return std::move(t);
   };
@@ -332,7 +337,9 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
                                           [](const Ref& r) { return Personal(r.kind); })) {
     return alone("alone");
   }
-  if (CountCodePoints(q.text) > kMaxQuestionLength) return alone("alone");
+  if (q.text.size() > kMaxQuestionLength && CountCodePoints(q.text) > kMaxQuestionLength) {
+    return alone("alone");
+  }
   const auto& entities = k.gazetteer().entities();
   std::vector<int> named;  // entities the question names, other than Belarus and the OSCE
   for (const PhraseMatcher::Match& m : k.gazetteer().Mentions(normalized)) {
@@ -359,7 +366,8 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     t.reading = how;
     t.reply = std::move(e.reply);
     t.reply.read_as = read;
-    t.next = After(k, context, read, t.reply, lang, explain);
+    t.next = ConversationContext{};
+    After(k, context, read, t.reply, lang, explain, &t.next);
     if (explain) t.explanation = std::move(e);
     return std::move(t);
   };

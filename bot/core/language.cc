@@ -15,10 +15,15 @@ bool IsReplyLanguage(std::string_view lang) {
   return lang == "en" || lang == "ru" || lang == "be";
 }
 
-std::vector<std::string> ReplyLanguageChain(std::string_view lang) {
-  if (lang == "be") return {"be", "ru", "en"};
-  if (lang == "ru") return {"ru", "en"};
-  return {"en"};
+const std::vector<std::string>& ReplyLanguageChain(std::string_view lang) {
+  // Constant tables, built once (thread-safe static initialisation): every
+  // reply asks for its chain, and a copy would cost allocations per answer.
+  static const std::vector<std::string> be = {"be", "ru", "en"};
+  static const std::vector<std::string> ru = {"ru", "en"};
+  static const std::vector<std::string> en = {"en"};
+  if (lang == "be") return be;
+  if (lang == "ru") return ru;
+  return en;
 }
 
 std::string LanguageFromCode(std::string_view code) {

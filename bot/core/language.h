@@ -16,8 +16,9 @@ extern const char* const kReplyLanguages[];  // "en", "ru", "be", nullptr
 bool IsReplyLanguage(std::string_view lang);
 
 // The languages to try for a reply asked for in `lang`, best first: be -> ru
-// -> en, ru -> en, en; Ukrainian (and anything unknown) -> en.
-std::vector<std::string> ReplyLanguageChain(std::string_view lang);
+// -> en, ru -> en, en; Ukrainian (and anything unknown) -> en. A constant
+// list (no copy per call): the reply path asks for it on every answer.
+const std::vector<std::string>& ReplyLanguageChain(std::string_view lang);
 
 struct LanguageGuess {
   std::string lang;        // "en", "ru", "be" or "uk"

@@ -124,8 +124,23 @@ class Matcher {
   std::unique_ptr<AtomScanner> literals_;
   std::vector<Literal> literal_info_;
   bool any_run_ = false;
+  // Per literal, its slots in slots_: first those of a pattern's first
+  // group (they start it), then the later groups' by pattern. The later
+  // ones matter only for patterns already started, so they are cut into
+  // runs by the word of the active bitset their patterns fall in, each run
+  // with the mask of its patterns: a run none of whose patterns has
+  // started (nearly all) is skipped with one test.
+  struct Run {
+    uint32_t word;   // index into the active bitset
+    uint32_t begin;  // into slots_
+    uint32_t end;
+    uint64_t mask;   // the run's patterns' bits in that word
+  };
   std::vector<uint32_t> slot_begin_;  // per literal, into slots_ (+1 sentinel)
+  std::vector<uint32_t> later_begin_;  // per literal, its first later-group slot
+  std::vector<uint32_t> run_begin_;   // per literal, into runs_ (+1 sentinel)
   std::vector<Slot> slots_;
+  std::vector<Run> runs_;
   std::vector<CharSet> end_sets_;     // see Slot::anchor
   std::vector<uint16_t> groups_;      // by input index; 0 if not simple
   size_t simple_count_ = 0;

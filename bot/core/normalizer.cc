@@ -52,10 +52,14 @@ bool IsPlainAscii(unsigned char c) { return c >= 0x21 && c < 0x7F && c != '`'; }
 
 // A byte of a word as the substitution pass reads it: ASCII letters and
 // digits, the apostrophe (of contractions), and any non-ASCII byte.
-bool IsSubstitutionWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' ||
-         c >= 0x80;
-}
+constexpr std::array<bool, 256> kSubstitutionWordByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+  }
+  return t;
+}();
+bool IsSubstitutionWordByte(unsigned char c) { return kSubstitutionWordByte[c]; }
 
 bool IsBoundary(const std::string& s, size_t pos) {
   return pos >= s.size() || !IsSubstitutionWordByte(static_cast<unsigned char>(s[pos]));
@@ -115,14 +119,54 @@ bool NeedsWordPass(std::string_view folded, const Spellings& spellings) {
   return false;
 }
 
+// What FoldCharacters makes of each ASCII byte: lower case, the backtick
+// as an apostrophe, controls (tabs, newlines) and DEL as a space.
+constexpr std::array<char, 128> kFoldAscii = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    char f = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') f = static_cast<char>(c + 32);
+    if (c == '`') f = '\'';
+    if (c < 0x20 || c == 0x7F) f = ' ';
+    t[static_cast<size_t>(c)] = f;
+  }
+  return t;
+}();
+
 }  // namespace
 
 std::string FoldCharacters(std::string_view text) {
   // Decode, lower-case, simplify punctuation, fold white space.
   std::string folded;
-  folded.reserve(text.size());
   bool pending_space = false;
   size_t i = 0;
+  // The common case first: while the text is ASCII, one table lookup a
+  // byte, written in place (folding ASCII never lengthens it).
+  {
+    folded.resize(text.size());
+    char* const begin = folded.data();
+    char* out = begin;
+    const char* const in = text.data();
+    const size_t n = text.size();
+    size_t j = 0;  // a local index: `i` is passed by address below
+    for (; j < n; ++j) {
+      const auto c = static_cast<unsigned char>(in[j]);
+      if (c >= 0x80) break;
+      const char f = kFoldAscii[c];
+      if (f == ' ') {
+        pending_space = out != begin;
+        continue;
+      }
+      if (pending_space) *out++ = ' ';
+      pending_space = false;
+      *out++ = f;
+    }
+    folded.resize(static_cast<size_t>(out - begin));
+    i = j;
+    if (i == n) return folded;
+  }
+  // Beyond ASCII: decode each code point.
+  folded.reserve(text.size() + 8);
   while (i < text.size()) {
     // A run of printable ASCII but the backtick (a quote to Simplify), the
     // common case, is copied at once and lower-cased in place.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "bot/core/utf8.h"
 
@@ -32,31 +33,42 @@ constexpr std::array<bool, 128> kAsciiWord = [] {
   return t;
 }();
 
+// The same over every byte value: false from 0x80 on.
+constexpr std::array<bool, 256> kByteWord = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 128; ++c) t[static_cast<size_t>(c)] = kAsciiWord[static_cast<size_t>(c)];
+  return t;
+}();
+
 std::vector<WordSpan> SplitWords(std::string_view text) {
   std::vector<WordSpan> words;
+  SplitWords(text, &words);
+  return words;
+}
+
+void SplitWords(std::string_view text, std::vector<WordSpan>* out) {
+  std::vector<WordSpan>& words = *out;
+  words.clear();
   words.reserve(text.size() / 4 + 1);
   const size_t n = text.size();
   size_t i = 0;
   bool in_word = false;
   size_t begin = 0;
+  const char* const p = text.data();
   while (i < n) {
-    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    const unsigned char byte = static_cast<unsigned char>(p[i]);
     if (byte < 0x80 && byte != '\'') {
-      // The common case, a run of ASCII: one table lookup a byte.
-      const bool word = kAsciiWord[byte];
-      if (word && !in_word) {
-        begin = i;
+      // The common case, a run of ASCII: one table lookup a byte (a byte
+      // >= 0x80 is no ASCII word byte, and ends the run).
+      if (kAsciiWord[byte]) {
+        if (!in_word) begin = i;
         in_word = true;
-      } else if (!word && in_word) {
-        words.push_back({begin, i});
+        ++i;
+        while (i < n && kByteWord[static_cast<unsigned char>(p[i])]) ++i;
+      } else {
+        if (in_word) words.push_back({begin, i});
         in_word = false;
-      }
-      ++i;
-      if (in_word) {
-        while (i < n && static_cast<unsigned char>(text[i]) < 0x80 &&
-               kAsciiWord[static_cast<unsigned char>(text[i])]) {
-          ++i;
-        }
+        ++i;
       }
       continue;
     }
@@ -77,7 +89,6 @@ std::vector<WordSpan> SplitWords(std::string_view text) {
     }
   }
   if (in_word) words.push_back({begin, n});
-  return words;
 }
 
 int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
@@ -102,7 +113,10 @@ int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
   const size_t index = phrases_.size();
   const Word& first = p.words.front();
   const size_t key = std::min(first.text.size(), kKeyBytes);
-  std::vector<size_t>& list = by_key_[KeyOf(first.text, key)];
+  const uint64_t k = KeyOf(first.text, key, p.second);
+  const size_t keys = by_key_.size();
+  std::vector<size_t>& list = by_key_[k];
+  if (by_key_.size() != keys) Insert(k, &list);
   const size_t length = p.words.size();
   list.insert(std::find_if(list.begin(), list.end(),
                            [&](size_t other) { return phrases_[other].words.size() < length; }),
@@ -112,10 +126,51 @@ int PhraseMatcher::Add(std::string_view phrase, int id, int group) {
   return static_cast<int>(index);
 }
 
-uint64_t PhraseMatcher::KeyOf(std::string_view word, size_t bytes) {
+PhraseMatcher::PhraseMatcher(const PhraseMatcher& other)
+    : phrases_(other.phrases_), by_key_(other.by_key_) {
+  std::copy(std::begin(other.short_prefix_), std::end(other.short_prefix_), std::begin(short_prefix_));
+  Rebuild();
+}
+
+PhraseMatcher& PhraseMatcher::operator=(const PhraseMatcher& other) {
+  if (this == &other) return *this;
+  phrases_ = other.phrases_;
+  by_key_ = other.by_key_;
+  std::copy(std::begin(other.short_prefix_), std::end(other.short_prefix_), std::begin(short_prefix_));
+  Rebuild();
+  return *this;
+}
+
+void PhraseMatcher::Rebuild() {
+  size_t size = 16;
+  while (size < 2 * (by_key_.size() + 1)) size *= 2;
+  table_.assign(size, Slot{});
+  table_shift_ = 64;
+  for (size_t s = size; s > 1; s /= 2) --table_shift_;
+  for (const auto& [key, list] : by_key_) {
+    const size_t mask = table_.size() - 1;
+    size_t i = (key * 0x9E3779B97F4A7C15ull) >> table_shift_;
+    while (table_[i].key != 0) i = (i + 1) & mask;
+    table_[i] = {key, &list};
+  }
+}
+
+void PhraseMatcher::Insert(uint64_t key, const std::vector<size_t>* list) {
+  // by_key_ already holds the key: a table over half full is rebuilt from it.
+  if (2 * by_key_.size() > table_.size()) {
+    Rebuild();
+    return;
+  }
+  const size_t mask = table_.size() - 1;
+  size_t i = (key * 0x9E3779B97F4A7C15ull) >> table_shift_;
+  while (table_[i].key != 0) i = (i + 1) & mask;
+  table_[i] = {key, list};
+}
+
+uint64_t PhraseMatcher::KeyOf(std::string_view word, size_t bytes, char second) {
   uint64_t key = bytes;
   for (size_t i = 0; i < bytes; ++i) key |= uint64_t{static_cast<unsigned char>(word[i])} << (8 * (i + 1));
-  return key;
+  return key | uint64_t{static_cast<unsigned char>(second)} << (8 * (kKeyBytes + 1));
 }
 
 bool PhraseMatcher::MatchesAt(const Phrase& p, std::string_view text,
@@ -174,10 +229,17 @@ void PhraseMatcher::FindAll(std::string_view normalized, const std::vector<WordS
       }
     };
     const size_t full = std::min(word.size(), kKeyBytes);
-    if (auto it = by_key_.find(KeyOf(word, full)); it != by_key_.end()) consider(it->second);
+    // The phrases of one word, and those whose second word starts with the
+    // next word's first byte (a word is never empty, so that byte is not 0).
+    const char second = at + 1 < words.size() ? normalized[words[at + 1].begin] : 0;
+    auto probe = [&](size_t bytes) {
+      if (const std::vector<size_t>* list = Probe(KeyOf(word, bytes))) consider(*list);
+      if (second == 0) return;
+      if (const std::vector<size_t>* list = Probe(KeyOf(word, bytes, second))) consider(*list);
+    };
+    probe(full);
     for (size_t n = 1; n < full; ++n) {  // prefixes shorter than the key
-      if (!short_prefix_[n]) continue;
-      if (auto it = by_key_.find(KeyOf(word, n)); it != by_key_.end()) consider(it->second);
+      if (short_prefix_[n]) probe(n);
     }
     for (int g = 0; g < kGroups; ++g) {
       if (best[g] == SIZE_MAX) continue;

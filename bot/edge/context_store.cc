@@ -33,15 +33,36 @@ core::ConversationContext InMemoryContextStore::Load(const std::string& key, int
     EraseLocked(it->second);
     return {};
   }
-  return it->second->context;
+  return *it->second->context;
+}
+
+std::shared_ptr<const core::ConversationContext> InMemoryContextStore::Share(const std::string& key,
+                                                                             int64_t now_ms) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = index_.find(key);
+    if (it != index_.end()) {
+      if (now_ms - it->second->touched_ms <= options_.ttl_ms) return it->second->context;
+      EraseLocked(it->second);
+    }
+  }
+  // None: the one empty context, shared by every turn that has none.
+  static const std::shared_ptr<const core::ConversationContext> empty =
+      std::make_shared<const core::ConversationContext>();
+  return empty;
 }
 
 void InMemoryContextStore::Save(const std::string& key, core::ConversationContext context,
                                 int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto found = index_.find(key);
   const bool keep =
       !context.empty() && context.turns <= options_.max_turns && options_.max_sessions > 0;
+  // Wrapped before the lock is taken (the one allocation of a turn); the
+  // context it replaces is freed by the last turn still reading it.
+  std::shared_ptr<const core::ConversationContext> shared =
+      keep ? std::make_shared<const core::ConversationContext>(std::move(context)) : nullptr;
+  std::shared_ptr<const core::ConversationContext> replaced;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = index_.find(key);
   if (found != index_.end()) {
     if (!keep) {
       EraseLocked(found->second);
@@ -51,7 +72,8 @@ void InMemoryContextStore::Save(const std::string& key, core::ConversationContex
     // front, no node or key allocated.
     Entry& e = *found->second;
     bytes_ -= e.bytes;
-    e.context = std::move(context);
+    replaced = std::move(e.context);  // freed after the lock is released
+    e.context = std::move(shared);
     e.touched_ms = now_ms;
     e.bytes = BytesOf(e);
     bytes_ += e.bytes;
@@ -65,7 +87,7 @@ void InMemoryContextStore::Save(const std::string& key, core::ConversationContex
                            index_.size() >= options_.max_sessions)) {
     EraseLocked(std::prev(lru_.end()));
   }
-  lru_.push_front({key, std::move(context), now_ms, 0});
+  lru_.push_front({key, std::move(shared), now_ms, 0});
   Entry& e = lru_.front();
   e.bytes = BytesOf(e);
   bytes_ += e.bytes;
@@ -75,7 +97,8 @@ void InMemoryContextStore::Save(const std::string& key, core::ConversationContex
 size_t InMemoryContextStore::BytesOf(const Entry& e) {
   // Node and map overhead, roughly: list node, hash node, bucket.
   return sizeof(Entry) + 4 * sizeof(void*) + e.key.capacity() + sizeof(std::string_view) +
-         sizeof(List::iterator) + 2 * sizeof(void*) + e.context.ApproximateBytes();
+         sizeof(List::iterator) + 2 * sizeof(void*) + e.context->ApproximateBytes() +
+         4 * sizeof(void*);  // the shared pointer's control block
 }
 
 bool InMemoryContextStore::Erase(const std::string& key) {

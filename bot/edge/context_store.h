@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -38,6 +39,13 @@ class ContextStore {
   // The context of `key`, or an empty one when there is none, it expired
   // (idle longer than the TTL at `now_ms`) or the store cannot be read.
   virtual core::ConversationContext Load(const std::string& key, int64_t now_ms) = 0;
+  // The same, shared and read-only: what a turn reads (AnswerTurn takes the
+  // context by const reference), without a copy where the store keeps
+  // contexts in memory. Never null. The default wraps Load.
+  virtual std::shared_ptr<const core::ConversationContext> Share(const std::string& key,
+                                                                 int64_t now_ms) {
+    return std::make_shared<const core::ConversationContext>(Load(key, now_ms));
+  }
   // Remembers `context` for `key` as of `now_ms`. An empty context, or one
   // that spans more than max_turns, forgets the key instead. By value: a
   // caller done with its context moves it in.
@@ -61,6 +69,9 @@ class InMemoryContextStore final : public ContextStore {
   InMemoryContextStore& operator=(const InMemoryContextStore&) = delete;
 
   core::ConversationContext Load(const std::string& key, int64_t now_ms) override;
+  // The entry's own context, shared: no copy per turn.
+  std::shared_ptr<const core::ConversationContext> Share(const std::string& key,
+                                                         int64_t now_ms) override;
   void Save(const std::string& key, core::ConversationContext context,
             int64_t now_ms) override;
   bool Erase(const std::string& key) override;
@@ -74,7 +85,8 @@ class InMemoryContextStore final : public ContextStore {
  private:
   struct Entry {
     std::string key;
-    core::ConversationContext context;
+    // Shared with the turns reading it; replaced, never changed, by Save.
+    std::shared_ptr<const core::ConversationContext> context;
     int64_t touched_ms = 0;
     size_t bytes = 0;
   };

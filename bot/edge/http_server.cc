@@ -247,8 +247,11 @@ void HttpServer::AddApiRoutes() {
       // A session is a conversation only when there is a store to keep it.
       const std::string key = options_.contexts && !q.session.empty() ? "http:" + q.session : "";
       const int64_t now = NowMs();
-      core::ConversationContext context;
-      if (!key.empty()) context = options_.contexts->Load(key, now);
+      // Read-only and shared with the store, not copied.
+      static const core::ConversationContext kNone;
+      const std::shared_ptr<const core::ConversationContext> shared =
+          key.empty() ? nullptr : options_.contexts->Share(key, now);
+      const core::ConversationContext& context = shared ? *shared : kNone;
       if (explain) {
         if (key.empty()) {
           SendJson(res, 200, Dump(ExplanationToJson(*knowledge, core::Explain(*knowledge, q))));

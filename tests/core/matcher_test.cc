@@ -29,6 +29,47 @@ TEST_CASE("Matcher finds every matching pattern, the same as a naive loop", "[ma
   CHECK(MatchAll(*m, "") == std::vector<int>{4});
 }
 
+TEST_CASE("Matcher leaves a text with a newline anywhere to the naive loop", "[matcher]") {
+  // `.` does not match a newline: the literal scan alone would say pattern
+  // 0 matches. The newline test reads eight bytes at a time, so it is put
+  // at every offset, in both halves of a word and in the tail.
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile({R"(\bwhen\b.*\bjoin\b)", R"(\bosce\b)"}, &errors);
+  REQUIRE(errors.empty());
+  const std::string text = "when did belarus finally join the osce";
+  for (size_t at = 5; at < text.find("join"); ++at) {
+    std::string broken = text;
+    broken[at] = '\n';
+    CAPTURE(at);
+    CHECK(MatchAll(*m, broken) == std::vector<int>{1});
+  }
+  CHECK(MatchAll(*m, text) == std::vector<int>{0, 1});
+  CHECK(MatchAll(*m, "when\njoin") == std::vector<int>{});
+}
+
+TEST_CASE("Matcher advances patterns that share words in several groups", "[matcher]") {
+  // One word in a first group of some patterns and a later group of others,
+  // over more than 64 patterns (several words of the started-pattern set).
+  std::vector<std::string> patterns;
+  for (int i = 0; i < 70; ++i) {
+    patterns.push_back(i % 2 ? R"(\bosce\b.*\bbelarus\b.*\bosce\b)" : R"(\bbelarus\b.*\bosce\b)");
+  }
+  patterns.push_back(R"(\bosce\b)");
+  patterns.push_back(R"(^osce\b.*\bjoin$)");
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile(patterns, &errors);
+  REQUIRE(errors.empty());
+  for (const std::string text : {"osce belarus osce", "belarus osce", "osce belarus", "osce osce belarus",
+                                 "osce and belarus and the osce join", "belarus belarus osce osce",
+                                 "osce join", "the osce join"}) {
+    CAPTURE(text);
+    MatchAll(*m, text);
+  }
+  std::vector<int> all;
+  m->Match("osce belarus osce", &all);
+  CHECK(all.size() == 71);
+}
+
 TEST_CASE("Matcher matches case-insensitively and in Cyrillic", "[matcher]") {
   std::vector<PatternError> errors;
   auto m = Matcher::Compile({"OSCE", "\xD0\xBE\xD0\xB1\xD1\x81\xD0\xB5"}, &errors);  // обсе

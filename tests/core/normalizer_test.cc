@@ -49,6 +49,22 @@ TEST_CASE("Normalizer lower-cases, simplifies punctuation and folds space", "[no
   CHECK(Normalize(input) == expected);
 }
 
+TEST_CASE("Folding reads an ASCII start byte by byte and goes on the same beyond it", "[normalizer]") {
+  // The ASCII fast path (a table a byte) hands over to decoding at the first
+  // non-ASCII byte, keeping a pending space, the backtick as an apostrophe
+  // and controls and DEL as spaces.
+  auto [input, expected] = GENERATE(table<std::string, std::string>({
+      {"  When\tDID `Belarus`  JOIN\x7f?  ", "when did 'belarus' join ?"},
+      {"A\x01" "B", "a b"},
+      {"OSCE  \xD0\x9C\xD0\x98\xD0\x9D\xD0\xA1\xD0\x9A", "osce \xD0\xBC\xD0\xB8\xD0\xBD\xD1\x81\xD0\xBA"},
+      {"Why\xE2\x80\x99s  `IT`\n", "why's 'it'"},
+      {"\t\n ", ""},
+      {"x\xC2\xA0 Y", "x y"},
+  }));
+  CAPTURE(input);
+  CHECK(bot::core::FoldCharacters(input) == expected);
+}
+
 TEST_CASE("Normalizer expands contractions and typographic apostrophes", "[normalizer]") {
   CHECK(Normalize("What's the OSCE?") == "what is the osce?");
   CHECK(Normalize("What\xE2\x80\x99s the OSCE?") == "what is the osce?");

@@ -55,6 +55,34 @@ TEST_CASE("Groups are matched independently in one scan", "[phrase_matcher]") {
   CHECK(got == std::vector<std::string>{"0:office in minsk", "1:in minsk"});
 }
 
+TEST_CASE("Phrases sharing a first word are told apart by their second, many keys, copies alike",
+          "[phrase_matcher]") {
+  // Phrases are looked up by their first word and the first byte of the
+  // second, in a table that grows as phrases are added and is rebuilt for
+  // a copy: add enough keys to grow it several times, and phrases of one,
+  // two and three words on one first word, a prefix among them.
+  PhraseMatcher m;
+  for (int i = 0; i < 300; ++i) REQUIRE(m.Add("word" + std::to_string(i), 100 + i) >= 0);
+  REQUIRE(m.Add("the osce", 1) >= 0);
+  REQUIRE(m.Add("the office in minsk", 2) >= 0);
+  REQUIRE(m.Add("the", 3) >= 0);
+  REQUIRE(m.Add("the oscillat*", 4) >= 0);
+  REQUIRE(m.Add("th* osce", 5) >= 0);
+  const std::string text = "the osce, the office in minsk, the oscillating word299, the end, thus osce";
+  const std::vector<std::string> expected = {"the osce", "the office in minsk", "the oscillating",
+                                             "word299", "the", "thus osce"};
+  CHECK(Found(m, text) == expected);
+  PhraseMatcher copy = m;
+  PhraseMatcher assigned;
+  assigned = copy;
+  m = PhraseMatcher();  // the copies own their own tables
+  CHECK(Found(copy, text) == expected);
+  CHECK(Found(assigned, text) == expected);
+  PhraseMatcher moved = std::move(copy);
+  CHECK(Found(moved, text) == expected);
+  CHECK(Found(m, text).empty());
+}
+
 TEST_CASE("A phrase without words or with a misplaced * is refused", "[phrase_matcher]") {
   PhraseMatcher m;
   CHECK(m.Add("", 1) == -1);

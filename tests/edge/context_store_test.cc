@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 namespace bot::edge {
 namespace {
@@ -30,6 +31,28 @@ TEST_CASE("InMemoryContextStore returns what was saved until the TTL passes", "[
   CHECK(store.Load("http:a", 2001).empty());
   CHECK(store.size() == 0);  // an expired context is dropped when seen
   CHECK(store.Load("http:none", 0).empty());
+}
+
+TEST_CASE("InMemoryContextStore shares the saved context read-only until the next save",
+          "[context_store]") {
+  InMemoryContextStore store({/*ttl_ms=*/1000, /*max_turns=*/20, /*max_sessions=*/10});
+  REQUIRE(store.Share("http:a", 0) != nullptr);
+  CHECK(store.Share("http:a", 0)->empty());
+  store.Save("http:a", Context("x"), 0);
+  const auto first = store.Share("http:a", 500);
+  REQUIRE(first != nullptr);
+  CHECK(first->intent == "x");
+  CHECK(first->facts == std::vector<std::string>{"field.oom"});
+  // The store's own entry, not a copy: shared twice, the same object.
+  CHECK(store.Share("http:a", 600).get() == first.get());
+  // A turn still reading the old context keeps it whole after the next save.
+  store.Save("http:a", Context("y"), 700);
+  CHECK(first->intent == "x");
+  CHECK(store.Share("http:a", 800)->intent == "y");
+  CHECK(store.Load("http:a", 800).intent == "y");
+  // Past the TTL: empty, and the entry dropped.
+  CHECK(store.Share("http:a", 1701)->empty());
+  CHECK(store.size() == 0);
 }
 
 TEST_CASE("InMemoryContextStore forgets a context past max_turns or when empty", "[context_store]") {

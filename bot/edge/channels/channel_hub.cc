@@ -233,7 +233,8 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             clock.Now().time_since_epoch())
                             .count();
-    core::Turn turn = core::AnswerTurn(*knowledge, question, options_.contexts->Load(key, now));
+    const auto context = options_.contexts->Share(key, now);  // read-only, not copied
+    core::Turn turn = core::AnswerTurn(*knowledge, question, *context);
     options_.contexts->Save(key, std::move(turn.next), now);
     reply = std::move(turn.reply);
   } else {
