@@ -235,7 +235,7 @@ int RunServe(const Args& args) {
         std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
     channel_options.queue = edge::channels::StreamQueueFor(
         redis_options, channel_options.workers, channel_options.retry,
-        channel_options.queue_capacity);
+        channel_options.queue_capacity, channel_options.dedup_ttl);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }

@@ -167,10 +167,13 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
+  // A queue beside the shared dedup store claims as it enqueues (one
+  // atomic step); here only a look whether the id was seen.
+  const bool claim_on_enqueue = !event.id.empty() && queue_->claims_dedup();
   if (!event.id.empty()) {
     bool claimed = false;
     try {
-      claimed = dedup_->Claim(key);
+      claimed = claim_on_enqueue ? !dedup_->Seen(key) : dedup_->Claim(key);
     } catch (const StoreUnavailable&) {
       // Dedup fails closed: unsure whether another replica answers it, the
       // webhook answers 503 and the platform redelivers later.
@@ -184,7 +187,9 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   }
   const std::string chat = channel->name() + ":" + event.chat;
   bool slowed = false;
-  switch (limiter_->TryTake(chat)) {
+  // Keyed by the event too: the platform's redeliveries of a message
+  // refused with 503 are not charged again.
+  switch (limiter_->TryTakeFor(chat, event.id)) {
     case RateLimiter::Decision::kAllow:
       break;
     case RateLimiter::Decision::kSlowDown:
@@ -194,7 +199,23 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
-  bool queued = queue_->Enqueue(Delivery(channel->name(), event, slowed));
+  bool queued = false;
+  if (claim_on_enqueue) {
+    switch (queue_->EnqueueClaiming(Delivery(channel->name(), event, slowed), key)) {
+      case OutboundQueue::ClaimedEnqueue::kQueued:
+        queued = true;
+        break;
+      case OutboundQueue::ClaimedEnqueue::kRepeat:  // another replica was quicker
+        CountEvent(channel->name(), "deduplicated");
+        return true;
+      case OutboundQueue::ClaimedEnqueue::kRefused:
+        CountEvent(channel->name(), "queue_full");
+        Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
+        return false;
+    }
+  } else {
+    queued = queue_->Enqueue(Delivery(channel->name(), event, slowed));
+  }
   if (!queued) {
     if (!event.id.empty()) dedup_->Release(key);
     CountEvent(channel->name(), "queue_full");

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "bot/edge/channels/delivery.h"
 
@@ -24,6 +26,18 @@ class OutboundQueue {
   // queue is full or closed (the webhook answers 503 so the platform
   // redelivers).
   virtual bool Enqueue(Delivery delivery) = 0;
+  // A shared queue kept beside the shared dedup store (claims_dedup())
+  // claims the event id `dedup_id` and queues `delivery` in one atomic step,
+  // so a store failing between the two cannot leave a claim without its
+  // answer (a redelivery would be taken for a repeat and never answered).
+  // kRepeat: the id was claimed already (nothing queued); kRefused: full,
+  // closed or unreachable (nothing claimed). Others: the caller claims
+  // first and calls Enqueue.
+  enum class ClaimedEnqueue { kQueued, kRepeat, kRefused };
+  virtual bool claims_dedup() const { return false; }
+  virtual ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) {
+    return Enqueue(std::move(delivery)) ? ClaimedEnqueue::kQueued : ClaimedEnqueue::kRefused;
+  }
   // The next delivery that is due, of a chat with none taken; waits up to
   // `max_wait` for one. nullopt when none came in time, and at once when
   // finished().

@@ -79,6 +79,11 @@ struct RedisStreamOptions {
   std::chrono::milliseconds read_block{100};     // XREADGROUP BLOCK (< the client timeout)
   std::chrono::seconds record_ttl{3600};         // idempotency records, chat lists
   size_t max_replay = 10000;                     // failed writes kept for replay
+  // The dedup store's key prefix (RedisDedupStore's, same Redis): set, the
+  // queue claims event ids as it enqueues (EnqueueClaiming, one script),
+  // remembered for dedup_ttl. Empty: the hub claims first.
+  std::string dedup_prefix;
+  std::chrono::seconds dedup_ttl{7 * 24 * 3600};
 };
 
 class RedisStreamQueue : public OutboundQueue {
@@ -94,6 +99,8 @@ class RedisStreamQueue : public OutboundQueue {
   RedisStreamQueue& operator=(const RedisStreamQueue&) = delete;
 
   bool Enqueue(Delivery delivery) override;
+  bool claims_dedup() const override { return !options_.dedup_prefix.empty(); }
+  ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) override;
   std::optional<Delivery> TakeDue(std::chrono::milliseconds max_wait) override;
   void Ack(const Delivery& delivery) override;
   void RetryLater(Delivery delivery) override;
@@ -172,7 +179,10 @@ class RedisStreamQueue : public OutboundQueue {
 // (`workers` + 12, so blocking reads never wait behind dedup, with a 1 s
 // timeout: a slow reply to a read is not taken for a dead server),
 // claim_idle 10 s above the slowest send `retry` allows, `max_len` entries.
+// With `dedup_ttl` > 0, the queue claims event ids in the default
+// RedisDedupStore's keys ("bot:dedup:") as it enqueues.
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
-                                                 const RetryPolicy& retry, size_t max_len);
+                                                 const RetryPolicy& retry, size_t max_len,
+                                                 std::chrono::seconds dedup_ttl = {});
 
 }  // namespace bot::edge::channels
