@@ -26,6 +26,7 @@
 #include "bot/edge/log.h"
 #include "bot/edge/metrics.h"
 #include "bot/edge/redis_client.h"
+#include "bot/edge/redis_context_store.h"
 #include "bot/edge/redis_rate_limiter.h"
 #include "bot/edge/reloader.h"
 #include "bot/edge/request_log.h"
@@ -179,8 +180,26 @@ int RunServe(const Args& args) {
   context_options.ttl_ms = int64_t{config.context_ttl_s} * 1000;
   context_options.max_turns = config.context_max_turns;
   context_options.max_sessions = static_cast<size_t>(config.context_max_sessions);
-  edge::InMemoryContextStore contexts(context_options);
-  options.contexts = &contexts;
+  // With BOT_REDIS_URL the replicas share the shared-state client below
+  // (dedup, rate limits, contexts); without it everything stays in process.
+  // Its pool (RedisOptions::pool_size, 4): each call holds a connection for
+  // one round trip on loopback (well under a millisecond), so 4 serve
+  // thousands of calls a second; a call that finds all 4 busy waits for one
+  // up to the timeout. The outbound stream, whose reads block, has its own.
+  std::shared_ptr<edge::RedisClient> redis;
+  if (redis_url) {
+    edge::RedisOptions redis_options;
+    redis_options.url = *redis_url;
+    redis = std::make_shared<edge::RedisClient>(redis_options);
+  }
+  std::unique_ptr<edge::ContextStore> contexts;
+  if (redis) {
+    // Shared: a follow-up on another replica is read with the first turn.
+    contexts = std::make_unique<edge::RedisContextStore>(redis, context_options);
+  } else {
+    contexts = std::make_unique<edge::InMemoryContextStore>(context_options);
+  }
+  options.contexts = contexts.get();
   edge::HttpServer server(&holder, options);
   AddKnowledgeMetrics(&holder, &server);
   std::unique_ptr<edge::UnmatchedLog> unmatched;
@@ -225,23 +244,20 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
-  if (redis_url) {
-    edge::RedisOptions redis_options;
-    redis_options.url = *redis_url;
-    auto redis = std::make_shared<edge::RedisClient>(redis_options);
+  if (redis) {
     channel_options.dedup = std::make_shared<edge::channels::RedisDedupStore>(
         redis, channel_options.dedup_ttl);
     channel_options.rate_limiter =
         std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
     channel_options.queue = edge::channels::StreamQueueFor(
-        redis_options, channel_options.workers, channel_options.retry,
-        channel_options.queue_capacity, channel_options.dedup_ttl);
+        edge::RedisOptions{redis->url()}, channel_options.workers, channel_options.retry,
+        channel_options.queue_capacity, /*claim_idle=*/{}, channel_options.dedup_ttl);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }
   // The channels read their settings and secrets from the loaded config,
   // validated there, never from the environment themselves.
-  channel_options.contexts = &contexts;
+  channel_options.contexts = contexts.get();
   edge::channels::ChannelConfig channel_config;
   channel_config.env = [&loaded](const std::string& name) { return loaded.Lookup(name); };
   auto channels =

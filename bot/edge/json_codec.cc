@@ -362,6 +362,55 @@ json ContextToJson(const core::ConversationContext& c) {
   return j;
 }
 
+std::optional<core::ConversationContext> ContextFromJson(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  core::ConversationContext c;
+  bool ok = true;
+  auto str = [&](const char* key, std::string* out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (!it->is_string()) {
+      ok = false;
+      return;
+    }
+    *out = it->get<std::string>();
+  };
+  auto list = [&](const char* key, size_t max, std::vector<std::string>* out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (!it->is_array()) {
+      ok = false;
+      return;
+    }
+    for (const auto& s : *it) {
+      if (!s.is_string()) {
+        ok = false;
+        return;
+      }
+      if (out->size() < max) out->push_back(s.get<std::string>());
+    }
+  };
+  str("intent", &c.intent);
+  str("question", &c.question);
+  str("detail", &c.detail);
+  str("lang", &c.lang);
+  str("pending", &c.pending);
+  list("entities", core::kMaxContextEntities, &c.entities);
+  list("answer_entities", core::kMaxContextEntities, &c.answer_entities);
+  list("facts", core::kMaxContextFacts, &c.facts);
+  if (auto it = j.find("turns"); it != j.end()) {
+    if (!it->is_number_integer()) return std::nullopt;
+    c.turns = it->get<int>();
+  }
+  if (!ok) return std::nullopt;
+  if (c.question.size() > core::kMaxContextQuestionBytes) {
+    size_t cut = core::kMaxContextQuestionBytes;  // at a character, not inside one
+    while (cut > 0 && (static_cast<unsigned char>(c.question[cut]) & 0xC0) == 0x80) --cut;
+    c.question.resize(cut);
+  }
+  return c;
+}
+
 json TurnToJson(const core::Knowledge& k, const core::ConversationContext& context,
                 const core::Turn& turn) {
   json j = turn.explanation ? ExplanationToJson(k, *turn.explanation) : json::object();

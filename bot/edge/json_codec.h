@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,11 @@ nlohmann::json ExplanationToJson(const core::Knowledge& knowledge,
 nlohmann::json FactsToJson(const core::Knowledge& knowledge);
 // A conversation's context: {"intent", "question", "entities", ...}.
 nlohmann::json ContextToJson(const core::ConversationContext& context);
+// The inverse of ContextToJson, for contexts kept outside the process
+// (Redis): nullopt for a non-object or a field of the wrong type; lists are
+// cut to core's limits (kMaxContextEntities, kMaxContextFacts) and the
+// question to kMaxContextQuestionBytes, whoever wrote the value.
+std::optional<core::ConversationContext> ContextFromJson(const nlohmann::json& j);
 // An explained turn: the explanation of the question answered (as
 // ExplanationToJson) plus "context": the context it was read with, how it
 // was read ("reading", "read_as") and the readings tried.

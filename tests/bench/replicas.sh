@@ -71,7 +71,9 @@ for n in $COUNTS; do
     if [[ $what == ask ]]; then script=tests/load/ask.lua; else script=tests/load/webhook.lua; fi
     # Warm up (connections, caches), then measure.
     TELEGRAM_SECRET=$SECRET WEBHOOK_DELAY_MS=0 wrk -t2 -c"$CONNECTIONS" -d1s -s "$script" "$URL" >/dev/null 2>&1
-    before=$(cpu $NGINX_PID); bots_before=$(cpu $REPLICA_PIDS); redis_before=$(cpu "$REDIS_PID")
+    # nginx's workers are children of its master (never reaped while running).
+    NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+    before=$(cpu $NGINX_PIDS); bots_before=$(cpu $REPLICA_PIDS); redis_before=$(cpu "$REDIS_PID")
     fake_before=$(cpu "$FAKE_PID")
     shell_before=$(cpu $$)  # wrk's time: this shell's reaped children
     start=$(date +%s.%N)
@@ -79,7 +81,7 @@ for n in $COUNTS; do
       -s "$script" "$URL" >"$WORK/wrk.out" 2>&1 || true
     end=$(date +%s.%N)
     wrk_cpu=$(( $(cpu $$) - shell_before ))
-    nginx_cpu=$(( $(cpu $NGINX_PID) - before )); bots_cpu=$(( $(cpu $REPLICA_PIDS) - bots_before ))
+    nginx_cpu=$(( $(cpu $NGINX_PIDS) - before )); bots_cpu=$(( $(cpu $REPLICA_PIDS) - bots_before ))
     redis_cpu=$(( $(cpu "$REDIS_PID") - redis_before )); fake_cpu=$(( $(cpu "$FAKE_PID") - fake_before ))
     line=$(grep -E '^(LOAD|WEBHOOK)' "$WORK/wrk.out" || true)
     [[ -n $line ]] || { cat "$WORK/wrk.out" >&2; exit 1; }

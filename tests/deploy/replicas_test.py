@@ -6,6 +6,8 @@ every sendMessage. Checks what issue 18 found broken with replicas:
   dedup     the same update delivered to every replica is answered once
   flood     a user flooding through nginx (spread over the replicas) is
             limited as one user (burst answers + one "slow down", not N times)
+  follow-up a follow-up on replica B after the first turn on replica A is
+            read with the first turn's context (HTTP session and Telegram chat)
   redis     Redis killed (SIGKILL) and restarted from its append-only file
             under load: /api/v1/ask never answers 5xx, webhooks answer 503
             while it is down, and once it is back every update (redelivered
@@ -159,6 +161,37 @@ def case_flood(fake, url):
           % (3 * BURST, len(answers), BURST))
 
 
+def ask(base, text, session):
+    req = urllib.request.Request(base + "/api/v1/ask", method="POST",
+                                 data=json.dumps({"text": text, "session": session}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def case_follow_up(fake, replicas):
+    # The README's example conversation, each turn on another replica: the
+    # follow-up ("before it") is only understood with the first turn's
+    # context, which lives in Redis.
+    first, follow = "Did the OSCE ever have an office in Minsk?", "what was there before it?"
+    a, b = ("http://127.0.0.1:%d" % p for p in replicas[:2])
+    ask(a, first, "replicas-test-1")
+    reply = ask(b, follow, "replicas-test-1")
+    check("context" in reply and "AMG" in reply.get("answer", ""),
+          "follow-up: an HTTP session's second turn on another replica is read with the first's "
+          "context (%s)" % reply.get("context", {}).get("read_as"))
+    chat = 7003
+    check(webhook(a, update(993001, chat, 31, first))[0] == 200, "follow-up: turn 1 to replica A")
+    wait_until(lambda: fake.answers(chat), 10)  # answered (and its context saved) first
+    check(webhook(b, update(993002, chat, 32, follow))[0] == 200, "follow-up: turn 2 to replica B")
+    wait_until(lambda: 32 in fake.answers(chat), 10)
+    with fake.lock:
+        texts = [t for c, reply_to, t in fake.sends if c == chat and reply_to == 32]
+    check(bool(texts) and "AMG" in texts[0],
+          "follow-up: a Telegram chat's second turn on replica B is answered with the context of "
+          "the first on A: %r" % (texts[0][:80] if texts else None))
+
+
 def case_redis_restart(fake, url, state):
     stop = threading.Event()
     lock = threading.Lock()
@@ -281,6 +314,7 @@ def main():
         replicas = [int(p) for p in state["REPLICA_PORTS"].split()]
         case_dedup(fake, url, replicas)
         case_flood(fake, url)
+        case_follow_up(fake, replicas)
         case_redis_restart(fake, url, state)
     finally:
         subprocess.run([script, "stop", workdir], env=env, timeout=60)

@@ -1,5 +1,7 @@
 #include "bot/edge/channels/channel_hub.h"
 
+#include <algorithm>
+
 #include "bot/core/answerer.h"
 #include "bot/core/conversation.h"
 #include "bot/edge/channels/chat_queue.h"
@@ -199,27 +201,34 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
-  bool queued = false;
+  OutboundQueue::Offered offered = OutboundQueue::Offered::kQueued;
   if (claim_on_enqueue) {
     switch (queue_->EnqueueClaiming(Delivery(channel->name(), event, slowed), key)) {
       case OutboundQueue::ClaimedEnqueue::kQueued:
-        queued = true;
         break;
       case OutboundQueue::ClaimedEnqueue::kRepeat:  // another replica was quicker
         CountEvent(channel->name(), "deduplicated");
         return true;
-      case OutboundQueue::ClaimedEnqueue::kRefused:
-        CountEvent(channel->name(), "queue_full");
-        Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
-        return false;
+      case OutboundQueue::ClaimedEnqueue::kFull:
+        offered = OutboundQueue::Offered::kFull;
+        break;
+      case OutboundQueue::ClaimedEnqueue::kUnavailable:
+        offered = OutboundQueue::Offered::kUnavailable;
+        break;
     }
   } else {
-    queued = queue_->Enqueue(Delivery(channel->name(), event, slowed));
+    offered = queue_->Offer(Delivery(channel->name(), event, slowed));
   }
-  if (!queued) {
-    if (!event.id.empty()) dedup_->Release(key);
-    CountEvent(channel->name(), "queue_full");
-    Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
+  if (offered != OutboundQueue::Offered::kQueued) {
+    // (Claiming as it enqueues, nothing was claimed: the id may be
+    // another replica's by now.)
+    if (!event.id.empty() && !claim_on_enqueue) dedup_->Release(key);
+    // Full (too much waiting) and unavailable (the shared queue's Redis
+    // cannot be reached) call for different fixes: told apart.
+    const bool full = offered == OutboundQueue::Offered::kFull;
+    CountEvent(channel->name(), full ? "queue_full" : "queue_unavailable");
+    Log(LogLevel::kWarn, {{"event", full ? "channel_queue_full" : "channel_queue_unavailable"},
+                          {"channel", channel->name()}});
     return false;
   }
   CountEvent(channel->name(), slowed ? "slowed_down" : "accepted");
@@ -305,7 +314,12 @@ bool ChannelHub::Step(Delivery* delivery) {
       }
       const Event& event = delivery->event();
       std::vector<std::string> parts, buttons;
-      if (delivery->slow_down()) {
+      // Taken over from a replica that died: sent as it answered it.
+      std::optional<OutboundQueue::Answer> recalled = queue_->Recall(*delivery);
+      if (recalled) {
+        parts = std::move(recalled->parts);
+        buttons = std::move(recalled->buttons);
+      } else if (delivery->slow_down()) {
         auto knowledge = holder_->Get();
         const std::string* text =
             knowledge ? knowledge->ReplyText(core::kReplySlowDown) : nullptr;
@@ -316,6 +330,7 @@ bool ChannelHub::Step(Delivery* delivery) {
         // "Which one?" offers the entities it could mean; else suggestions.
         buttons = reply.choices.empty() ? reply.suggestions : reply.choices;
       }
+      if (!recalled) queue_->Remember(*delivery, {parts, buttons});
       delivery->Render(channel->RenderReply(event, parts, buttons));
     }
     const std::chrono::milliseconds interval =
@@ -323,15 +338,17 @@ bool ChannelHub::Step(Delivery* delivery) {
     while (!delivery->done()) {
       // A shared queue's idempotency record: a call another process already
       // sent is skipped; while the record cannot be written, try later.
-      switch (queue_->BeginSend(*delivery, delivery->sent())) {
+      std::chrono::milliseconds retry_in = options_.retry.base_backoff;
+      switch (queue_->BeginSend(*delivery, delivery->sent(), &retry_in)) {
         case OutboundQueue::SendTurn::kSend:
           break;
         case OutboundQueue::SendTurn::kAlreadySent:
           delivery->Advance();
           continue;
         case OutboundQueue::SendTurn::kUnavailable:
+        case OutboundQueue::SendTurn::kWait:
           delivery->RetryAt((options_.clock ? *options_.clock : SystemClock()).Now() +
-                            options_.retry.base_backoff);
+                            std::max(retry_in, std::chrono::milliseconds(1)));
           return false;
       }
       switch (sender_.TrySend(*channel, delivery, interval)) {
@@ -339,11 +356,13 @@ bool ChannelHub::Step(Delivery* delivery) {
           queue_->MarkSent(*delivery, delivery->sent() - 1);
           break;
         case Sender::Progress::kFailed:
+          queue_->EndSend(*delivery, delivery->sent());
           // Never tried: the sender was aborted first (failures it tried
           // are counted as failed).
           if (delivery->attempts() == 0) Abandoned(*channel);
           return true;  // later parts make no sense without this one
         case Sender::Progress::kLater:
+          queue_->EndSend(*delivery, delivery->sent());
           return false;  // its retry_at() says when
       }
     }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "bot/edge/channels/delivery.h"
 
@@ -26,17 +27,29 @@ class OutboundQueue {
   // queue is full or closed (the webhook answers 503 so the platform
   // redelivers).
   virtual bool Enqueue(Delivery delivery) = 0;
+  // Enqueue, saying why a delivery was refused: the queue is full (or
+  // closed), or the shared store behind it cannot be reached now. The
+  // webhook answers 503 either way; the two are logged and counted apart.
+  enum class Offered { kQueued, kFull, kUnavailable };
+  virtual Offered Offer(Delivery delivery) {
+    return Enqueue(std::move(delivery)) ? Offered::kQueued : Offered::kFull;
+  }
   // A shared queue kept beside the shared dedup store (claims_dedup())
   // claims the event id `dedup_id` and queues `delivery` in one atomic step,
   // so a store failing between the two cannot leave a claim without its
   // answer (a redelivery would be taken for a repeat and never answered).
-  // kRepeat: the id was claimed already (nothing queued); kRefused: full,
-  // closed or unreachable (nothing claimed). Others: the caller claims
-  // first and calls Enqueue.
-  enum class ClaimedEnqueue { kQueued, kRepeat, kRefused };
+  // kRepeat: the id was claimed already (nothing queued); kFull and
+  // kUnavailable as Offer's (nothing claimed). Others: the caller claims
+  // first and calls Offer.
+  enum class ClaimedEnqueue { kQueued, kRepeat, kFull, kUnavailable };
   virtual bool claims_dedup() const { return false; }
   virtual ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) {
-    return Enqueue(std::move(delivery)) ? ClaimedEnqueue::kQueued : ClaimedEnqueue::kRefused;
+    switch (Offer(std::move(delivery))) {
+      case Offered::kQueued: return ClaimedEnqueue::kQueued;
+      case Offered::kFull: return ClaimedEnqueue::kFull;
+      case Offered::kUnavailable: return ClaimedEnqueue::kUnavailable;
+    }
+    return ClaimedEnqueue::kFull;
   }
   // The next delivery that is due, of a chat with none taken; waits up to
   // `max_wait` for one. nullopt when none came in time, and at once when
@@ -54,10 +67,32 @@ class OutboundQueue {
   // a delivery taken over from a replica that died is not sent twice:
   // kAlreadySent (another process sent it: skip it), kUnavailable (the
   // record cannot be written now: try later). In memory: always kSend.
-  enum class SendTurn { kSend, kAlreadySent, kUnavailable };
-  virtual SendTurn BeginSend(const Delivery& delivery, size_t call) { return SendTurn::kSend; }
+  // kWait: another process began this call moments ago and may still be
+  // sending it (its record says "sending since T"): ask again in
+  // `*retry_in`, by which time its call has ended one way or the other.
+  enum class SendTurn { kSend, kAlreadySent, kUnavailable, kWait };
+  virtual SendTurn BeginSend(const Delivery& delivery, size_t call,
+                             std::chrono::milliseconds* retry_in = nullptr) {
+    return SendTurn::kSend;
+  }
   // Call number `call` of a taken delivery went through.
   virtual void MarkSent(const Delivery& delivery, size_t call) {}
+  // Call number `call` of a taken delivery was not sent this time (tried
+  // and failed, or not tried yet): no send of it is in flight any more.
+  virtual void EndSend(const Delivery& delivery, size_t call) {}
+
+  // What a delivery says, kept so that one taken over from a replica that
+  // died is sent as it was first answered, without answering it again (no
+  // second context turn, no second count or unmatched-log line). The text
+  // only, never the rendered calls (they carry tokens).
+  struct Answer {
+    std::vector<std::string> parts;
+    std::vector<std::string> buttons;
+  };
+  // The answer remembered for `delivery` by the process that took it
+  // first; nullopt when there is none (in memory: always).
+  virtual std::optional<Answer> Recall(const Delivery& delivery) { return std::nullopt; }
+  virtual void Remember(const Delivery& delivery, const Answer& answer) {}
 
   // Refuses new deliveries; queued ones still go out.
   virtual void Close() = 0;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "bot/edge/degraded.h"
@@ -57,12 +59,13 @@ end
 return 0
 )lua";
 
-// KEYS[1] the stream, KEYS[2] the chat's list. ARGV: group, id. The chat's
-// next entry id, or "".
+// KEYS[1] the stream, KEYS[2] the chat's list, KEYS[3] the entry's
+// remembered answer. ARGV: group, id. The chat's next entry id, or "".
 constexpr char kAckScript[] = R"lua(
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 redis.call('LREM', KEYS[2], 1, ARGV[2])
+redis.call('DEL', KEYS[3])
 return redis.call('LINDEX', KEYS[2], 0) or ''
 )lua";
 
@@ -85,6 +88,61 @@ end
 return lost
 )lua";
 
+// KEYS[1] a call's idempotency record. ARGV: consumer, ttl_ms, send_bound
+// ms. {verdict, detail}: {"send", ""} (new, ours, or tried and ended),
+// {"sent", ""}, {"wait", ms left of the other's send_bound}, or {"taken",
+// the record} (another's send began longer than send_bound ago: it died
+// during the call). Writes "sending|<consumer>|<now>" unless sent or wait.
+constexpr char kBeginSendScript[] = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local v = redis.call('GET', KEYS[1])
+if v == 'sent' then return {'sent', ''} end
+local verdict = {'send', ''}
+if v then
+  local owner, since = string.match(v, '^sending|(.*)|(%d+)$')
+  if owner and owner ~= ARGV[1] then
+    local left = tonumber(since) + tonumber(ARGV[3]) - now
+    if left > 0 then return {'wait', tostring(left)} end
+    verdict = {'taken', v}
+  elseif not owner and string.sub(v, 1, 6) ~= 'tried|' then
+    verdict = {'taken', v}  -- a record of another version: its holder is gone
+  end
+end
+redis.call('SET', KEYS[1], 'sending|' .. ARGV[1] .. '|' .. now, 'PX', ARGV[2])
+return verdict
+)lua";
+
+// KEYS[1] a call's idempotency record. ARGV: consumer, ttl_ms. "tried" if
+// the record still says this consumer is sending (never over "sent", nor
+// over the record of a consumer that took the entry over).
+constexpr char kEndSendScript[] = R"lua(
+local v = redis.call('GET', KEYS[1])
+if v and string.match(v, '^sending|(.*)|%d+$') == ARGV[1] then
+  redis.call('SET', KEYS[1], 'tried|' .. ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+)lua";
+
+// KEYS[1] the stream. ARGV: group, this consumer, idle ms. Deletes the
+// other consumers with nothing pending idle longer than that; how many.
+// One script: no read can hand one an entry between the look and the
+// delete (which would drop that entry from the pending list).
+constexpr char kDropConsumersScript[] = R"lua(
+local n = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local f = {}
+  for i = 1, #c - 1, 2 do f[c[i]] = c[i + 1] end
+  if f['name'] ~= ARGV[2] and tonumber(f['pending']) == 0 and
+     tonumber(f['idle']) > tonumber(ARGV[3]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    n = n + 1
+  end
+end
+return n
+)lua";
+
 void DescribeMetrics() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -102,6 +160,12 @@ void DescribeMetrics() {
                "process sent them (a reclaimed entry whose ack was lost).");
     m.Describe("bot_channel_send_queue_depth", Metrics::Type::kGauge,
                "Answers queued or waiting for a retry, all channels together.");
+    m.Describe("bot_channel_stream_unconfirmed_resends_total", Metrics::Type::kCounter,
+               "Platform calls sent again after taking an entry over from a replica that "
+               "died during the call: delivered twice if the platform had taken the first.");
+    m.Describe("bot_channel_stream_consumers_deleted_total", Metrics::Type::kCounter,
+               "Consumers of stopped replicas removed from the group (nothing pending, idle "
+               "longer than claim_idle).");
   });
 }
 
@@ -173,31 +237,35 @@ bool RedisStreamQueue::EnsureGroup() {
 }
 
 bool RedisStreamQueue::Enqueue(Delivery delivery) {
+  return Offer(std::move(delivery)) == Offered::kQueued;
+}
+
+OutboundQueue::Offered RedisStreamQueue::Offer(Delivery delivery) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_) return false;
+    if (closed_) return Offered::kFull;
   }
   const std::string chat = delivery.chat_key();
   auto r = redis_->Eval(kEnqueueScript, {StreamKey(), ChatKey(chat)},
                         {std::to_string(options_.max_len),
                          std::to_string(options_.record_ttl.count()), chat, delivery.Encode()});
   Note(IsOk(r));
-  if (!IsOk(r)) return false;
+  if (!IsOk(r)) return Offered::kUnavailable;
   if (r->is_nil()) {
     Metrics::Inc("bot_channel_stream_full_total");
-    return false;
+    return Offered::kFull;
   }
-  return true;
+  return Offered::kQueued;
 }
 
 OutboundQueue::ClaimedEnqueue RedisStreamQueue::EnqueueClaiming(Delivery delivery,
                                                                 const std::string& dedup_id) {
   if (!claims_dedup() || dedup_id.empty()) {
-    return Enqueue(std::move(delivery)) ? ClaimedEnqueue::kQueued : ClaimedEnqueue::kRefused;
+    return OutboundQueue::EnqueueClaiming(std::move(delivery), dedup_id);
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_) return ClaimedEnqueue::kRefused;
+    if (closed_) return ClaimedEnqueue::kFull;
   }
   const std::string chat = delivery.chat_key();
   auto r = redis_->Eval(kClaimEnqueueScript,
@@ -206,17 +274,17 @@ OutboundQueue::ClaimedEnqueue RedisStreamQueue::EnqueueClaiming(Delivery deliver
                          std::to_string(options_.record_ttl.count()), chat, delivery.Encode(),
                          std::to_string(options_.dedup_ttl.count())});
   Note(IsOk(r));
-  if (!IsOk(r)) return ClaimedEnqueue::kRefused;
+  if (!IsOk(r)) return ClaimedEnqueue::kUnavailable;
   if (r->type == RedisReply::Type::kInteger) return ClaimedEnqueue::kRepeat;
   if (r->is_nil()) {
     Metrics::Inc("bot_channel_stream_full_total");
-    return ClaimedEnqueue::kRefused;
+    return ClaimedEnqueue::kFull;
   }
   return ClaimedEnqueue::kQueued;
 }
 
 bool RedisStreamQueue::Add(const std::string& id, const std::string& chat,
-                           const std::string& bytes) {
+                           const std::string& bytes, bool recovered) {
   StreamId sid;
   std::optional<Delivery> delivery = Delivery::Decode(bytes);
   if (!ParseId(id, &sid) || !delivery || delivery->chat_key() != chat) {
@@ -234,6 +302,7 @@ bool RedisStreamQueue::Add(const std::string& id, const std::string& chat,
   Chat& c = chats_[chat];
   if (c.entries.count(sid)) return false;
   c.entries.emplace(sid, std::move(*delivery));
+  if (recovered) recovered_.insert(id);
   ++held_;
   Depth();
   if (!c.busy && !c.ready) blocked_.insert(chat);
@@ -275,7 +344,8 @@ void RedisStreamQueue::Fetch() {
   }
 }
 
-void RedisStreamQueue::AddEntries(const RedisReply& entries, std::string* last_id) {
+void RedisStreamQueue::AddEntries(const RedisReply& entries, std::string* last_id,
+                                  bool recovered) {
   for (const RedisReply& entry : entries.elements) {
     if (entry.elements.size() < 2) continue;
     std::string chat, bytes;
@@ -290,7 +360,7 @@ void RedisStreamQueue::AddEntries(const RedisReply& entries, std::string* last_i
       redis_->Run({"XACK", StreamKey(), options_.group, entry.elements[0].str});
       continue;
     }
-    Add(entry.elements[0].str, chat, bytes);
+    Add(entry.elements[0].str, chat, bytes, recovered);
   }
 }
 
@@ -314,7 +384,7 @@ bool RedisStreamQueue::ReadOwn() {
         r->elements[0].elements.size() < 2 || r->elements[0].elements[1].elements.empty()) {
       return true;
     }
-    AddEntries(r->elements[0].elements[1], &after);
+    AddEntries(r->elements[0].elements[1], &after, /*recovered=*/true);
   }
   return true;
 }
@@ -349,7 +419,7 @@ bool RedisStreamQueue::Read() {
   Note(true);
   if (r->type != RedisReply::Type::kArray) return true;  // nil: nothing within read_block
   for (const RedisReply& stream : r->elements) {
-    if (stream.elements.size() >= 2) AddEntries(stream.elements[1], nullptr);
+    if (stream.elements.size() >= 2) AddEntries(stream.elements[1], nullptr, false);
   }
   return true;
 }
@@ -387,7 +457,7 @@ void RedisStreamQueue::Claim() {
         if (fields[i].str == "d") bytes = fields[i + 1].str;
       }
       // Ours already (a heartbeat came late): nothing changes.
-      if (Add(entry.elements[0].str, chat, bytes)) {
+      if (Add(entry.elements[0].str, chat, bytes, /*recovered=*/true)) {
         Metrics::Inc("bot_channel_stream_claimed_total");
         Log(LogLevel::kInfo, {{"event", "stream_entry_claimed"}, {"id", entry.elements[0].str}});
       }
@@ -397,6 +467,18 @@ void RedisStreamQueue::Claim() {
   }
   if (auto len = redis_->Run({"XLEN", StreamKey()}); len && !len->is_error()) {
     Metrics::Set("bot_channel_stream_length", {}, static_cast<double>(len->integer));
+  }
+  DropIdleConsumers();
+}
+
+void RedisStreamQueue::DropIdleConsumers() {
+  auto r = redis_->Eval(kDropConsumersScript, {StreamKey()},
+                        {options_.group, options_.consumer,
+                         std::to_string(options_.claim_idle.count())});
+  if (r && r->type == RedisReply::Type::kInteger && r->integer > 0) {
+    Metrics::Inc("bot_channel_stream_consumers_deleted_total", {},
+                 static_cast<double>(r->integer));
+    Log(LogLevel::kInfo, {{"event", "stream_consumers_deleted"}, {"count", r->integer}});
   }
 }
 
@@ -432,6 +514,7 @@ void RedisStreamQueue::Heartbeat() {
           blocked_.insert(it->first);
         }
         c.entries.erase(e);
+        recovered_.erase(lost.str);
         --held_;
         Depth();
         if (c.entries.empty()) {
@@ -529,6 +612,7 @@ void RedisStreamQueue::DropTaken(const std::string& chat, const std::string& id)
     --held_;
     Depth();
   }
+  recovered_.erase(id);
   c.busy = false;
   if (c.entries.empty()) {
     blocked_.erase(chat);
@@ -544,7 +628,8 @@ void RedisStreamQueue::DropTaken(const std::string& chat, const std::string& id)
 
 bool RedisStreamQueue::AckInRedis(const std::string& id, const std::string& chat,
                                   std::string* head) {
-  auto r = redis_->Eval(kAckScript, {StreamKey(), ChatKey(chat)}, {options_.group, id});
+  auto r = redis_->Eval(kAckScript, {StreamKey(), ChatKey(chat), AnswerKey(id)},
+                        {options_.group, id});
   if (!r) Note(false);
   if (!IsOk(r)) return false;
   Note(true);
@@ -633,26 +718,86 @@ void RedisStreamQueue::Release(const std::vector<std::string>& ids) {
   Note(IsOk(redis_->Run(c)));
 }
 
-OutboundQueue::SendTurn RedisStreamQueue::BeginSend(const Delivery& delivery, size_t call) {
+OutboundQueue::SendTurn RedisStreamQueue::BeginSend(const Delivery& delivery, size_t call,
+                                                    std::chrono::milliseconds* retry_in) {
   if (delivery.queue_id().empty()) return SendTurn::kSend;
-  const std::string key = RecordKey(delivery.queue_id(), call);
   const std::string ttl_ms = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.record_ttl).count());
-  auto r = redis_->Run({"SET", key, options_.consumer, "NX", "GET", "PX", ttl_ms});
+  auto r = redis_->Eval(kBeginSendScript, {RecordKey(delivery.queue_id(), call)},
+                        {options_.consumer, ttl_ms, std::to_string(options_.send_bound.count())});
   Note(IsOk(r));
   if (!IsOk(r)) return SendTurn::kUnavailable;
-  if (r->is_nil() || r->str == options_.consumer) return SendTurn::kSend;  // new, or our retry
-  if (r->str == "sent") {
+  if (r->type != RedisReply::Type::kArray || r->elements.size() < 2) return SendTurn::kUnavailable;
+  const std::string& verdict = r->elements[0].str;
+  if (verdict == "sent") {
     Metrics::Inc("bot_channel_stream_skipped_sends_total");
     return SendTurn::kAlreadySent;
   }
-  // Begun by a consumer that stopped before the platform said sent (its
-  // entry is ours now): sent again, at least once.
-  auto taken = redis_->Run({"SET", key, options_.consumer, "PX", ttl_ms});
-  Note(IsOk(taken));
-  if (!IsOk(taken)) return SendTurn::kUnavailable;
-  Log(LogLevel::kInfo, {{"event", "send_taken_over"}, {"id", delivery.queue_id()}});
+  if (verdict == "wait") {
+    if (retry_in) {
+      *retry_in = std::chrono::milliseconds(std::atoll(r->elements[1].str.c_str()) + 1);
+    }
+    return SendTurn::kWait;
+  }
+  if (verdict == "taken") {
+    // Its holder died during the call: sent again, at least once.
+    Metrics::Inc("bot_channel_stream_unconfirmed_resends_total");
+    Log(LogLevel::kWarn, {{"event", "send_resumed_unconfirmed"},
+                          {"id", delivery.queue_id()},
+                          {"call", call}});
+  }
   return SendTurn::kSend;
+}
+
+void RedisStreamQueue::EndSend(const Delivery& delivery, size_t call) {
+  if (delivery.queue_id().empty()) return;
+  const std::string key = RecordKey(delivery.queue_id(), call);
+  const std::string ttl_ms = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.record_ttl).count());
+  // Lost (Redis down): the record says "sending" until send_bound passes,
+  // which only delays a replica taking this entry over.
+  auto r = redis_->Eval(kEndSendScript, {key}, {options_.consumer, ttl_ms});
+  Note(IsOk(r));
+}
+
+std::optional<OutboundQueue::Answer> RedisStreamQueue::Recall(const Delivery& delivery) {
+  if (delivery.queue_id().empty()) return std::nullopt;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!recovered_.count(delivery.queue_id())) return std::nullopt;  // first taken here
+  }
+  // Redis down: answered again (the entry cannot be sent before Redis is
+  // back anyway; the one case a taken-over entry is answered twice).
+  auto r = redis_->Run({"GET", AnswerKey(delivery.queue_id())});
+  Note(IsOk(r));
+  if (!IsOk(r) || r->type != RedisReply::Type::kString) return std::nullopt;
+  auto j = nlohmann::json::parse(r->str, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  Answer answer;
+  for (const char* field : {"parts", "buttons"}) {
+    auto it = j.find(field);
+    if (it == j.end() || !it->is_array()) return std::nullopt;
+    for (const auto& s : *it) {
+      if (!s.is_string()) return std::nullopt;
+      (field[0] == 'p' ? answer.parts : answer.buttons).push_back(s.get<std::string>());
+    }
+  }
+  return answer;
+}
+
+void RedisStreamQueue::Remember(const Delivery& delivery, const Answer& answer) {
+  if (delivery.queue_id().empty()) return;
+  const std::string key = AnswerKey(delivery.queue_id());
+  const std::string value = nlohmann::json{{"parts", answer.parts}, {"buttons", answer.buttons}}
+                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string ttl_ms = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.record_ttl).count());
+  // In order with the "sent" records after it (replayed when Redis is back).
+  WriteOrReplay([this, key, value, ttl_ms] {
+    auto r = redis_->Run({"SET", key, value, "NX", "PX", ttl_ms});
+    Note(IsOk(r));
+    return IsOk(r);
+  });
 }
 
 void RedisStreamQueue::MarkSent(const Delivery& delivery, size_t call) {
@@ -707,6 +852,7 @@ void RedisStreamQueue::Stop() {
           continue;
         }
         release.push_back(FormatId(e->first));
+        recovered_.erase(release.back());
         e = c.entries.erase(e);
         --held_;
       }
@@ -749,6 +895,7 @@ size_t RedisStreamQueue::waiting() const {
 
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len,
+                                                 std::chrono::milliseconds claim_idle,
                                                  std::chrono::seconds dedup_ttl) {
   RedisOptions own = redis;
   // Workers, the fetcher and the webhook threads enqueueing: more than the
@@ -756,7 +903,10 @@ std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size
   own.pool_size = workers + 12;
   own.timeout = std::max(own.timeout, std::chrono::milliseconds(1000));
   RedisStreamOptions options;
-  options.claim_idle = retry.connect_timeout + retry.read_timeout + std::chrono::seconds(10);
+  options.send_bound = retry.connect_timeout + retry.read_timeout + std::chrono::seconds(1);
+  options.claim_idle = claim_idle.count() > 0
+                           ? claim_idle
+                           : retry.connect_timeout + retry.read_timeout + std::chrono::seconds(10);
   options.max_len = max_len;
   if (dedup_ttl.count() > 0) {
     options.dedup_prefix = "bot:dedup:";

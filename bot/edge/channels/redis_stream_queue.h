@@ -25,11 +25,39 @@
 //   longer than `claim_idle` (set it above the slowest send) from replicas
 //   that died.
 // - Before each platform call, an idempotency record
-//   `<prefix>sent:<entry>:<call>` (SET NX GET with a TTL: this consumer's
-//   name while sending, "sent" after): a reclaimed entry whose calls were
-//   sent (the ack was lost) is not sent again. A replica that dies between
-//   the platform's 200 and writing "sent" leaves the call to be sent again
-//   (at least once in that window; exactly once everywhere else).
+//   `<prefix>sent:<entry>:<call>`, written by one script with Redis's own
+//   clock (TIME: replicas' clocks need not agree): "sending|<consumer>|<T>"
+//   while a send is in flight since T, "sent" once the platform said so
+//   (MarkSent, the moment its answer is read), "tried|<consumer>" when the
+//   try ended without success or was not made (EndSend). A consumer that
+//   takes an entry over (XAUTOCLAIM) reads the record first:
+//     "sent"      skips the call (bot_channel_stream_skipped_sends_total);
+//     "tried"     sends it: nothing was in flight;
+//     "sending" younger than `send_bound` (the slowest call: connect +
+//                 read timeout) waits (kWait) until T + send_bound, then
+//                 reads it again: a holder that is alive but lost the entry
+//                 (its heartbeat failed) finishes its call and writes
+//                 "sent" or "tried" meanwhile, so the two never both send;
+//     "sending" older than that sends it again: its holder died during the
+//                 call (bot_channel_stream_unconfirmed_resends_total, log
+//                 send_resumed_unconfirmed).
+//   The window that remains (the platforms' send APIs take no idempotency
+//   key; Telegram's does not): a holder that dies after the platform took
+//   the message and before "sent" is written - the platform's own time to
+//   answer plus one Redis round trip - has it sent twice. A try that timed
+//   out may have been delivered too (as in one process, the retry sends it
+//   again). Exactly once everywhere else.
+// - The answer (its text and buttons, never the rendered calls: they carry
+//   tokens) is remembered (`<prefix>answer:<entry>`, Remember) before the
+//   first call, so an entry taken over is sent as first answered (Recall):
+//   not answered again, its conversation not advanced twice, not counted
+//   or logged as unmatched twice. Only entries taken over or read back are
+//   looked up: no round trip for the rest.
+// - Consumers are new names each start; the claim pass also deletes
+//   (XGROUP DELCONSUMER, in one script with XINFO CONSUMERS, so nothing is
+//   read between the look and the delete) consumers with nothing pending
+//   that have been idle longer than claim_idle: the group's consumer list
+//   stays as long as the replicas running.
 // - Ack: one script: XACK, XDEL, LREM from the chat's list. After Stop(),
 //   entries not finished are handed back (XCLAIM IDLE: claimable by another
 //   replica at once) instead of acknowledged.
@@ -49,6 +77,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -78,6 +107,9 @@ struct RedisStreamOptions {
   std::chrono::milliseconds claim_interval{1000};  // how often to look (XAUTOCLAIM)
   std::chrono::milliseconds read_block{100};     // XREADGROUP BLOCK (< the client timeout)
   std::chrono::seconds record_ttl{3600};         // idempotency records, chat lists
+  // The longest one platform call can take (connect + read timeout): how
+  // long a "sending" record of another consumer is believed.
+  std::chrono::milliseconds send_bound{21000};
   size_t max_replay = 10000;                     // failed writes kept for replay
   // The dedup store's key prefix (RedisDedupStore's, same Redis): set, the
   // queue claims event ids as it enqueues (EnqueueClaiming, one script),
@@ -101,11 +133,16 @@ class RedisStreamQueue : public OutboundQueue {
   bool Enqueue(Delivery delivery) override;
   bool claims_dedup() const override { return !options_.dedup_prefix.empty(); }
   ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) override;
+  Offered Offer(Delivery delivery) override;
   std::optional<Delivery> TakeDue(std::chrono::milliseconds max_wait) override;
   void Ack(const Delivery& delivery) override;
   void RetryLater(Delivery delivery) override;
-  SendTurn BeginSend(const Delivery& delivery, size_t call) override;
+  SendTurn BeginSend(const Delivery& delivery, size_t call,
+                     std::chrono::milliseconds* retry_in = nullptr) override;
   void MarkSent(const Delivery& delivery, size_t call) override;
+  void EndSend(const Delivery& delivery, size_t call) override;
+  std::optional<Answer> Recall(const Delivery& delivery) override;
+  void Remember(const Delivery& delivery, const Answer& answer) override;
   void Close() override;
   void Stop() override;
   bool finished() const override;
@@ -131,13 +168,16 @@ class RedisStreamQueue : public OutboundQueue {
   bool EnsureGroup();
   bool Read();     // false when Redis did not answer or there is no room
   bool ReadOwn();  // this consumer's pending entries; false when Redis did not answer
-  void AddEntries(const RedisReply& entries, std::string* last_id);
+  void AddEntries(const RedisReply& entries, std::string* last_id, bool recovered);
   void Claim();
+  void DropIdleConsumers();
   void Heartbeat();
   void CheckBlocked();
   void Replay();
-  // Adds entries read or claimed; false for one already held.
-  bool Add(const std::string& id, const std::string& chat, const std::string& bytes);
+  // Adds entries read or claimed (`recovered`: taken over or read back,
+  // so an answer may be remembered for it); false for one already held.
+  bool Add(const std::string& id, const std::string& chat, const std::string& bytes,
+           bool recovered = false);
   // Runs `write`; when it fails (Redis down) keeps it for Replay.
   void WriteOrReplay(std::function<bool()> write);
   bool AckInRedis(const std::string& id, const std::string& chat, std::string* head);
@@ -150,6 +190,7 @@ class RedisStreamQueue : public OutboundQueue {
   std::string StreamKey() const { return options_.prefix + "stream"; }
   std::string ChatKey(const std::string& chat) const { return options_.prefix + "chat:" + chat; }
   std::string RecordKey(const std::string& id, size_t call) const;
+  std::string AnswerKey(const std::string& id) const { return options_.prefix + "answer:" + id; }
   static bool ParseId(const std::string& id, StreamId* out);
   static std::string FormatId(const StreamId& id);
 
@@ -165,6 +206,7 @@ class RedisStreamQueue : public OutboundQueue {
   std::set<std::string> blocked_;  // chats whose oldest held entry waits for its turn
   std::multimap<SteadyTime, std::string> waiting_;
   std::set<std::string> lost_;     // taken ids another consumer has claimed
+  std::set<std::string> recovered_;  // held ids taken over or read back (Recall looks)
   size_t held_ = 0;
   bool closed_ = false;
   bool stopped_ = false;
@@ -178,11 +220,13 @@ class RedisStreamQueue : public OutboundQueue {
 // The queue `bot serve` runs with BOT_REDIS_URL: its own connection pool
 // (`workers` + 12, so blocking reads never wait behind dedup, with a 1 s
 // timeout: a slow reply to a read is not taken for a dead server),
-// claim_idle 10 s above the slowest send `retry` allows, `max_len` entries.
-// With `dedup_ttl` > 0, the queue claims event ids in the default
-// RedisDedupStore's keys ("bot:dedup:") as it enqueues.
+// claim_idle: `claim_idle` (0: 10 s above the slowest send `retry`
+// allows), send_bound the slowest send, `max_len` entries. With `dedup_ttl`
+// > 0, the queue claims event ids in the default RedisDedupStore's keys
+// ("bot:dedup:") as it enqueues.
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len,
+                                                 std::chrono::milliseconds claim_idle = {},
                                                  std::chrono::seconds dedup_ttl = {});
 
 }  // namespace bot::edge::channels

@@ -8,6 +8,7 @@
 #include "bot/edge/channels/redis_dedup_store.h"
 #include "bot/edge/channels/redis_stream_queue.h"
 #include "bot/edge/degraded.h"
+#include "bot/edge/metrics.h"
 #include "bot/edge/redis_rate_limiter.h"
 #include "tests/edge/channels/channel_harness.h"
 #include "tests/support/redis_server.h"
@@ -202,10 +203,19 @@ TEST_CASE("With the outbound queue in Redis, webhooks answer 503 while Redis is 
   auto options = WithStream(bot::testing::FastChannelOptions(), redis, "a",
                             std::chrono::milliseconds(300));
   ChannelHarness a(kEnv, options);
+  auto& metrics = bot::edge::Metrics::Global();
+  const bot::edge::Labels full = {{"channel", "telegram"}, {"result", "queue_full"}};
+  const bot::edge::Labels unavailable = {{"channel", "telegram"},
+                                                   {"result", "queue_unavailable"}};
+  const double full_before = metrics.Value("bot_channel_events_total", full);
+  const double unavailable_before = metrics.Value("bot_channel_events_total", unavailable);
   redis.Kill();
   auto down = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
   REQUIRE(down);
   CHECK(down->status == 503);  // not queued: the platform redelivers
+  // Counted (and logged: channel_queue_unavailable) as Redis down, not as full.
+  CHECK(metrics.Value("bot_channel_events_total", unavailable) == unavailable_before + 1);
+  CHECK(metrics.Value("bot_channel_events_total", full) == full_before);
   CHECK(DegradedModes::Global().degraded("send_queue"));
   REQUIRE(redis.Start());
   int status = 0;

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "bot/edge/metrics.h"
@@ -182,16 +184,28 @@ TEST_CASE("RedisStreamQueue: a consumer that dies has its entry delivered by ano
     auto taken = dying.TakeDue(milliseconds(3000));
     REQUIRE(taken);
     id = taken->queue_id();
-    // Begun but the platform never answered: no "sent" record.
+    // Begun but the platform never answered: "sending since T", no "sent".
     CHECK(dying.BeginSend(*taken, 0) == SendTurn::kSend);
   }  // dies: no Ack, no Stop
   CHECK(PendingInGroup(*client) == 1);
-  RedisStreamQueue other(client, Fast("other"));
+  RedisStreamOptions options = Fast("other");
+  options.send_bound = milliseconds(2000);  // longer than claim_idle, as in service
+  RedisStreamQueue other(client, options);
+  const double resends_before =
+      Metrics::Global().Value("bot_channel_stream_unconfirmed_resends_total");
   auto taken = other.TakeDue(milliseconds(5000));  // after claim_idle, by XAUTOCLAIM
   REQUIRE(taken);
   CHECK(taken->queue_id() == id);
   CHECK(taken->event().text == "hello");
-  CHECK(other.BeginSend(*taken, 0) == SendTurn::kSend);  // taken over, sent
+  // Its send may still be in flight until T + send_bound: not sent meanwhile.
+  milliseconds retry_in{0};
+  CHECK(other.BeginSend(*taken, 0, &retry_in) == SendTurn::kWait);
+  CHECK(retry_in > milliseconds(0));
+  CHECK(retry_in <= milliseconds(2001));
+  std::this_thread::sleep_for(retry_in);
+  CHECK(other.BeginSend(*taken, 0) == SendTurn::kSend);  // its holder died in the call: sent
+  CHECK(Metrics::Global().Value("bot_channel_stream_unconfirmed_resends_total") ==
+        resends_before + 1);
   other.MarkSent(*taken, 0);
   other.Ack(*taken);
   CHECK(Metrics::Global().Value("bot_channel_stream_claimed_total") == claimed_before + 1);
@@ -221,6 +235,132 @@ TEST_CASE("RedisStreamQueue: an entry whose send completed but whose ack was los
   CHECK(other.BeginSend(*taken, 1) == SendTurn::kSend);  // a later call was never begun
   other.Ack(*taken);
   CHECK(PendingInGroup(*client) == 0);
+}
+
+TEST_CASE("RedisStreamQueue: an entry whose try failed is sent by the replica taking it over "
+          "at once, as first answered",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  std::string id;
+  {
+    RedisStreamQueue dying(client, Fast("dying"));
+    REQUIRE(dying.Enqueue(To("7", "hello")));
+    auto taken = dying.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    id = taken->queue_id();
+    CHECK_FALSE(dying.Recall(*taken));  // first taken here: answered here
+    dying.Remember(*taken, {{"part one", "part two"}, {"button"}});
+    REQUIRE(dying.BeginSend(*taken, 0) == SendTurn::kSend);
+    dying.EndSend(*taken, 0);  // the platform answered 500: nothing in flight
+  }  // dies waiting for its retry
+  RedisStreamOptions options = Fast("other");
+  options.send_bound = milliseconds(60000);  // only "tried" lets it send soon
+  RedisStreamQueue other(client, options);
+  const double resends_before =
+      Metrics::Global().Value("bot_channel_stream_unconfirmed_resends_total");
+  auto taken = other.TakeDue(milliseconds(5000));
+  REQUIRE(taken);
+  auto answer = other.Recall(*taken);  // not answered again
+  REQUIRE(answer);
+  CHECK(answer->parts == std::vector<std::string>{"part one", "part two"});
+  CHECK(answer->buttons == std::vector<std::string>{"button"});
+  CHECK(other.BeginSend(*taken, 0) == SendTurn::kSend);
+  CHECK(Metrics::Global().Value("bot_channel_stream_unconfirmed_resends_total") ==
+        resends_before);  // no doubt about this one
+  other.MarkSent(*taken, 0);
+  other.Ack(*taken);
+  CHECK(Integer(*client, {"EXISTS", "bot:out:answer:" + id}) == 0);  // forgotten with its ack
+  // A fresh entry is answered where it is taken (no lookup).
+  REQUIRE(other.Enqueue(To("8", "fresh")));
+  auto fresh = other.TakeDue(milliseconds(3000));
+  REQUIRE(fresh);
+  CHECK_FALSE(other.Recall(*fresh));
+  other.Ack(*fresh);
+}
+
+TEST_CASE("RedisStreamQueue: a holder still sending when its entry is taken over finishes "
+          "first; the taker skips what it sent",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  std::string id;
+  {
+    RedisStreamQueue slow(client, Fast("slow"));
+    REQUIRE(slow.Enqueue(To("7", "hello")));
+    auto taken = slow.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    id = taken->queue_id();
+    REQUIRE(slow.BeginSend(*taken, 0) == SendTurn::kSend);
+  }  // its heartbeat stops (the object is gone) while "its call" goes on
+  RedisStreamOptions options = Fast("taker");
+  options.send_bound = milliseconds(60000);
+  RedisStreamQueue taker(client, options);
+  auto taken = taker.TakeDue(milliseconds(5000));
+  REQUIRE(taken);
+  milliseconds retry_in{0};
+  CHECK(taker.BeginSend(*taken, 0, &retry_in) == SendTurn::kWait);
+  CHECK(retry_in > milliseconds(50000));
+  // The holder's call ends and it writes "sent" (what MarkSent writes).
+  REQUIRE(client->Run({"SET", "bot:out:sent:" + id + ":0", "sent"}));
+  CHECK(taker.BeginSend(*taken, 0) == SendTurn::kAlreadySent);
+  taker.Ack(*taken);
+}
+
+TEST_CASE("RedisStreamQueue removes consumers of replicas gone once nothing is pending for them",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  auto consumers = [&] {
+    std::set<std::string> names;
+    auto r = client->Run({"XINFO", "CONSUMERS", "bot:out:stream", "bot"});
+    REQUIRE(r);
+    for (const auto& c : r->elements) {
+      for (size_t i = 0; i + 1 < c.elements.size(); i += 2) {
+        if (c.elements[i].str == "name") names.insert(c.elements[i + 1].str);
+      }
+    }
+    return names;
+  };
+  const double deleted_before =
+      Metrics::Global().Value("bot_channel_stream_consumers_deleted_total");
+  for (const char* name : {"gone-1", "gone-2"}) {
+    RedisStreamQueue gone(client, Fast(name));
+    REQUIRE(gone.Enqueue(To(name, "hello")));
+    REQUIRE(gone.TakeDue(milliseconds(3000)));
+  }  // both die holding an entry
+  CHECK(consumers() == std::set<std::string>{"gone-1", "gone-2"});
+  RedisStreamQueue live(client, Fast("live"));
+  for (int i = 0; i < 2; ++i) {
+    auto d = live.TakeDue(milliseconds(5000));
+    REQUIRE(d);
+    live.Ack(*d);
+  }
+  std::set<std::string> left;
+  for (int i = 0; i < 300; ++i) {
+    left = consumers();
+    if (left.size() == 1) break;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  CHECK(left == std::set<std::string>{"live"});
+  CHECK(Metrics::Global().Value("bot_channel_stream_consumers_deleted_total") ==
+        deleted_before + 2);
+}
+
+TEST_CASE("RedisStreamQueue tells a full stream from an unreachable Redis", "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  RedisStreamOptions options = Fast("a");
+  options.max_len = 1;
+  RedisStreamQueue queue(TestRedisClient(redis), options);
+  using Offered = OutboundQueue::Offered;
+  CHECK(queue.Offer(To("1", "a")) == Offered::kQueued);
+  CHECK(queue.Offer(To("2", "b")) == Offered::kFull);
+  redis.Kill();
+  CHECK(queue.Offer(To("3", "c")) == Offered::kUnavailable);
 }
 
 TEST_CASE("RedisStreamQueue: Stop hands unfinished entries back for another replica at once",
@@ -295,7 +435,7 @@ TEST_CASE("RedisStreamQueue with a dedup prefix claims the event id as it enqueu
   CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 1);  // the repeat queued nothing
   CHECK(queue.EnqueueClaiming(To("2", "b"), "telegram:2") == C::kQueued);
   // Full: refused, and not claimed, so the platform's redelivery is taken.
-  CHECK(queue.EnqueueClaiming(To("3", "c"), "telegram:3") == C::kRefused);
+  CHECK(queue.EnqueueClaiming(To("3", "c"), "telegram:3") == C::kFull);
   CHECK(Integer(*client, {"EXISTS", "bot:dedup:telegram:3"}) == 0);
   RedisStreamQueue plain(client, Fast("b"));
   CHECK_FALSE(plain.claims_dedup());  // without a prefix the hub claims first
