@@ -246,12 +246,13 @@ int RunServe(const Args& args) {
   channel_options.on_answer = on_answer;
   if (redis) {
     channel_options.dedup = std::make_shared<edge::channels::RedisDedupStore>(
-        redis, channel_options.dedup_ttl);
+        redis, channel_options.dedup_ttl, std::chrono::seconds(config.redis_dedup_claim_ttl_s));
     channel_options.rate_limiter =
         std::make_shared<edge::RedisRateLimiter>(redis, channel_options.rate_limit);
     channel_options.queue = edge::channels::StreamQueueFor(
         edge::RedisOptions{redis->url()}, channel_options.workers, channel_options.retry,
-        channel_options.queue_capacity, /*claim_idle=*/{}, channel_options.dedup_ttl);
+        channel_options.queue_capacity, std::chrono::milliseconds(config.redis_claim_idle_ms),
+        channel_options.dedup_ttl);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }

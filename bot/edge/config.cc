@@ -352,6 +352,12 @@ const std::vector<ConfigField>& ConfigFields() {
                "answered turns one context may span before it starts over"),
       IntField("context.max_sessions", &ServiceConfig::context_max_sessions, 0, 10000000,
                "conversations kept at most (least recently used are forgotten; 0: none)"),
+      IntField("redis.claim_idle_ms", &ServiceConfig::redis_claim_idle_ms, 0, 3600000,
+               "with BOT_REDIS_URL: an outbound answer held this long without a heartbeat "
+               "is taken over by another replica (0: 30 s, the slowest send + 10 s)"),
+      IntField("redis.dedup_claim_ttl_s", &ServiceConfig::redis_dedup_claim_ttl_s, 1, 86400,
+               "with BOT_REDIS_URL: a webhook's dedup claim holds this long until its answer "
+               "is sent (then dedup is kept 7 days); a replica that died first frees it after this"),
   };
   return *fields;
 }

@@ -57,6 +57,13 @@ struct ServiceConfig {
   int context_ttl_s = 600;
   int context_max_turns = 20;
   int context_max_sessions = 10000;
+  // redis: shared state of replicas (BOT_REDIS_URL; these apply only with it).
+  // A replica holding an outbound entry this long without a heartbeat is
+  // taken for dead and its entry taken over (0: the slowest send + 10 s).
+  int redis_claim_idle_ms = 0;
+  // A webhook's dedup claim holds this long until its answer is sent and
+  // marked done; one of a replica that died first frees itself after this.
+  int redis_dedup_claim_ttl_s = 600;
 
   // Environment variable name -> value, for every secret that is set: the
   // admin token and the channels' tokens alike.

@@ -60,6 +60,29 @@ TEST_CASE("Config reports every mistake with file:line:column and a hint", "[con
   CHECK(m.find("environment: error: BOT_HTTP_MIN_THREADS must be from 1") != std::string::npos);
 }
 
+TEST_CASE("Config reads the Redis takeover settings from the file and the environment, "
+          "checked",
+          "[config]") {
+  auto defaults = LoadConfig("", {});
+  CHECK(defaults.config.redis_claim_idle_ms == 0);  // derived from the send timeouts
+  CHECK(defaults.config.redis_dedup_claim_ttl_s == 600);
+  testing::TempDir dir;
+  dir.Write("bot.yaml", "redis:\n  claim_idle_ms: 45000\n  dedup_claim_ttl_s: 120\n");
+  auto file = LoadConfig(dir.path() + "/bot.yaml", {{"BOT_REDIS_CLAIM_IDLE_MS", "1000"}});
+  REQUIRE(file.ok());
+  CHECK(file.config.redis_claim_idle_ms == 1000);  // the environment wins
+  CHECK(file.config.redis_dedup_claim_ttl_s == 120);
+  dir.Write("bad.yaml", "redis:\n  claim_idle_ms: soon\n");
+  auto bad = LoadConfig(dir.path() + "/bad.yaml", {{"BOT_REDIS_DEDUP_CLAIM_TTL_S", "0"}});
+  REQUIRE_FALSE(bad.ok());
+  const std::string m = Lines(bad);
+  CAPTURE(m);
+  CHECK(m.find("bad.yaml:2:18: error: `redis.claim_idle_ms` expected a whole number") !=
+        std::string::npos);
+  CHECK(m.find("environment: error: BOT_REDIS_DEDUP_CLAIM_TTL_S must be from 1") !=
+        std::string::npos);
+}
+
 TEST_CASE("Config refuses secrets in the file and reads them from the environment", "[config]") {
   testing::TempDir dir;
   dir.Write("bot.yaml", "http:\n  telegram_token: \"123:abc\"\n");
