@@ -11,8 +11,10 @@ build=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev libre2-de
 # HTTP bench, curl for examples and scripts, python3 for the fake platform of
 # the load test and the YAML checks of the deploy recipes, clang (with its
 # sanitizer and libFuzzer runtimes) for the sanitizer and fuzz build,
-# redis-server for the shared-state tests (each starts its own on loopback).
-test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev redis-server)
+# redis-server for the shared-state tests (each starts its own on loopback),
+# nginx-light for deploy/replicas.sh (replicas behind one URL, its test and
+# bench) and the `nginx -t` of tests/deploy/check_deploy.sh.
+test=(curl python3 python3-yaml wrk clang libclang-rt-14-dev redis-server nginx-light)
 # The web chat's browser test: Debian's chromium, driven by playwright-core
 # from npm (tests/browser/package.json, installed into tests/browser/
 # node_modules, git-ignored). Playwright's own browser download is never used.

@@ -7,7 +7,8 @@ namespace bot::edge {
 InMemoryRateLimiter::InMemoryRateLimiter(RateLimitOptions options, const Clock& clock)
     : options_(options), clock_(clock) {}
 
-RateLimiter::Decision InMemoryRateLimiter::TryTake(const std::string& key) {
+RateLimiter::Decision InMemoryRateLimiter::TryTakeFor(const std::string& key,
+                                                      const std::string& event) {
   const SteadyTime now = clock_.Now();
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = buckets_.find(key);
@@ -23,6 +24,15 @@ RateLimiter::Decision InMemoryRateLimiter::TryTake(const std::string& key) {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
   }
   Bucket& b = it->second;
+  if (!event.empty() && event == b.last_event) return b.last_decision;
+  const Decision decision = Take(&b, now);
+  b.last_event = event;
+  b.last_decision = decision;
+  return decision;
+}
+
+RateLimiter::Decision InMemoryRateLimiter::Take(Bucket* bucket, SteadyTime now) const {
+  Bucket& b = *bucket;
   if (now > b.refilled) {
     double minutes = std::chrono::duration<double>(now - b.refilled).count() / 60.0;
     b.tokens = std::min(options_.burst, b.tokens + minutes * options_.per_minute);

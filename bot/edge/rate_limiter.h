@@ -33,6 +33,13 @@ class RateLimiter {
   // Tries to take one token for `key`. kAllow: answer. kSlowDown: reply once
   // with a "please slow down" and do no other work. kDrop: do nothing.
   virtual Decision TryTake(const std::string& key) = 0;
+  // The same for one platform event `event` (its id): a redelivery of the
+  // key's last event (after the webhook answered 503, say) gets the first
+  // delivery's decision and takes no token, so a platform's retries of one
+  // message never exhaust the user's bucket. Empty `event`: as TryTake.
+  virtual Decision TryTakeFor(const std::string& key, const std::string& event) {
+    return TryTake(key);
+  }
 };
 
 // In memory, bounded: at most `max_keys` users are tracked and the least
@@ -43,7 +50,8 @@ class InMemoryRateLimiter : public RateLimiter {
   InMemoryRateLimiter(const InMemoryRateLimiter&) = delete;
   InMemoryRateLimiter& operator=(const InMemoryRateLimiter&) = delete;
 
-  Decision TryTake(const std::string& key) override;
+  Decision TryTake(const std::string& key) override { return TryTakeFor(key, ""); }
+  Decision TryTakeFor(const std::string& key, const std::string& event) override;
   size_t tracked() const;
 
  private:
@@ -52,7 +60,11 @@ class InMemoryRateLimiter : public RateLimiter {
     SteadyTime refilled;
     SteadyTime silenced_until;  // epoch when not silenced
     std::list<std::string>::iterator lru;
+    std::string last_event;  // and the decision it got
+    Decision last_decision = Decision::kAllow;
   };
+
+  Decision Take(Bucket* bucket, SteadyTime now) const;
 
   const RateLimitOptions options_;
   const Clock& clock_;

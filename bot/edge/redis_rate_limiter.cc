@@ -8,8 +8,14 @@ namespace bot::edge {
 namespace {
 
 // KEYS[1]: the user's bucket (a hash). ARGV: per_minute, burst, cooldown_ms,
-// ttl_s. Returns 0 allow, 1 slow down, 2 drop (RateLimiter::Decision).
+// ttl_s, event id (or ""). Returns 0 allow, 1 slow down, 2 drop
+// (RateLimiter::Decision); the bucket's last event again gets its decision
+// and takes nothing.
 constexpr char kTakeScript[] = R"lua(
+if ARGV[5] ~= '' then
+  local last = redis.call('HMGET', KEYS[1], 'event', 'decision')
+  if last[1] == ARGV[5] then return tonumber(last[2]) end
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1]) / 60000.0
@@ -33,7 +39,7 @@ else
   result = 1
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(ts),
-           'silenced', tostring(silenced))
+           'silenced', tostring(silenced), 'event', ARGV[5], 'decision', tostring(result))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return result
 )lua";
@@ -52,16 +58,17 @@ RedisRateLimiter::RedisRateLimiter(std::shared_ptr<RedisClient> redis, RateLimit
           options.cooldown.count() + 1))),
       local_(options) {}
 
-RateLimiter::Decision RedisRateLimiter::TryTake(const std::string& key) {
+RateLimiter::Decision RedisRateLimiter::TryTakeFor(const std::string& key,
+                                                   const std::string& event) {
   auto reply = redis_->Eval(
       kTakeScript, {prefix_ + key},
       {std::to_string(options_.per_minute), std::to_string(options_.burst),
        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.cooldown)
                           .count()),
-       ttl_s_});
+       ttl_s_, event});
   if (!reply || reply->type != RedisReply::Type::kInteger) {
     DegradedModes::Global().Set("rate_limit", true);
-    return local_.TryTake(key);
+    return local_.TryTakeFor(key, event);
   }
   DegradedModes::Global().Set("rate_limit", false);
   switch (reply->integer) {

@@ -19,7 +19,8 @@ class RedisRateLimiter : public RateLimiter {
   RedisRateLimiter(std::shared_ptr<RedisClient> redis, RateLimitOptions options,
                    std::string prefix = "bot:rate:");
 
-  Decision TryTake(const std::string& key) override;
+  Decision TryTake(const std::string& key) override { return TryTakeFor(key, ""); }
+  Decision TryTakeFor(const std::string& key, const std::string& event) override;
 
  private:
   std::shared_ptr<RedisClient> redis_;

@@ -85,11 +85,12 @@ echo "webhooks: $REQUESTS in $DURATION at $CONNECTIONS connections, p99 $(awk "B
 echo "answers sent: $SENT, queue drained: $DRAINED"
 # Redis's own time per command, per webhook (after the drain: both the
 # acknowledging and the sending side). Commands the client sends are round
-# trips; the others run inside the scripts (their time is in evalsha's).
+# trips; the others run inside the scripts (their time is in evalsha's;
+# EXISTS is both: one sent (the dedup look), one in the enqueue script).
 python3 - "$REQUESTS" <<PY
 import re, sys
 n = max(1, int(sys.argv[1]))
-sent_by_client = {"evalsha", "eval", "set", "xreadgroup", "xautoclaim", "xclaim", "xgroup"}
+sent_by_client = {"evalsha", "eval", "set", "exists", "xreadgroup", "xautoclaim", "xclaim", "xgroup"}
 trips = trip_us = 0
 rows = []
 for line in """$STATS""".splitlines():

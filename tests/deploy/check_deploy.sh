@@ -169,7 +169,8 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
         docs += [(path, d) for d in yaml.safe_load_all(f) if d]
 kinds = {d["kind"] for _, d in docs}
 errors = []
-for want in ["Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler", "PodDisruptionBudget"]:
+for want in ["Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+             "StatefulSet", "Secret"]:
     if want not in kinds:
         errors.append("no " + want)
 for path, d in docs:
@@ -191,8 +192,36 @@ for path, d in docs:
         if "requests" not in c.get("resources", {}) or "limits" not in c.get("resources", {}):
             errors.append("container without resource requests and limits")
         for e in c.get("env", []):
-            if any(w in e["name"] for w in ("TOKEN", "SECRET")) and "value" in e:
+            if any(w in e["name"] for w in ("TOKEN", "SECRET", "REDIS_URL", "PASSWORD")) and "value" in e:
                 errors.append("secret inline in the Deployment: " + e["name"])
+        redis_url = [e for e in c.get("env", []) if e["name"] == "BOT_REDIS_URL"]
+        if not redis_url or "secretKeyRef" not in redis_url[0].get("valueFrom", {}):
+            errors.append("Deployment: BOT_REDIS_URL does not come from a Secret (secretKeyRef)")
+# Redis for the replicas: a StatefulSet with a volume claim, redis-server
+# with appendonly, and a Service in front of it.
+sets = [d for _, d in docs if d["kind"] == "StatefulSet"]
+if not sets:
+    errors.append("no StatefulSet (Redis)")
+for d in sets:
+    spec = d["spec"]
+    if not spec.get("volumeClaimTemplates"):
+        errors.append("StatefulSet %s: no volumeClaimTemplates (persistence)" % d["metadata"]["name"])
+    words = " ".join(" ".join(c.get("command", []) + c.get("args", []))
+                     for c in spec["template"]["spec"]["containers"])
+    if "redis-server" not in words or "--appendonly yes" not in words:
+        errors.append("StatefulSet %s: not redis-server --appendonly yes" % d["metadata"]["name"])
+    if not any(x["kind"] == "Service" and x["spec"].get("selector") == spec["selector"]["matchLabels"]
+               for _, x in docs):
+        errors.append("StatefulSet %s: no Service selects it" % d["metadata"]["name"])
+# No real secret committed: Secrets only in *.example.yaml, with placeholders.
+for path, d in docs:
+    if d["kind"] != "Secret":
+        continue
+    if not path.endswith(".example.yaml"):
+        errors.append(f"{path}: a Secret outside an *.example.yaml")
+    for key, value in {**d.get("stringData", {}), **d.get("data", {})}.items():
+        if "CHANGE-ME" not in str(value):
+            errors.append(f"{path}: {key} is not a CHANGE-ME placeholder")
 for e in errors:
     print("  " + e)
 print(f"  {len(docs)} documents, kinds: {', '.join(sorted(kinds))}")

@@ -33,6 +33,23 @@ TEST_CASE("RateLimiter warns a flooding user once, then ignores them for the coo
   }
 }
 
+TEST_CASE("RateLimiter charges a redelivered event once, with its first decision",
+          "[rate_limiter]") {
+  // A webhook refused with 503 after its token was taken is redelivered by
+  // the platform, maybe many times: those must not exhaust the bucket.
+  ManualClock clock;
+  InMemoryRateLimiter limiter({/*per_minute=*/0.1, /*burst=*/2, seconds(60), 100}, clock);
+  CHECK(limiter.TryTakeFor("tg:1", "u1") == D::kAllow);
+  for (int i = 0; i < 5; ++i) CHECK(limiter.TryTakeFor("tg:1", "u2") == D::kAllow);
+  CHECK(limiter.TryTakeFor("tg:1", "u3") == D::kSlowDown);  // the third message
+  CHECK(limiter.TryTakeFor("tg:1", "u3") == D::kSlowDown);  // its redelivery: the same
+  CHECK(limiter.TryTakeFor("tg:1", "u4") == D::kDrop);
+  CHECK(limiter.TryTakeFor("tg:2", "u2") == D::kAllow);  // ids are per user
+  CHECK(limiter.TryTake("tg:3") == D::kAllow);          // no id: a token each
+  CHECK(limiter.TryTake("tg:3") == D::kAllow);
+  CHECK(limiter.TryTake("tg:3") == D::kSlowDown);
+}
+
 TEST_CASE("RateLimiter refills tokens at the sustained rate", "[rate_limiter]") {
   ManualClock clock;
   InMemoryRateLimiter limiter({/*per_minute=*/60, /*burst=*/1, seconds(0), 100}, clock);

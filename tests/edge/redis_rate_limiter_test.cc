@@ -45,6 +45,24 @@ TEST_CASE("RedisRateLimiter limits a user as one across replicas", "[redis][rate
   CHECK(ttl->integer > 0);  // buckets expire: Redis's memory stays bounded
 }
 
+TEST_CASE("RedisRateLimiter charges a redelivered event once, on any replica",
+          "[redis][rate_limit]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  RedisRateLimiter a(bot::testing::TestRedisClient(redis), Slow());
+  RedisRateLimiter b(bot::testing::TestRedisClient(redis), Slow());
+  CHECK(a.TryTakeFor("telegram:1", "101") == Decision::kAllow);
+  // Refused with 503 after its token was taken, redelivered to both.
+  for (int i = 0; i < 4; ++i) {
+    CHECK(a.TryTakeFor("telegram:1", "102") == Decision::kAllow);
+    CHECK(b.TryTakeFor("telegram:1", "102") == Decision::kAllow);
+  }
+  CHECK(b.TryTakeFor("telegram:1", "103") == Decision::kAllow);  // the third token
+  CHECK(a.TryTakeFor("telegram:1", "104") == Decision::kSlowDown);
+  CHECK(b.TryTakeFor("telegram:1", "104") == Decision::kSlowDown);  // its redelivery
+  CHECK(a.TryTakeFor("telegram:1", "105") == Decision::kDrop);
+}
+
 TEST_CASE("RedisRateLimiter refills at the configured rate", "[redis][rate_limit]") {
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());

@@ -169,10 +169,13 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
+  // A queue beside the shared dedup store claims as it enqueues (one
+  // atomic step); here only a look whether the id was seen.
+  const bool claim_on_enqueue = !event.id.empty() && queue_->claims_dedup();
   if (!event.id.empty()) {
     bool claimed = false;
     try {
-      claimed = dedup_->Claim(key);
+      claimed = claim_on_enqueue ? !dedup_->Seen(key) : dedup_->Claim(key);
     } catch (const StoreUnavailable&) {
       // Dedup fails closed: unsure whether another replica answers it, the
       // webhook answers 503 and the platform redelivers later.
@@ -186,7 +189,9 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   }
   const std::string chat = channel->name() + ":" + event.chat;
   bool slowed = false;
-  switch (limiter_->TryTake(chat)) {
+  // Keyed by the event too: the platform's redeliveries of a message
+  // refused with 503 are not charged again.
+  switch (limiter_->TryTakeFor(chat, event.id)) {
     case RateLimiter::Decision::kAllow:
       break;
     case RateLimiter::Decision::kSlowDown:
@@ -196,9 +201,28 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
       CountEvent(channel->name(), "rate_limited");
       return true;  // flooding: acknowledged, not answered
   }
-  const OutboundQueue::Offered offered = queue_->Offer(Delivery(channel->name(), event, slowed));
+  OutboundQueue::Offered offered = OutboundQueue::Offered::kQueued;
+  if (claim_on_enqueue) {
+    switch (queue_->EnqueueClaiming(Delivery(channel->name(), event, slowed), key)) {
+      case OutboundQueue::ClaimedEnqueue::kQueued:
+        break;
+      case OutboundQueue::ClaimedEnqueue::kRepeat:  // another replica was quicker
+        CountEvent(channel->name(), "deduplicated");
+        return true;
+      case OutboundQueue::ClaimedEnqueue::kFull:
+        offered = OutboundQueue::Offered::kFull;
+        break;
+      case OutboundQueue::ClaimedEnqueue::kUnavailable:
+        offered = OutboundQueue::Offered::kUnavailable;
+        break;
+    }
+  } else {
+    offered = queue_->Offer(Delivery(channel->name(), event, slowed));
+  }
   if (offered != OutboundQueue::Offered::kQueued) {
-    if (!event.id.empty()) dedup_->Release(key);
+    // (Claiming as it enqueues, nothing was claimed: the id may be
+    // another replica's by now.)
+    if (!event.id.empty() && !claim_on_enqueue) dedup_->Release(key);
     // Full (too much waiting) and unavailable (the shared queue's Redis
     // cannot be reached) call for different fixes: told apart.
     const bool full = offered == OutboundQueue::Offered::kFull;

@@ -27,6 +27,13 @@ bool InMemoryDedupStore::Claim(const std::string& id) {
   return true;
 }
 
+bool InMemoryDedupStore::Seen(const std::string& id) {
+  const SteadyTime now = clock_.Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Expire(now);
+  return seen_.count(id) != 0;
+}
+
 void InMemoryDedupStore::Release(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
   seen_.erase(id);

@@ -30,6 +30,10 @@ class DedupStore {
   // TTL, false for a repeat (a redelivery, or an id another worker holds).
   // Throws StoreUnavailable when a shared store cannot answer.
   virtual bool Claim(const std::string& id) = 0;
+  // Whether `id` is claimed (without claiming it): the check before a
+  // queue that claims as it enqueues (OutboundQueue::claims_dedup()).
+  // Throws StoreUnavailable when a shared store cannot answer.
+  virtual bool Seen(const std::string& id) = 0;
   // The work `id` stood for is finished (answered, or given up): the claim
   // stands for the rest of the TTL so a late redelivery is still a repeat.
   virtual void MarkDone(const std::string& id) = 0;
@@ -49,6 +53,7 @@ class InMemoryDedupStore : public DedupStore {
   InMemoryDedupStore& operator=(const InMemoryDedupStore&) = delete;
 
   bool Claim(const std::string& id) override;
+  bool Seen(const std::string& id) override;
   // In one process a claim already lives the whole TTL: nothing to extend.
   void MarkDone(const std::string& id) override {}
   void Release(const std::string& id) override;

@@ -34,6 +34,23 @@ class OutboundQueue {
   virtual Offered Offer(Delivery delivery) {
     return Enqueue(std::move(delivery)) ? Offered::kQueued : Offered::kFull;
   }
+  // A shared queue kept beside the shared dedup store (claims_dedup())
+  // claims the event id `dedup_id` and queues `delivery` in one atomic step,
+  // so a store failing between the two cannot leave a claim without its
+  // answer (a redelivery would be taken for a repeat and never answered).
+  // kRepeat: the id was claimed already (nothing queued); kFull and
+  // kUnavailable as Offer's (nothing claimed). Others: the caller claims
+  // first and calls Offer.
+  enum class ClaimedEnqueue { kQueued, kRepeat, kFull, kUnavailable };
+  virtual bool claims_dedup() const { return false; }
+  virtual ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) {
+    switch (Offer(std::move(delivery))) {
+      case Offered::kQueued: return ClaimedEnqueue::kQueued;
+      case Offered::kFull: return ClaimedEnqueue::kFull;
+      case Offered::kUnavailable: return ClaimedEnqueue::kUnavailable;
+    }
+    return ClaimedEnqueue::kFull;
+  }
   // The next delivery that is due, of a chat with none taken; waits up to
   // `max_wait` for one. nullopt when none came in time, and at once when
   // finished().

@@ -26,6 +26,16 @@ bool RedisDedupStore::Claim(const std::string& id) {
   return !reply->is_nil();  // OK: claimed; nil: someone has it
 }
 
+bool RedisDedupStore::Seen(const std::string& id) {
+  auto reply = redis_->Run({"EXISTS", prefix_ + id});
+  if (!reply || reply->is_error()) {
+    Note(false);
+    throw StoreUnavailable("redis dedup store unavailable");
+  }
+  Note(true);
+  return reply->integer != 0;
+}
+
 void RedisDedupStore::MarkDone(const std::string& id) {
   // XX: only an id still claimed (a Release or an expiry is not undone).
   auto reply = redis_->Run({"SET", prefix_ + id, "2", "XX", "EX", std::to_string(ttl_.count())});

@@ -26,6 +26,7 @@ class RedisDedupStore : public DedupStore {
                   std::string prefix = "bot:dedup:");
 
   bool Claim(const std::string& id) override;
+  bool Seen(const std::string& id) override;  // EXISTS
   void MarkDone(const std::string& id) override;
   void Release(const std::string& id) override;
 

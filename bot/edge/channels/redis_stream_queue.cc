@@ -26,6 +26,18 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return id
 )lua";
 
+// The same, claiming the event's dedup key KEYS[3] in the same step
+// (ARGV[5]: its TTL): 0 when it was claimed already (nothing queued).
+constexpr char kClaimEnqueueScript[] = R"lua(
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'chat', ARGV[3], 'd', ARGV[4])
+redis.call('RPUSH', KEYS[2], id)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], '2', 'EX', ARGV[5])
+return id
+)lua";
+
 // KEYS[1] the chat's list, KEYS[2] the stream. ARGV[1] an entry id. 1 when
 // it is the chat's oldest entry not yet acknowledged (the list's head; ids
 // at the head whose entries are gone are dropped; a list that is gone or
@@ -244,6 +256,31 @@ OutboundQueue::Offered RedisStreamQueue::Offer(Delivery delivery) {
     return Offered::kFull;
   }
   return Offered::kQueued;
+}
+
+OutboundQueue::ClaimedEnqueue RedisStreamQueue::EnqueueClaiming(Delivery delivery,
+                                                                const std::string& dedup_id) {
+  if (!claims_dedup() || dedup_id.empty()) {
+    return OutboundQueue::EnqueueClaiming(std::move(delivery), dedup_id);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return ClaimedEnqueue::kFull;
+  }
+  const std::string chat = delivery.chat_key();
+  auto r = redis_->Eval(kClaimEnqueueScript,
+                        {StreamKey(), ChatKey(chat), options_.dedup_prefix + dedup_id},
+                        {std::to_string(options_.max_len),
+                         std::to_string(options_.record_ttl.count()), chat, delivery.Encode(),
+                         std::to_string(options_.dedup_ttl.count())});
+  Note(IsOk(r));
+  if (!IsOk(r)) return ClaimedEnqueue::kUnavailable;
+  if (r->type == RedisReply::Type::kInteger) return ClaimedEnqueue::kRepeat;
+  if (r->is_nil()) {
+    Metrics::Inc("bot_channel_stream_full_total");
+    return ClaimedEnqueue::kFull;
+  }
+  return ClaimedEnqueue::kQueued;
 }
 
 bool RedisStreamQueue::Add(const std::string& id, const std::string& chat,
@@ -858,7 +895,8 @@ size_t RedisStreamQueue::waiting() const {
 
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len,
-                                                 std::chrono::milliseconds claim_idle) {
+                                                 std::chrono::milliseconds claim_idle,
+                                                 std::chrono::seconds dedup_ttl) {
   RedisOptions own = redis;
   // Workers, the fetcher and the webhook threads enqueueing: more than the
   // shared pool, and a timeout well above the blocking read's.
@@ -870,6 +908,10 @@ std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size
                            ? claim_idle
                            : retry.connect_timeout + retry.read_timeout + std::chrono::seconds(10);
   options.max_len = max_len;
+  if (dedup_ttl.count() > 0) {
+    options.dedup_prefix = "bot:dedup:";
+    options.dedup_ttl = dedup_ttl;
+  }
   return std::make_shared<RedisStreamQueue>(std::make_shared<RedisClient>(own), options);
 }
 

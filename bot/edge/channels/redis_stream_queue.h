@@ -111,6 +111,11 @@ struct RedisStreamOptions {
   // long a "sending" record of another consumer is believed.
   std::chrono::milliseconds send_bound{21000};
   size_t max_replay = 10000;                     // failed writes kept for replay
+  // The dedup store's key prefix (RedisDedupStore's, same Redis): set, the
+  // queue claims event ids as it enqueues (EnqueueClaiming, one script),
+  // remembered for dedup_ttl. Empty: the hub claims first.
+  std::string dedup_prefix;
+  std::chrono::seconds dedup_ttl{7 * 24 * 3600};
 };
 
 class RedisStreamQueue : public OutboundQueue {
@@ -126,6 +131,8 @@ class RedisStreamQueue : public OutboundQueue {
   RedisStreamQueue& operator=(const RedisStreamQueue&) = delete;
 
   bool Enqueue(Delivery delivery) override;
+  bool claims_dedup() const override { return !options_.dedup_prefix.empty(); }
+  ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) override;
   Offered Offer(Delivery delivery) override;
   std::optional<Delivery> TakeDue(std::chrono::milliseconds max_wait) override;
   void Ack(const Delivery& delivery) override;
@@ -213,10 +220,13 @@ class RedisStreamQueue : public OutboundQueue {
 // The queue `bot serve` runs with BOT_REDIS_URL: its own connection pool
 // (`workers` + 12, so blocking reads never wait behind dedup, with a 1 s
 // timeout: a slow reply to a read is not taken for a dead server),
-// `claim_idle` (0: 10 s above the slowest send `retry` allows), send_bound
-// the slowest send, `max_len` entries.
+// claim_idle: `claim_idle` (0: 10 s above the slowest send `retry`
+// allows), send_bound the slowest send, `max_len` entries. With `dedup_ttl`
+// > 0, the queue claims event ids in the default RedisDedupStore's keys
+// ("bot:dedup:") as it enqueues.
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len,
-                                                 std::chrono::milliseconds claim_idle = {});
+                                                 std::chrono::milliseconds claim_idle = {},
+                                                 std::chrono::seconds dedup_ttl = {});
 
 }  // namespace bot::edge::channels

@@ -231,3 +231,44 @@ TEST_CASE("With the outbound queue in Redis, webhooks answer 503 while Redis is 
   CHECK(Answers(a) == 1);
   CHECK_FALSE(DegradedModes::Global().degraded("send_queue"));
 }
+
+TEST_CASE("An update refused with 503 while the queue's Redis is down is answered once redelivered",
+          "[redis][replicas]") {
+  // Dedup and rate limits on one Redis, the outbound queue on another that
+  // is down: each delivery passes dedup and the rate limit, then is refused
+  // (503). The platform redelivers more often than the burst allows; none
+  // of that may count as flooding, and no claim may be left behind.
+  RedisServer state;
+  RedisServer queue;
+  if (!state.running()) BOT_SKIP(state.why_not());
+  if (!queue.running()) BOT_SKIP(queue.why_not());
+  const bool claim_on_enqueue = GENERATE(false, true);
+  auto options = WithStream(OnRedis(state, /*burst=*/2), queue, "a", std::chrono::seconds(30));
+  if (claim_on_enqueue) {
+    bot::edge::channels::RedisStreamOptions stream;
+    stream.consumer = "a";
+    stream.read_block = std::chrono::milliseconds(20);
+    stream.dedup_prefix = "bot:dedup:";
+    options.queue = std::make_shared<bot::edge::channels::RedisStreamQueue>(
+        bot::testing::TestRedisClient(queue), stream);
+  }
+  ChannelHarness a(kEnv, options);
+  queue.Kill();
+  for (int i = 0; i < 4; ++i) {
+    auto r = a.Post("/webhooks/telegram", TextUpdate(7, "What are your opening hours?"), Signed());
+    REQUIRE(r);
+    CHECK(r->status == 503);
+  }
+  REQUIRE(queue.Start());
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    auto r = a.Post("/webhooks/telegram", TextUpdate(7, "What are your opening hours?"), Signed());
+    REQUIRE(r);
+    status = r->status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(status == 200);
+  CHECK(a.fake().WaitFor("/sendMessage", 1) >= 1);
+  a.Finish();
+  CHECK(Answers(a) == 1);
+}

@@ -415,6 +415,32 @@ TEST_CASE("RedisStreamQueue refuses entries beyond max_len instead of trimming t
   CHECK(queue.Enqueue(To("3", "c")));  // room again
 }
 
+TEST_CASE("RedisStreamQueue with a dedup prefix claims the event id as it enqueues, atomically",
+          "[redis][queue]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = TestRedisClient(redis);
+  RedisStreamOptions options = Fast("a");
+  options.max_len = 2;
+  options.dedup_prefix = "bot:dedup:";
+  options.dedup_ttl = std::chrono::seconds(600);
+  RedisStreamQueue queue(client, options);
+  using C = OutboundQueue::ClaimedEnqueue;
+  REQUIRE(queue.claims_dedup());
+  CHECK(queue.EnqueueClaiming(To("1", "a"), "telegram:1") == C::kQueued);
+  auto ttl = client->Run({"TTL", "bot:dedup:telegram:1"});
+  REQUIRE(ttl);
+  CHECK(ttl->integer > 500);  // claimed with the entry, for the dedup TTL
+  CHECK(queue.EnqueueClaiming(To("1", "a"), "telegram:1") == C::kRepeat);
+  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 1);  // the repeat queued nothing
+  CHECK(queue.EnqueueClaiming(To("2", "b"), "telegram:2") == C::kQueued);
+  // Full: refused, and not claimed, so the platform's redelivery is taken.
+  CHECK(queue.EnqueueClaiming(To("3", "c"), "telegram:3") == C::kFull);
+  CHECK(Integer(*client, {"EXISTS", "bot:dedup:telegram:3"}) == 0);
+  RedisStreamQueue plain(client, Fast("b"));
+  CHECK_FALSE(plain.claims_dedup());  // without a prefix the hub claims first
+}
+
 TEST_CASE("RedisStreamQueue while Redis is down: refuses, holds, and catches up after",
           "[redis][queue]") {
   RedisServer redis;
