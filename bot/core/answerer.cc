@@ -4,6 +4,7 @@
 
 #include "bot/core/language.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/rereading.h"
 
 namespace bot::core {
 
@@ -399,6 +400,28 @@ Explanation Decide(const Knowledge& k, const Question& q, bool full,
   return e;
 }
 
+// Decide, and when no intent matched, the first other reading of the
+// question that is answered (typos, Latin-typed Russian or Belarusian).
+Explanation DecideOrReread(const Knowledge& k, const Question& q, bool full,
+                           QuestionScan* scan = nullptr) {
+  Explanation e = Decide(k, q, full, scan);
+  if (e.winner || CountCodePoints(q.text) > kMaxQuestionLength) return e;
+  for (Rereading& r : Rereadings(k.vocabulary(), k.spellings(), q.text, e.normalized)) {
+    Question again = q;
+    again.text = std::move(r.text);
+    if (scan) scan->hits.clear();
+    Explanation other = Decide(k, again, full, scan);
+    if (!other.winner || other.reply.fallback) continue;
+    other.reread = std::move(r.how);
+    return other;
+  }
+  if (scan) {
+    scan->scanned = false;
+    scan->hits.clear();
+  }
+  return e;
+}
+
 }  // namespace
 
 RankRule DecidingRule(const Candidate& a, const Candidate& b) {
@@ -434,19 +457,19 @@ std::string WhyOutranks(const Candidate& w, const Candidate& l) {
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, false).reply;
+  return DecideOrReread(knowledge, question, false).reply;
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan) {
   scan->scanned = false;
   scan->hits.clear();
-  Explanation e = Decide(knowledge, question, false, scan);
+  Explanation e = DecideOrReread(knowledge, question, false, scan);
   scan->normalized = std::move(e.normalized);
   return std::move(e.reply);
 }
 
 Explanation Explain(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, true);
+  return DecideOrReread(knowledge, question, true);
 }
 
 }  // namespace bot::core
