@@ -26,6 +26,17 @@ std::string Needle(std::string_view phrase) {
 
 }  // namespace
 
+Spellings Spellings::FromLists(Lists lists, std::vector<Diagnostic>* diagnostics) {
+  std::vector<SpellingEntry> entries;
+  entries.reserve(lists.size());
+  for (auto& [canonical, variants] : lists) {
+    SpellingEntry& entry = entries.emplace_back();
+    entry.canonical = std::move(canonical);
+    for (auto& variant : variants) entry.variants.push_back({std::move(variant), {}, 0});
+  }
+  return Build(std::move(entries), diagnostics);
+}
+
 Spellings Spellings::Build(std::vector<SpellingEntry> entries,
                            std::vector<Diagnostic>* diagnostics) {
   Spellings out;

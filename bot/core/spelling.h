@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "bot/core/diagnostic.h"
@@ -32,6 +33,10 @@ class Spellings {
   // space, dot or dash. Problems (a variant given twice, one equal to its
   // word, one that is empty after folding) go to `diagnostics`.
   static Spellings Build(std::vector<SpellingEntry> entries, std::vector<Diagnostic>* diagnostics);
+  // The same from plain lists, canonical spelling -> variants, with no
+  // source locations: for tests and tools that write spellings in code.
+  using Lists = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  static Spellings FromLists(Lists lists, std::vector<Diagnostic>* diagnostics);
 
   // The canonical spelling of one folded word, or nullptr. Most words are
   // no variant: their first byte and length together reject them before

@@ -44,6 +44,25 @@ std::vector<Diagnostic> WithCode(const std::vector<Diagnostic>& all, const std::
   return out;
 }
 
+// Two intents whose patterns overlap ("when did we join the osce" matches
+// both); `when_keys` are more keys of `when`, one a line, written after its
+// examples (from line 7 of the file on).
+std::string WhenAndJoinOsce(const std::vector<std::string>& when_keys = {},
+                            const std::string& join_examples = "['Shall we join the OSCE?']") {
+  std::string keys;
+  for (const std::string& key : when_keys) keys += "    " + key + "\n";
+  return R"(
+intents:
+  - id: when
+    patterns: ['\bwhen\b.*\bjoin\w*\b']
+    answer: {facts: [f.join]}
+    examples: ['When did you join?']
+)" + keys + R"(  - id: join.osce
+    patterns: ['\bjoin\w* (the )?osce\b']
+    answer: {facts: [f.vienna]}
+    examples: )" + join_examples + "\n";
+}
+
 }  // namespace
 
 TEST_CASE("Every shipped pattern that the sampler models has a sample it matches",
@@ -106,17 +125,7 @@ TEST_CASE("Check finds an overlap only the patterns reveal and names the winner"
           "[checker]") {
   // No example is matched by both intents: the witness must come from the
   // patterns' own structure.
-  const std::string intents = R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)";
+  const std::string intents = WhenAndJoinOsce();
   auto overlaps = WithCode(CheckYaml(intents), "overlap");
   REQUIRE(overlaps.size() == 1);
   const Diagnostic& o = overlaps[0];
@@ -135,36 +144,14 @@ intents:
 }
 
 TEST_CASE("A declared overlap is not reported, and is reported once it is gone", "[checker]") {
-  const std::string overlapping = R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-    overlaps: [join.osce]
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)";
+  const std::string overlapping = WhenAndJoinOsce({"overlaps: [join.osce]"});
   auto d = CheckYaml(overlapping);
   CHECK(WithCode(d, "overlap").empty());
   CHECK(WithCode(d, "overlap-gone").empty());
 
   // The same declaration once an exclude separates the two.
-  const std::string separated = R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    exclude: ['\bosce\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-    overlaps: [join.osce]
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)";
+  const std::string separated =
+      WhenAndJoinOsce({R"(exclude: ['\bosce\b'])", "overlaps: [join.osce]"});
   auto gone = WithCode(CheckYaml(separated), "overlap-gone");
   REQUIRE(gone.size() == 1);
   CHECK(gone[0].severity == Diagnostic::Severity::kWarning);
@@ -173,18 +160,7 @@ intents:
 }
 
 TEST_CASE("A declared overlap with an unknown intent is an error with a suggestion", "[checker]") {
-  auto d = WithCode(CheckYaml(R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-    overlaps: [join.osc]
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)"), "unknown-intent");
+  auto d = WithCode(CheckYaml(WhenAndJoinOsce({"overlaps: [join.osc]"})), "unknown-intent");
   REQUIRE(d.size() == 1);
   CHECK(FormatDiagnostic(d[0]) ==
         "intents.yaml:7:16: error: intent `when` declares an overlap with unknown intent "
@@ -193,18 +169,7 @@ intents:
 
 TEST_CASE("Check does not call two intents overlapping when an exclude separates them",
           "[checker]") {
-  auto d = CheckYaml(R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    exclude: ['\bosce\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)");
+  auto d = CheckYaml(WhenAndJoinOsce({R"(exclude: ['\bosce\b'])"}));
   CHECK(WithCode(d, "overlap").empty());
 }
 
@@ -213,20 +178,11 @@ TEST_CASE("Questions an exclude vetoes do not hide an overlap's real witness", "
   // `when`; only the patterns' own merge ("when join the osce") shows the
   // overlap. Kept as witnesses, the vetoed examples filled the few a pair
   // keeps, and the overlap went unreported.
-  const std::string intents = R"(
-intents:
-  - id: when
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    exclude: ['\bvienna\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['When did we join the OSCE in Vienna?', 'When, in Vienna, did we join the OSCE?',
-               'In Vienna, when did we join the OSCE?', 'When did Vienna join the OSCE?',
-               'When did they join the OSCE in Vienna?']
-)";
+  const std::string intents = WhenAndJoinOsce(
+      {R"(exclude: ['\bvienna\b'])"},
+      "['When did we join the OSCE in Vienna?', 'When, in Vienna, did we join the OSCE?', "
+      "'In Vienna, when did we join the OSCE?', 'When did Vienna join the OSCE?', "
+      "'When did they join the OSCE in Vienna?']");
   auto overlaps = WithCode(CheckYaml(intents), "overlap");
   REQUIRE(overlaps.size() == 1);
   CHECK_THAT(overlaps[0].message, Catch::Contains("intent `when` overlaps with `join.osce`") &&
@@ -234,18 +190,7 @@ intents:
 }
 
 TEST_CASE("Overlaps that priority settles are reported only on request", "[checker]") {
-  const std::string intents = R"(
-intents:
-  - id: when
-    priority: 1
-    patterns: ['\bwhen\b.*\bjoin\w*\b']
-    answer: {facts: [f.join]}
-    examples: ['When did you join?']
-  - id: join.osce
-    patterns: ['\bjoin\w* (the )?osce\b']
-    answer: {facts: [f.vienna]}
-    examples: ['Shall we join the OSCE?']
-)";
+  const std::string intents = WhenAndJoinOsce({"priority: 1"});
   CHECK(WithCode(CheckYaml(intents), "overlap").empty());
   CheckOptions all;
   all.all_overlaps = true;

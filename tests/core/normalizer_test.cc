@@ -13,20 +13,14 @@ namespace {
 // and a space.
 const bot::core::Spellings& TestSpellings() {
   static const bot::core::Spellings spellings = [] {
-    auto entry = [](std::string canonical, std::vector<std::string> variants) {
-      bot::core::SpellingEntry e;
-      e.canonical = std::move(canonical);
-      for (auto& v : variants) e.variants.push_back({std::move(v), {}, 0});
-      return e;
-    };
     std::vector<bot::core::Diagnostic> diagnostics;
-    auto built = bot::core::Spellings::Build(
-        {entry("what is", {"what's", "whats"}), entry("who is", {"who's"}),
-         entry("did not", {"didn't"}), entry("it is", {"it's"}),
-         entry("belarus", {"belorussia", "byelorussia", "belarus's", "white russia"}),
-         entry("ashgabat", {"ashgabad"}), entry("lukashenko", {"lukashenka"}),
-         entry("organization", {"organisation"}), entry("cooperation", {"co-operation"}),
-         entry("osce", {"o.s.c.e.", "o.s.c.e"})},
+    auto built = bot::core::Spellings::FromLists(
+        {{"what is", {"what's", "whats"}}, {"who is", {"who's"}},
+         {"did not", {"didn't"}}, {"it is", {"it's"}},
+         {"belarus", {"belorussia", "byelorussia", "belarus's", "white russia"}},
+         {"ashgabat", {"ashgabad"}}, {"lukashenko", {"lukashenka"}},
+         {"organization", {"organisation"}}, {"cooperation", {"co-operation"}},
+         {"osce", {"o.s.c.e.", "o.s.c.e"}}},
         &diagnostics);
     REQUIRE(diagnostics.empty());
     return built;

@@ -59,5 +59,18 @@ TEST_CASE("Spellings report a variant given twice, one equal to its word, and a 
                     "its canonical spelling [bad-spelling]"});
 }
 
+TEST_CASE("Spellings from plain lists read as from the lexicon, problems included",
+          "[spelling]") {
+  std::vector<Diagnostic> diagnostics;
+  Spellings s = Spellings::FromLists(
+      {{"belarus", {"Byelorussia", "white russia"}}, {"belarusian", {"byelorussia"}}},
+      &diagnostics);
+  CHECK(*s.FindWord("byelorussia") == "belarus");
+  REQUIRE(s.phrases().size() == 1);
+  CHECK(s.phrases()[0].to == "belarus");
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].code == "bad-spelling");
+}
+
 }  // namespace
 }  // namespace bot::core

@@ -14,17 +14,11 @@ namespace {
 
 const bot::core::Spellings& FuzzSpellings() {
   static const bot::core::Spellings* spellings = [] {
-    auto entry = [](std::string canonical, std::vector<std::string> variants) {
-      bot::core::SpellingEntry e;
-      e.canonical = std::move(canonical);
-      for (auto& v : variants) e.variants.push_back({std::move(v), {}, 0});
-      return e;
-    };
     std::vector<bot::core::Diagnostic> diagnostics;
-    auto* built = new bot::core::Spellings(bot::core::Spellings::Build(
-        {entry("what is", {"what's", "whats"}), entry("it is", {"it's"}),
-         entry("belarus", {"byelorussia", "belarus's", "white russia"}),
-         entry("osce", {"o.s.c.e.", "o.s.c.e"}), entry("cooperation", {"co-operation"})},
+    auto* built = new bot::core::Spellings(bot::core::Spellings::FromLists(
+        {{"what is", {"what's", "whats"}}, {"it is", {"it's"}},
+         {"belarus", {"byelorussia", "belarus's", "white russia"}},
+         {"osce", {"o.s.c.e.", "o.s.c.e"}}, {"cooperation", {"co-operation"}}},
         &diagnostics));
     if (!diagnostics.empty()) std::abort();
     return built;
