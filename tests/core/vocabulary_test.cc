@@ -69,7 +69,7 @@ TEST_CASE("Vocabulary leaves known, short, numeric, ambiguous and near-miss word
                        "join",        // known
                        "joined",      // known through the prefix join*
                        "members",     // the same
-                       "jon",         // 3 letters, but a changed one is never read
+                       "thw",         // 3 letters: a changed letter is never read ("the")
                        "th",          // too short
                        "1993",        // a number
                        "2o15",        // a word with a digit
