@@ -256,14 +256,14 @@ int RunServe(const Args& args) {
   }
   edge::Log(edge::LogLevel::kInfo,
             {{"event", "listening"},
-             {"url", "http://" + options.host + ":" + std::to_string(server.port())},
+             {"url", edge::HttpUrl(options.host, server.port())},
              {"intents", knowledge->intents().intents().size()},
              {"facts", knowledge->facts().facts().size()},
              {"content_hash", knowledge->version().content_hash}});
   if (web_chat) {
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "web_chat"},
-               {"url", "http://" + options.host + ":" + std::to_string(server.port()) + "/chat"}});
+               {"url", edge::HttpUrl(options.host, server.port()) + "/chat"}});
   }
   std::thread listener([&server] { server.Listen(); });
   edge::FileWatcher watcher({sources.intents_dir, sources.facts_dir},
@@ -280,7 +280,7 @@ int RunServe(const Args& args) {
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "listening"},
                {"role", "admin"},
-               {"url", "http://" + config.admin_host + ":" + std::to_string(admin->port())}});
+               {"url", edge::HttpUrl(config.admin_host, admin->port())}});
     admin_listener = std::thread([&admin] { admin->Listen(); });
   }
 

@@ -23,8 +23,8 @@ constexpr char kUsage[] =
     "Runs every example (must be answered by its intent), every counter-example\n"
     "(must not be) and every case in the test files (default DIR: <intents>/tests,\n"
     "files of `tests: [{q: question, intent: id}]`; intent `fallback` expects a\n"
-    "fallback reply; and `dialogues: [{id, turns: [{q, intent, contains}]}]`,\n"
-    "each asked in one conversation). Prints a table (--failures: failing rows only), then\n"
+    "fallback reply; and `dialogues: [{id, turns: [{q, intent, contains, lang}]}]`,\n"
+    "each asked in one conversation, `lang` a language override). Prints a table (--failures: failing rows only), then\n"
     "coverage: intents with examples, facts reachable, patterns never exercised.\n"
     "Exit status 1 when any case fails.\n";
 
@@ -95,7 +95,9 @@ int RunTest(const Args& args) {
           r = core::Answer(k, {t.question, "", "test"});
         } else {
           if (t.turn == 0) context = {};
-          core::Turn turn = core::AnswerTurn(k, {t.question, t.dialogue, "test"}, context);
+          core::Question q{t.question, t.dialogue, "test"};
+          q.lang = t.lang;
+          core::Turn turn = core::AnswerTurn(k, q, context);
           context = std::move(turn.next);
           r = std::move(turn.reply);
         }

@@ -292,11 +292,23 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   // The language the question is in ("en", "ru", "be", "uk"): pronouns
   // agree by its grammar, and every reading is answered in it.
   const std::string lang = mine.question_lang;
+  const bool caller_lang = IsReplyLanguage(q.lang);
   auto ask_as = [&](const std::string& text) {
     Question rq{text, q.session, q.channel};
-    rq.lang = IsReplyLanguage(q.lang) ? q.lang : IsReplyLanguage(lang) ? lang : "";
+    rq.lang = caller_lang ? q.lang : IsReplyLanguage(lang) ? lang : "";
     rq.lang_hint = lang;
-    return ask(rq);
+    Explanation e = ask(rq);
+    // The reading is answered in the question's language as a caller's
+    // override would be; the explanation says where it came from.
+    if (explain && !caller_lang && !rq.lang.empty()) {
+      for (std::string& why : e.language.evidence) {
+        if (why == "the caller asked for " + rq.lang) {
+          why = "the conversation: the follow-up was asked in " + rq.lang +
+                ", so its reading is answered in it";
+        }
+      }
+    }
+    return e;
   };
   std::vector<Lexicon::Hit> hits;  // of the question, found once
   auto alone = [&](const char* reading) {

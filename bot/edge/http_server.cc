@@ -134,22 +134,34 @@ HttpServer::HttpServer(KnowledgeHolder* knowledge, HttpOptions options)
 
 HttpServer::~HttpServer() { Stop(); }
 
+std::string HttpUrl(const std::string& host, int port) {
+  const bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 namespace {
 
-// httplib's pattern for a route: literal, or a last segment "{name}" as a
-// group of anything but '/' (escaping the literal part's regex characters).
-std::string PatternOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos || path.size() < slash + 3 || path[slash + 1] != '{' ||
-      path.back() != '}') {
-    return path;
-  }
+// `text` with regex characters escaped: it matches itself only.
+std::string RegexLiteral(std::string_view text) {
   std::string pattern;
-  for (char c : path.substr(0, slash + 1)) {
+  for (char c : text) {
     if (std::strchr(".^$|()[]{}*+?\\", c)) pattern += '\\';
     pattern += c;
   }
-  return pattern + "([^/]*)";
+  return pattern;
+}
+
+// httplib's pattern (a regex) for a route: the path itself, or with a last
+// segment "{name}" as a group of anything but '/'. Literal parts are
+// escaped, so "/chat/chat.css" does not also match "/chat/chatXcss".
+bool HasParam(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash != std::string::npos && path.size() >= slash + 3 && path[slash + 1] == '{' &&
+         path.back() == '}';
+}
+std::string PatternOf(const std::string& path) {
+  if (!HasParam(path)) return RegexLiteral(path);
+  return RegexLiteral(std::string_view(path).substr(0, path.rfind('/') + 1)) + "([^/]*)";
 }
 
 }  // namespace
@@ -161,7 +173,7 @@ void HttpServer::Route(const std::string& method, const std::string& path, Handl
   rule.required = body == Body::kRequired;
   routes_[path][method] = rule;
   const std::string pattern = PatternOf(path);
-  if (pattern != path &&
+  if (HasParam(path) &&
       std::none_of(param_routes_.begin(), param_routes_.end(),
                    [&](const auto& r) { return r.second == path; })) {
     param_routes_.emplace_back(path.substr(0, path.rfind('/') + 1), path);
@@ -225,6 +237,9 @@ void HttpServer::AddApiRoutes() {
         SendJson(res, 503, Dump(ErrorJson("knowledge is not loaded")));
         return;
       }
+      // Which knowledge answered: a client keeping turns (the web chat)
+      // knows when a later explanation comes from another version.
+      res.set_header("X-Knowledge-Version", knowledge->version().content_hash);
       core::Question q{request.value().text, request.value().session, "http"};
       q.lang = request.value().lang;
       NoteChannel("http");

@@ -52,6 +52,10 @@ struct HttpOptions {
   ContextStore* contexts = nullptr;
 };
 
+// "http://HOST:PORT", an IPv6 address in brackets ("http://[::1]:8080"),
+// as logs print where a server listens.
+std::string HttpUrl(const std::string& host, int port);
+
 class HttpServer {
  public:
   using Handler = httplib::Server::Handler;

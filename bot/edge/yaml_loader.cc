@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "bot/core/language.h"
 #include "bot/core/utf8.h"
 #include "bot/edge/crypto.h"
 #include "bot/edge/log.h"
@@ -639,7 +640,7 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
       }
     });
     if (!turns || !turns.IsSequence() || turns.size() == 0) {
-      r.Error(r.At(d), "missing-key", "a dialogue needs `turns:`, a list of {q, intent, contains}");
+      r.Error(r.At(d), "missing-key", "a dialogue needs `turns:`, a list of {q, intent, contains, lang}");
       continue;
     }
     int index = 0;
@@ -648,12 +649,16 @@ std::vector<IntentTestCase> ParseIntentTestsYaml(const std::string& text,
       c.where = r.At(t);
       c.dialogue = id;
       c.turn = index++;
-      r.ForEachKey(t, {"q", "intent", "contains"}, "a dialogue turn",
+      r.ForEachKey(t, {"q", "intent", "contains", "lang"}, "a dialogue turn",
                    [&](const std::string& k, const YAML::Node& v, const YAML::Node&) {
                      if (k == "contains") {
                        for (auto& s : r.StringList(v, k)) c.contains.push_back(std::move(s.text));
                      } else if (auto s = r.String(v, k)) {
-                       (k == "q" ? c.question : c.expected) = *s;
+                       if (k == "lang" && !core::IsReplyLanguage(*s)) {
+                         r.Error(r.At(v), "bad-value", "`lang` must be one of en, ru, be");
+                       } else {
+                         (k == "q" ? c.question : k == "lang" ? c.lang : c.expected) = *s;
+                       }
                      }
                    });
       if (c.question.empty() || (c.expected.empty() && c.contains.empty())) {

@@ -69,6 +69,7 @@ struct IntentTestCase {
   std::string dialogue;               // the dialogue's id; empty for a plain test
   int turn = 0;                       // index within the dialogue
   std::vector<std::string> contains;  // strings the reply must contain (any case)
+  std::string lang;  // "en", "ru", "be": the language override it is asked with; empty: none
 };
 std::vector<IntentTestCase> ParseIntentTestsYaml(
     const std::string& text, const std::string& file,

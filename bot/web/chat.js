@@ -41,7 +41,7 @@ function newSessionId() {
 }
 
 // el('p', {class: 'x'}, 'text', child): an element with attributes and
-// children; strings become text nodes.
+// children (lists of them at any depth); strings become text nodes.
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -50,7 +50,7 @@ function el(tag, attrs, ...children) {
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -77,12 +77,15 @@ const state = {
 };
 store.set(KEY.session, state.session);
 
-async function postJson(path, body) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: {'Content-Type': 'application/json'},
-    body: JSON.stringify(body),
-  });
+// The JSON a call answers with, and the knowledge version that answered
+// it (the X-Knowledge-Version header of /api/v1/ask and /explain).
+async function callJson(method, path, body) {
+  const init = {method};
+  if (body !== undefined) {
+    init.headers = {'Content-Type': 'application/json'};
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
   let data = null;
   try {
     data = await res.json();
@@ -90,7 +93,11 @@ async function postJson(path, body) {
   if (!res.ok) {
     throw new Error((data && data.error) || ('HTTP ' + res.status));
   }
-  return data;
+  return {data, version: res.headers.get('X-Knowledge-Version') || ''};
+}
+
+async function postJson(path, body) {
+  return (await callJson('POST', path, body)).data;
 }
 
 function requestBody(text, lang) {
@@ -284,24 +291,78 @@ function candidate(c) {
 const KNOWN_EXPLAIN_KEYS = new Set(['question_normalized', 'candidates', 'winner', 'why',
   'grounding', 'facts', 'reply', 'lang', 'language', 'lang_evidence', 'context']);
 
-function renderExplain(e, turn) {
+// The conversation the explanation used (`context` of /api/v1/explain
+// with a session): the last turn it leans on, how the question was read,
+// the readings tried. Explaining takes no turn, but it reads the question
+// with the conversation as it is now, after the latest turn.
+function contextSection(ctx, turn) {
+  const body = [];
+  const answered = turn.reply && turn.reply.context && turn.reply.context.read_as;
+  if (answered) {
+    body.push(el('p', {class: 'answered-as'}, 'Answered as: ', el('q', {}, answered)));
+  }
+  if (!ctx || typeof ctx !== 'object') {
+    body.push(el('p', {class: 'absent'}, 'not reported by this server'));
+    return section('Context', body);
+  }
+  const prev = ctx.previous;
+  if (prev && typeof prev === 'object') {
+    const facts = (prev.facts || []).join(', ');
+    const entities = [...(prev.entities || []), ...(prev.answer_entities || [])];
+    body.push(el('dl', {class: 'x-context'},
+      el('dt', {}, 'last question'), el('dd', {class: 'prev-question'}, prev.question || '—'),
+      el('dt', {}, 'its intent'), el('dd', {}, el('code', {class: 'prev-intent'}, prev.intent || 'none')),
+      entities.length ? [el('dt', {}, 'entities'), el('dd', {}, [...new Set(entities)].join(', '))] : null,
+      prev.detail ? [el('dt', {}, 'detail asked'), el('dd', {}, prev.detail)] : null,
+      facts ? [el('dt', {}, 'facts'), el('dd', {}, facts)] : null,
+      prev.lang ? [el('dt', {}, 'language'), el('dd', {}, el('code', {}, prev.lang))] : null,
+      el('dt', {}, 'turns'), el('dd', {}, String(prev.turns ?? ''))));
+  } else {
+    body.push(el('p', {class: 'absent no-context'},
+      'No conversation context: the session is new, expired or forgotten.'));
+  }
+  body.push(el('p', {class: 'reading'}, 'Reading: ', el('code', {}, ctx.reading || 'alone'),
+    ctx.read_as ? [' as ', el('q', {class: 'read-as-explained'}, ctx.read_as)] : null));
+  if (ctx.tried && ctx.tried.length) {
+    body.push(el('p', {}, 'Tried:'), el('ul', {class: 'tried'}, ctx.tried.map((t) => el('li', {}, t))));
+  }
+  const last = state.turns[state.turns.length - 1];
+  body.push(el('p', {class: 'absent'}, last === turn
+    ? 'Explaining takes no turn. The conversation shown is as it is now, so it already holds this turn.'
+    : 'Explaining takes no turn. The conversation shown is as it is now, after later turns; ' +
+      'when this turn was asked it may have been read otherwise.'));
+  return section('Context', body);
+}
+
+function renderExplain(e, turn, explainedWith) {
   const parts = [];
-  const now = state.current ? state.current.content_hash : '';
+  const now = explainedWith || (state.current ? state.current.content_hash : '');
   if (turn.version && now && turn.version !== now) {
-    parts.push(el('p', {class: 'absent stale'}, `Answered with knowledge ${turn.version.slice(0, 8)}, ` +
-      `explained with ${now.slice(0, 8)}: the two may differ.`));
+    parts.push(el('p', {class: 'absent stale', role: 'note'},
+      `Answered with knowledge ${turn.version.slice(0, 8)}, explained with today's ` +
+      `${now.slice(0, 8)}: the knowledge changed since, so this explanation may differ ` +
+      'from what was answered.'));
+  } else if (!turn.version && now) {
+    parts.push(el('p', {class: 'absent stale', role: 'note'},
+      `Explained with knowledge ${now.slice(0, 8)}; the version this turn was answered with ` +
+      'is not known.'));
   }
   parts.push(section('Normalised', el('code', {class: 'normalized'}, e.question_normalized)));
   const lang = e.language || e.lang || (e.reply && e.reply.lang);
-  if (lang !== undefined) {
-    parts.push(section('Language', generic(lang),
-      e.lang_evidence ? generic(e.lang_evidence) : null));
+  if (lang && typeof lang === 'object' && typeof lang.lang === 'string') {
+    const answered = e.reply && e.reply.lang;
+    parts.push(section('Language',
+      el('p', {class: 'x-lang'}, 'question in ', el('code', {class: 'detected'}, lang.lang || '?'),
+        lang.decided ? '' : ' (undecided)', lang.from_hint ? ', from the conversation\'s language' : '',
+        answered ? [', answered in ', el('code', {class: 'answered'}, answered)] : null),
+      (lang.evidence || []).length
+        ? el('ul', {class: 'evidence'}, lang.evidence.map((x) => el('li', {}, x))) : null));
+  } else if (lang !== undefined) {
+    parts.push(section('Language', generic(lang)));
   } else {
     parts.push(section('Language', el('p', {class: 'absent'}, 'not reported by this server')));
   }
-  const ctx = e.context || (e.reply && e.reply.context);
-  parts.push(section('Context', ctx ? generic(ctx)
-    : el('p', {class: 'absent'}, 'none used')));
+  parts.push(contextSection(e.context, turn));
   const cands = e.candidates || [];
   parts.push(section(`Candidates (${cands.length})`,
     cands.length ? el('ol', {class: 'candidates'}, cands.map(candidate))
@@ -329,8 +390,8 @@ function renderExplain(e, turn) {
 async function loadExplain(turn, drawer) {
   const body = drawer.querySelector('.explain-body');
   try {
-    const e = await postJson('/api/v1/explain', requestBody(turn.q, turn.lang));
-    body.replaceChildren(...renderExplain(e, turn));
+    const {data, version} = await callJson('POST', '/api/v1/explain', requestBody(turn.q, turn.lang));
+    body.replaceChildren(...renderExplain(data, turn, version));
     drawer.dataset.loaded = '1';
   } catch (err) {
     body.replaceChildren(el('p', {class: 'error', role: 'alert'}, 'Explain failed: ' + err.message));
@@ -356,7 +417,9 @@ async function ask(text) {
   state.historyAt = -1;
   const turn = {q: text, lang, version: state.current ? state.current.content_hash : ''};
   try {
-    turn.reply = await postJson('/api/v1/ask', requestBody(text, lang));
+    const {data, version} = await callJson('POST', '/api/v1/ask', requestBody(text, lang));
+    turn.reply = data;
+    if (version) turn.version = version;  // exactly the knowledge that answered
   } catch (err) {
     turn.error = err.message;
   }
@@ -395,7 +458,22 @@ function onKey(event) {
   }
 }
 
-function newConversation() {
+// Forgets the old conversation on the server (DELETE /api/v1/sessions/ID)
+// before switching to a new session id, so nothing of it is read into a
+// later question. The switch happens even when the server cannot be
+// reached: its context then expires by itself.
+async function newConversation() {
+  if (state.busy) return;
+  state.busy = true;
+  const old = state.session;
+  try {
+    const {data} = await callJson('DELETE', '/api/v1/sessions/' + encodeURIComponent(old));
+    $('session').title = data && data.forgotten ? `session ${old.slice(0, 8)} forgotten`
+      : `session ${old.slice(0, 8)} had no context to forget`;
+  } catch (err) {
+    $('session').title = `could not forget session ${old.slice(0, 8)}: ${err.message}`;
+  }
+  state.busy = false;
   state.session = newSessionId();
   state.turns = [];
   store.set(KEY.session, state.session);
@@ -414,33 +492,35 @@ function yamlString(s) {
     (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-// The conversation as an intents/tests file: one case per answered turn,
-// its question and the intent that answered it (`fallback` for none). A
-// turn that was read with the conversation does not stand on its own, so it
-// is kept as a comment.
+// The conversation as an intents/tests dialogue: its answered turns in
+// order, each with the intent that answered it (`fallback` for none) and
+// the language override it was asked with, so `bot test` asks them in one
+// conversation and a follow-up is read with its context again. A turn that
+// failed (no reply) took no turn on the server and is left out.
 function testYaml() {
   const v = state.current || state.version;
   const lines = [
     `# Saved from the web chat on ${new Date().toISOString().slice(0, 19)}Z,`,
     `# session ${state.session}, knowledge ${versionLabel(v)}.`,
-    '# Each case: a question and the intent that should answer it (`fallback`: none).',
-    'tests:',
+    '# One dialogue, asked in order in one conversation: each turn must be',
+    '# answered by its intent (`fallback`: none). Run it with `bot test`.',
   ];
-  let cases = 0;
+  const turns = [];
   for (const t of state.turns) {
     if (t.error || !t.reply) continue;
     const expected = t.reply.fallback || !t.reply.intent ? 'fallback' : t.reply.intent;
     const id = /^[a-z0-9_.-]+$/.test(expected) ? expected : yamlString(expected);
-    const item = `{q: ${yamlString(t.q)}, intent: ${id}}`;
-    if (t.reply.context) {
-      lines.push(`  # a follow-up, read as ${yamlString(t.reply.context.read_as || '')}:`);
-      lines.push(`  # - ${item}`);
-    } else {
-      lines.push(`  - ${item}`);
-      cases += 1;
+    const lang = t.lang ? `, lang: ${t.lang}` : '';
+    if (t.reply.context && t.reply.context.read_as) {
+      turns.push(`      # a follow-up, read as ${yamlString(t.reply.context.read_as)}`);
     }
+    turns.push(`      - {q: ${yamlString(t.q)}, intent: ${id}${lang}}`);
   }
-  if (!cases) lines[3] = 'tests: []';
+  if (!turns.length) {
+    lines.push('dialogues: []');
+  } else {
+    lines.push('dialogues:', `  - id: ${yamlString('chat-' + state.session.slice(0, 8))}`, '    turns:', ...turns);
+  }
   return lines.join('\n') + '\n';
 }
 

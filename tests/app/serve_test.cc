@@ -74,11 +74,12 @@ class BotProcess {
     }
   }
   // The port from the "listening" log line; 0 if the process died first.
-  int WaitForPort() {
+  int WaitForPort(const std::string& origin = "http://127.0.0.1:") {
+    const std::string url = "\"url\":\"" + origin;
     for (int i = 0; i < 3000; ++i) {  // safety net: 30 s
       std::string out = ReadFile(output_);
-      size_t at = out.find("\"url\":\"http://127.0.0.1:");
-      if (at != std::string::npos) return std::atoi(out.c_str() + at + 24);
+      size_t at = out.find(url);
+      if (at != std::string::npos) return std::atoi(out.c_str() + at + url.size());
       if (waitpid(pid_, &status_, WNOHANG) == pid_) {
         exited_ = true;
         return 0;
@@ -259,6 +260,25 @@ TEST_CASE("bot serve serves the web chat on loopback unless BOT_WEB_CHAT turns i
   CHECK(bad.WaitForPort() == 0);
   CHECK(bad.Wait() == 1);
   CHECK(ReadFile(dir.path() + "/bad.log").find("BOT_WEB_CHAT") != std::string::npos);
+}
+
+TEST_CASE("bot serve logs where it listens on IPv6 with the address in brackets",
+          "[serve][web_chat]") {
+  testing::TempDir dir;
+  std::vector<std::string> args = ServeArgs();
+  args.insert(args.end(), {"--host", "::1"});
+  const std::string log = dir.path() + "/v6.log";
+  BotProcess bot(args, {}, log);
+  const int port = bot.WaitForPort("http://[::1]:");
+  if (port == 0) {
+    const std::string out = ReadFile(log);
+    if (out.find("cannot bind") != std::string::npos) BOT_SKIP("no IPv6 loopback: " + out);
+    FAIL("no bracketed listening line: " + out);
+  }
+  const std::string out = ReadFile(log);
+  CHECK(out.find("\"url\":\"http://[::1]:" + std::to_string(port) + "/chat\"") !=
+        std::string::npos);
+  CHECK(out.find("http://::1:") == std::string::npos);
 }
 
 TEST_CASE("bot serve refuses an invalid config and bot config check explains it",

@@ -107,6 +107,55 @@ TEST_CASE("bot test asks a dialogue's turns in one conversation", "[test_verb]")
   }
 }
 
+TEST_CASE("bot test asks a dialogue turn with its `lang` override", "[test_verb]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", R"(facts:
+  - id: f.join
+    text:
+      en: Belarus joined the OSCE on 30 January 1992.
+      ru: "Беларусь вступила в ОБСЕ 30 января 1992 года."
+    source: doc#4
+)");
+  dir.Write("intents/i.yaml", R"(intents:
+  - id: joined
+    patterns: ['\bjoin\w*\b']
+    answer:
+      facts: [f.join]
+)");
+  // An English question asked with `lang: ru` is answered in Russian.
+  dir.Write("intents/tests/d.yaml", R"(dialogues:
+  - id: override
+    turns:
+      - {q: "When did Belarus join the OSCE?", lang: ru, intent: joined, contains: ["января"]}
+)");
+  auto ok = RunBot("test " + Dirs(dir));
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.output, Catch::Contains("1 passed, 0 failed"));
+
+  SECTION("without it the same turn is answered in English and fails") {
+    dir.Write("intents/tests/d.yaml", R"(dialogues:
+  - id: override
+    turns:
+      - {q: "When did Belarus join the OSCE?", intent: joined, contains: ["января"]}
+)");
+    auto bad = RunBot("test --failures " + Dirs(dir));
+    INFO(bad.output);
+    CHECK(bad.exit_code == 1);
+  }
+  SECTION("a language the bot does not answer in is an error at its line") {
+    dir.Write("intents/tests/d.yaml", R"(dialogues:
+  - id: override
+    turns:
+      - {q: "When did Belarus join the OSCE?", lang: de, intent: joined}
+)");
+    auto bad = RunBot("test " + Dirs(dir));
+    INFO(bad.output);
+    CHECK(bad.exit_code == 1);
+    CHECK_THAT(bad.output, Catch::Contains("d.yaml:4") && Catch::Contains("`lang` must be one of"));
+  }
+}
+
 TEST_CASE("bot unmatched groups fallbacks and names the closest intent and fact",
           "[unmatched_verb]") {
   bot::testing::TempDir dir;

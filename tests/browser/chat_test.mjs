@@ -3,7 +3,7 @@
 // a copy of intents/ and facts/, walks through every step of issue 17, takes
 // screenshots at desktop and phone sizes and checks nothing overflows.
 // Usage: node chat_test.mjs BOT_BINARY OUT_DIR   (tests/browser/run.sh)
-// Exit 0 when every step passed or was skipped for a stated reason, 1 else.
+// Exit 0 when every step passed, 1 else (a step cannot skip).
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -214,6 +214,7 @@ try {
     check(await drawer.locator('.normalized').textContent() === 'when did belarus join the osce?',
       'normalised text');
     check(await drawer.locator('.raw pre').count() === 1, 'no raw JSON');
+    check(await drawer.locator('.stale').count() === 0, 'a version note with the knowledge unchanged');
     return where;
   });
 
@@ -238,8 +239,8 @@ try {
     return `"${s}" -> ${next.intent}`;
   });
 
-  let contextNote = null;
-  await step('ask a follow-up in the same session', async () => {
+  let followUp = null;  // {q, readAs, intent}
+  await step('ask a follow-up in the same session: the page shows how it was read', async () => {
     const first = 'Did the OSCE ever have an office in Minsk?';
     const second = 'and when did it close?';
     questions.push(first, second);
@@ -253,17 +254,47 @@ try {
     for (const {reply, turn} of [a, b]) {
       check((await turn.locator('.answer').textContent()) === reply.answer, 'an answer is not shown');
     }
-    if (b.reply.context) {
-      const shown = await b.turn.locator('.read-as q').textContent();
-      check(shown === b.reply.context.read_as, `read as "${shown}"`);
-      return `read as "${shown}"`;
-    }
-    contextNote = 'the API reply carries no `context` (issue 16 not merged): its rendering was not checked';
-    return `both answers shown (${a.reply.intent}, ${b.reply.intent || 'fallback'})`;
+    check(!a.reply.context, `the first question was read with context: ${JSON.stringify(a.reply.context)}`);
+    check(await a.turn.locator('.read-as').count() === 0, 'a question on its own shows a reading');
+    check(!b.reply.fallback && b.reply.context && b.reply.context.read_as,
+      `the follow-up was not read with the conversation: ${JSON.stringify(b.reply)}`);
+    const readAs = b.reply.context.read_as;
+    check(/minsk/i.test(readAs) && /clos/i.test(readAs), `read as "${readAs}"`);
+    check(/2010/.test(b.reply.answer), `answer "${b.reply.answer}"`);
+    const shown = await b.turn.locator('.read-as q').textContent();
+    check(shown === readAs, `the page shows "${shown}" for "${readAs}"`);
+    followUp = {q: second, readAs, intent: b.reply.intent};
+    return `read as "${shown}" -> ${b.reply.intent}`;
   });
-  if (contextNote) record('the follow-up shows how it was read', 'SKIP', contextNote);
 
-  await step('language override is sent, the answer language shown when the API gives one', async () => {
+  await step('the follow-up\'s drawer shows the context used and the reading', async () => {
+    check(followUp, 'no follow-up');
+    const turn = page.locator('#log > li').last();
+    const drawer = turn.locator('details.explain');
+    await drawer.locator(':scope > summary').click();
+    await drawer.locator('.x-context').waitFor();
+    check((await drawer.locator('.answered-as q').textContent()) === followUp.readAs, 'answered-as');
+    const prev = await drawer.locator('.prev-question').textContent();
+    check(/minsk/i.test(prev), `last question "${prev}"`);
+    const explained = await drawer.locator('.read-as-explained').textContent();
+    check(explained === followUp.readAs, `explained as "${explained}"`);
+    check((await drawer.locator('.candidate.winner strong').first().textContent()) === followUp.intent,
+      'another winner');
+    // The README's picture (docs/web-chat.png): the follow-up and its
+    // drawer, just below the header.
+    await page.evaluate(() => {
+      const turns = document.querySelectorAll('#log > li');
+      const top = turns[turns.length - 1].getBoundingClientRect().top + window.scrollY;
+      // Instantly: the page scrolls smoothly unless motion is reduced.
+      window.scrollTo({top: top - document.querySelector('header').offsetHeight - 8, behavior: 'instant'});
+    });
+    await noOverflow(page, 'desktop, the follow-up\'s drawer open');
+    await page.screenshot({path: path.join(outDir, 'chat-follow-up.png')});
+    await drawer.locator(':scope > summary').click();
+    return `last question "${prev}"`;
+  });
+
+  await step('language override is sent, the answer language shown', async () => {
     await page.locator('#lang').selectOption('ru');
     const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/ask'));
     const q = 'Когда Беларусь вступила в ОБСЕ?';
@@ -273,10 +304,10 @@ try {
     await page.locator('#lang').selectOption('');
     check(body.lang === 'ru', `sent ${JSON.stringify(body)}`);
     check((await turn.locator('.badge').textContent()) === 'ru', 'the override is not marked');
-    if (reply.lang === undefined) {
-      return {skip: 'the API reply carries no `lang` (issue 15 not merged): the language line was not checked'};
-    }
-    check((await turn.locator('.meta .lang code').textContent()) === reply.lang, 'the language is not shown');
+    check(reply.lang === 'ru', `answered in ${reply.lang}`);
+    check((await turn.locator('.meta .lang code').textContent()) === 'ru', 'the language is not shown');
+    check((await turn.locator('.answer').getAttribute('lang')) === 'ru', 'the answer is not marked lang=ru');
+    check(/[а-яё]/i.test(reply.answer) && reply.answer.includes('1992'), `answer "${reply.answer}"`);
     return `answered in ${reply.lang}`;
   });
 
@@ -310,7 +341,7 @@ try {
   await step('screenshot at 1280x800: no horizontal overflow, text contrast at least AA', async () => {
     // From the top: the controls, and the first turn with its drawer open.
     await page.locator('#q').focus();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => window.scrollTo({top: 0, behavior: 'instant'}));
     await noOverflow(page, 'desktop');
     const low = await lowContrast(page);
     check(low.length === 0, `low contrast: ${low.join('; ')}`);
@@ -358,19 +389,66 @@ try {
     check(/^chat-[0-9-]+\.yaml$/.test(file.suggestedFilename()), `file name ${file.suggestedFilename()}`);
     const yaml = fs.readFileSync(saved, 'utf8');
     fs.copyFileSync(saved, path.join(outDir, 'saved-test.yaml'));
-    const cases = (yaml.match(/^ {2}- \{q: /gm) || []).length;
-    const followUps = (yaml.match(/^ {2}# - \{q: /gm) || []).length;
-    check(cases + followUps === turnsBefore, `${cases} cases and ${followUps} follow-ups for ${turnsBefore} turns`);
+    check(/^dialogues:\n {2}- id: "chat-[0-9a-f]{8}"\n {4}turns:\n/m.test(yaml), `not a dialogue:\n${yaml}`);
+    const turns = yaml.match(/^ {6}- \{q: .*\}$/gm) || [];
+    check(turns.length === turnsBefore, `${turns.length} turns saved for ${turnsBefore}`);
+    const follow = `      - {q: ${JSON.stringify(followUp.q)}, intent: ${followUp.intent}}`;
+    check(yaml.includes(`      # a follow-up, read as ${JSON.stringify(followUp.readAs)}\n${follow}\n`),
+      'the follow-up is not saved as a turn with its reading');
+    check(turns.some((t) => t.endsWith(', lang: ru}')), 'the language override is not saved');
     check(await page.locator('#export-text').inputValue() === yaml, 'the page shows another text');
-    const run = spawnSync(bot, ['test', '--tests', dir, '--failures'], {cwd: work, encoding: 'utf8'});
-    const summary = (run.stdout.match(/^\d+ passed, \d+ failed$/m) || ['no summary'])[0];
-    check(run.status === 0, `bot test exited ${run.status}: ${summary}\n${run.stdout}${run.stderr}`);
-    check(!/^FAIL/m.test(run.stdout), 'a failing row');
-    return `${cases} cases in ${file.suggestedFilename()}, bot test: ${summary}`;
+    const runTests = (folder) => {
+      const run = spawnSync(bot, ['test', '--tests', folder, '--failures'], {cwd: work, encoding: 'utf8'});
+      const summary = (run.stdout.match(/^\d+ passed, \d+ failed$/m) || ['no summary'])[0];
+      return {...run, summary};
+    };
+    const ok = runTests(dir);
+    check(ok.status === 0, `bot test exited ${ok.status}: ${ok.summary}\n${ok.stdout}${ok.stderr}`);
+    check(!/^FAIL/m.test(ok.stdout), 'a failing row');
+    // The check can fail: a wrong expectation in the saved file fails the
+    // run, and so does the follow-up asked without its conversation.
+    const wrongDir = path.join(work, 'saved-wrong');
+    fs.mkdirSync(wrongDir, {recursive: true});
+    fs.writeFileSync(path.join(wrongDir, 'wrong.yaml'), yaml.replace(follow,
+      `      - {q: ${JSON.stringify(followUp.q)}, intent: smalltalk.greeting}`));
+    const wrong = runTests(wrongDir);
+    check(wrong.status === 1 && /^FAIL .*and when did it close\?/m.test(wrong.stdout),
+      `a wrong expectation: bot test exited ${wrong.status}: ${wrong.summary}\n${wrong.stdout}${wrong.stderr}`);
+    fs.writeFileSync(path.join(wrongDir, 'wrong.yaml'),
+      `dialogues:\n  - id: alone\n    turns:\n${follow}\n`);
+    const alone = runTests(wrongDir);
+    check(alone.status === 1, `the follow-up alone passed: ${alone.summary}\n${alone.stdout}`);
+    return `${turns.length} turns in ${file.suggestedFilename()}, bot test: ${ok.summary}; ` +
+      `wrong: ${wrong.summary}; follow-up alone: ${alone.summary}`;
   });
 
-  await step('new conversation: a new session and an empty log', async () => {
+  await step('new conversation: the server forgets the old session, a new one and an empty log', async () => {
+    // Explaining takes no turn: it shows whether the server still has the
+    // old conversation's context.
+    const previous = async () => {
+      const r = await page.request.post(new URL('/api/v1/explain', server.url).href,
+        {data: {text: followUp.q, session: sessionId}});
+      check(r.ok(), `explain answered ${r.status()}`);
+      return (await r.json()).context;
+    };
+    const before = await previous();
+    check(before && before.previous, `no context before: ${JSON.stringify(before)}`);
+    const requests = [];
+    const listener = (r) => { if (r.url().includes('/api/v1/')) requests.push(`${r.method()} ${new URL(r.url()).pathname}`); };
+    page.on('request', listener);
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE');
     await page.locator('#new').click();
+    const reply = await deleted;
+    check(new URL(reply.url()).pathname === `/api/v1/sessions/${sessionId}`, `DELETE ${reply.url()}`);
+    const body = await reply.json();
+    check(reply.status() === 200 && body.session === sessionId && body.forgotten === true,
+      `DELETE answered ${reply.status()} ${JSON.stringify(body)}`);
+    await page.waitForFunction((old) => document.getElementById('session').dataset.session !== old, sessionId);
+    page.off('request', listener);
+    check(requests[0] === `DELETE /api/v1/sessions/${sessionId}`, `requests: ${requests.join(', ')}`);
+    const after = await previous();
+    check(after && after.previous === null && !after.read_as,
+      `the old session still has context: ${JSON.stringify(after)}`);
     check(await page.locator('#log > li').count() === 0, 'turns kept');
     const id = await page.locator('#session').getAttribute('data-session');
     check(id && id !== sessionId, 'the same session');

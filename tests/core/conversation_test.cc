@@ -3,6 +3,8 @@
 // and that a fallback keeps the context. A small knowledge built inline.
 #include "bot/core/conversation.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "bot/edge/yaml_loader.h"
@@ -264,6 +266,35 @@ TEST_CASE("Conversation reads a follow-up in the language it was asked in", "[co
   CHECK(turns[1].reading == "ellipsis");
   CHECK(turns[1].reply.question_lang == "ru");
   CHECK(turns[1].next.lang == "ru");
+}
+
+TEST_CASE("Conversation explains a reading's language as the conversation's, not the caller's",
+          "[conversation]") {
+  auto k = Small();
+  auto first = AnswerTurn(*k, {"Who heads the Centre in Ashgabat?", "s", "test"}, {});
+  auto evidence = [&](const std::string& lang) {
+    Question q{"а когда?", "s", "test"};
+    q.lang = lang;
+    Turn t = ExplainTurn(*k, q, first.next);
+    REQUIRE(t.reading == "ellipsis");
+    REQUIRE(t.explanation);
+    return t.explanation->language.evidence;
+  };
+  auto has = [](const std::vector<std::string>& v, const std::string& part) {
+    return std::any_of(v.begin(), v.end(),
+                       [&](const std::string& s) { return s.find(part) != std::string::npos; });
+  };
+  // Nobody asked for a language: the reading is in Russian because the
+  // follow-up was.
+  const auto own = evidence("");
+  CAPTURE(own);
+  CHECK_FALSE(has(own, "the caller asked"));
+  CHECK(has(own, "the conversation: the follow-up was asked in ru"));
+  // A caller's override is still named as one.
+  const auto asked = evidence("be");
+  CAPTURE(asked);
+  CHECK(has(asked, "the caller asked for be"));
+  CHECK_FALSE(has(asked, "the conversation"));
 }
 
 }  // namespace

@@ -116,6 +116,16 @@ TEST_CASE("HTTP answers 405 with Allow for a wrong method and 404 for unknown pa
   CHECK(ErrorOf(missing) == "no such endpoint");
 }
 
+TEST_CASE("HTTP URLs put an IPv6 address in brackets", "[http]") {
+  using bot::edge::HttpUrl;
+  CHECK(HttpUrl("127.0.0.1", 8080) == "http://127.0.0.1:8080");
+  CHECK(HttpUrl("localhost", 80) == "http://localhost:80");
+  CHECK(HttpUrl("::1", 8080) == "http://[::1]:8080");
+  CHECK(HttpUrl("::", 9000) == "http://[::]:9000");
+  CHECK(HttpUrl("fe80::1%eth0", 1) == "http://[fe80::1%eth0]:1");
+  CHECK(HttpUrl("[::1]", 8080) == "http://[::1]:8080");  // already bracketed
+}
+
 TEST_CASE("HTTP health, intents and facts endpoints describe what is loaded", "[http]") {
   Fixture f;
   auto health = f.client.Get("/healthz");
@@ -138,6 +148,25 @@ TEST_CASE("HTTP listings answer 503, not a crash, before knowledge is loaded", "
     auto res = client.Get(path);
     REQUIRE(res);
     CHECK(res->status == 503);
+  }
+}
+
+TEST_CASE("HTTP ask and explain name the knowledge version that answered", "[http]") {
+  bot::testing::TempDir dir;
+  dir.Write("facts/f.yaml", kJoinFacts);
+  dir.Write("intents/i.yaml", kJoinIntents);
+  auto loaded = bot::edge::LoadKnowledge({dir.path() + "/intents", dir.path() + "/facts"});
+  REQUIRE(loaded.ok());
+  const std::string hash = loaded.value()->version().content_hash;
+  REQUIRE(hash.size() == 64);
+  bot::testing::LoopbackServer server(loaded.value());
+  httplib::Client client("127.0.0.1", server.port());
+  for (const char* path : {"/api/v1/ask", "/api/v1/explain"}) {
+    CAPTURE(path);
+    auto r = client.Post(path, R"({"text": "join?", "session": "v1"})", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->get_header_value("X-Knowledge-Version") == hash);
   }
 }
 

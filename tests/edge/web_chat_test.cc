@@ -92,6 +92,22 @@ TEST_CASE("Web chat serves the page, its script and style with a strict policy",
   CHECK(post->status == 405);
 }
 
+TEST_CASE("Web chat routes match their path exactly, a dot only a dot", "[web_chat]") {
+  // httplib routes are regexes: an unescaped "/chat/chat.css" also matched
+  // "/chat/chatXcss" and served the style sheet there.
+  ChatService s;
+  auto c = s.Client();
+  for (const char* path : {"/chat/chatXcss", "/chat/chat-js", "/chatX", "/chat/chat.cssX"}) {
+    CAPTURE(path);
+    auto r = c.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 404);
+  }
+  auto css = c.Get("/chat/chat.css");
+  REQUIRE(css);
+  CHECK(css->status == 200);
+}
+
 TEST_CASE("Web chat policy allows no inline code and nothing from elsewhere", "[web_chat]") {
   const std::string policy = bot::edge::kWebChatPolicy;
   CHECK(policy.find("default-src 'none'") != std::string::npos);
