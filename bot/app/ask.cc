@@ -231,6 +231,7 @@ int RunExplain(const Args& args) {
             << (e.language.from_hint ? " (the conversation's)" : e.language.decided ? "" : " (not decided by the text)")
             << ", reply in " << e.reply.lang << "\n";
   for (const std::string& why : e.language.evidence) std::cout << "    " << why << "\n";
+  if (!e.reread.empty()) std::cout << "reread: no intent matched as written; " << e.reread << "\n";
   std::cout << "normalised: " << e.normalized << "\n";
   if (e.candidates.empty()) std::cout << "no intent matched\n";
   for (size_t i = 0; i < e.candidates.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include "bot/core/language.h"
 #include "bot/core/normalizer.h"
+#include "bot/core/rereading.h"
 
 namespace bot::core {
 
@@ -420,6 +421,28 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
   return e;
 }
 
+// Decide, and when no intent matched, the first other reading of the
+// question that is answered (typos, Latin-typed Russian or Belarusian).
+Explanation DecideOrReread(const Knowledge& k, const Question& q, std::string_view hint,
+                           bool full, QuestionScan* scan = nullptr) {
+  Explanation e = Decide(k, q, hint, full, scan);
+  if (e.winner || CountCodePoints(q.text) > kMaxQuestionLength) return e;
+  for (Rereading& r : Rereadings(k.vocabulary(), k.spellings(), q.text, e.normalized)) {
+    Question again = q;
+    again.text = std::move(r.text);
+    if (scan) scan->hits.clear();
+    Explanation other = Decide(k, again, hint, full, scan);
+    if (!other.winner || other.reply.fallback) continue;
+    other.reread = std::move(r.how);
+    return other;
+  }
+  if (scan) {
+    scan->scanned = false;
+    scan->hits.clear();
+  }
+  return e;
+}
+
 }  // namespace
 
 RankRule DecidingRule(const Candidate& a, const Candidate& b) {
@@ -455,7 +478,7 @@ std::string WhyOutranks(const Candidate& w, const Candidate& l) {
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, question.lang_hint, false).reply;
+  return DecideOrReread(knowledge, question, question.lang_hint, false).reply;
 }
 
 Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan* scan) {
@@ -466,13 +489,13 @@ Reply Answer(const Knowledge& knowledge, const Question& question, QuestionScan*
              std::string_view lang_hint) {
   scan->scanned = false;
   scan->hits.clear();
-  Explanation e = Decide(knowledge, question, lang_hint, false, scan);
+  Explanation e = DecideOrReread(knowledge, question, lang_hint, false, scan);
   scan->normalized = std::move(e.normalized);
   return std::move(e.reply);
 }
 
 Explanation Explain(const Knowledge& knowledge, const Question& question) {
-  return Decide(knowledge, question, question.lang_hint, true);
+  return DecideOrReread(knowledge, question, question.lang_hint, true);
 }
 
 }  // namespace bot::core

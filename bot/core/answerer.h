@@ -41,6 +41,10 @@ std::string WhyOutranks(const Candidate& winner, const Candidate& loser);
 
 struct Explanation {
   std::string normalized;
+  // When no intent matched the question as written and another reading of
+  // it was answered (bot/core/rereading.h): how it was read ("read 'joi' as
+  // 'join'"); `normalized` is then that reading.
+  std::string reread;
   // The question's language and the evidence for it.
   LanguageGuess language;
   // Non-vetoed candidates in rank order (the winner first), then vetoed ones.

@@ -232,6 +232,7 @@ std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
     }
   }
   k->BuildSuggestionIndex();
+  k->BuildVocabulary();
   return k;
 }
 
@@ -298,6 +299,48 @@ void Knowledge::BuildSuggestionIndex() {
     docs.push_back({static_cast<int>(i), SignificantWords(Normalize(bag, spellings_), stop_words_)});
   }
   suggestions_ = TermIndex(docs);
+}
+
+void Knowledge::BuildVocabulary() {
+  auto add = [&](const std::string& text, std::string_view lang) {
+    vocabulary_.Add(Normalize(text, spellings_), lang);
+  };
+  for (const Fact& f : facts_.facts()) {
+    add(f.text, "en");
+    for (const auto& [lang, text] : f.translations) add(text, lang);
+    for (const std::string& a : f.aliases) add(a, "");
+  }
+  for (const Intent& intent : intents_.intents()) {
+    for (const auto* list : {&intent.examples, &intent.counter_examples}) {
+      for (const LocatedText& e : *list) add(e.text, DetectLanguage(e.text, {}, false).lang);
+    }
+  }
+  // Terms are normalised already; a `*` after a word makes it a prefix.
+  for (const Concept& c : lexicon_.concepts()) {
+    for (const auto& [lang, terms] : c.terms) {
+      for (const Term& t : terms) {
+        if (!t.raw) vocabulary_.Add(t.text, lang);
+      }
+    }
+  }
+  for (const Entity& e : gazetteer_.entities()) {
+    // A typo is never read as another country or city: "Slovenia" is not
+    // a misspelt "Slovakia".
+    const bool place = !e.in_scope && (e.kind == "country" || e.kind == "city" || e.kind == "place");
+    for (const std::string& name : e.names) {
+      if (place) {
+        vocabulary_.Protect(name);
+      } else {
+        vocabulary_.Add(name, "");
+      }
+    }
+  }
+  for (const std::string& w : stop_words_) vocabulary_.Add(w, "");
+  for (const std::string& q : unrelated_questions_) vocabulary_.Add(q, "en");
+  for (const auto& [key, texts] : replies_) {
+    for (const auto& [lang, text] : texts) add(text, lang);
+  }
+  vocabulary_.Finish();
 }
 
 std::vector<std::string> Knowledge::Suggest(const std::string& normalized, size_t limit,

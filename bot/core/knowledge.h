@@ -22,6 +22,7 @@
 #include "bot/core/matcher.h"
 #include "bot/core/similarity.h"
 #include "bot/core/spelling.h"
+#include "bot/core/vocabulary.h"
 
 namespace bot::core {
 
@@ -102,6 +103,9 @@ class Knowledge {
   // The lexicon's spellings: what Normalize replaces before matching.
   const Spellings& spellings() const { return spellings_; }
   const GroundingIndex& grounding() const { return grounding_; }
+  // The words the knowledge writes, for reading typos and Latin-typed
+  // Russian and Belarusian (bot/core/rereading.h).
+  const Vocabulary& vocabulary() const { return vocabulary_; }
   // Normalised `stop_words` of the lexicon.
   const StopWords& stop_words() const { return stop_words_; }
   // Normalised `unrelated_questions` of the lexicon.
@@ -161,6 +165,7 @@ class Knowledge {
  private:
   Knowledge() = default;
   void BuildSuggestionIndex();
+  void BuildVocabulary();
 
   FactBase facts_;
   IntentSet intents_;
@@ -171,6 +176,7 @@ class Knowledge {
   std::map<std::string, SourceLocation> reply_where_;
   StopWords stop_words_;
   Spellings spellings_;
+  Vocabulary vocabulary_;
   std::vector<std::string> unrelated_questions_;
   std::unique_ptr<Matcher> matcher_;
   std::vector<CompiledPattern> patterns_;

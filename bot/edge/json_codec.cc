@@ -340,6 +340,7 @@ json ExplanationToJson(const core::Knowledge& k, const core::Explanation& e) {
                      {"where", fact ? Where(fact->where) : json(nullptr)}});
   }
   return {{"question_normalized", e.normalized},
+          {"reread", e.reread.empty() ? json(nullptr) : json(e.reread)},
           {"candidates", candidates},
           {"winner", e.winner ? json(k.intents().intents()[e.candidates[*e.winner].intent].id)
                               : json(nullptr)},

@@ -1,0 +1,182 @@
+#include "bot/core/vocabulary.h"
+
+#include <algorithm>
+
+#include "bot/core/phrase_matcher.h"
+#include "bot/core/utf8.h"
+
+namespace bot::core {
+namespace {
+
+std::u32string Letters(std::string_view word) {
+  std::u32string out;
+  for (size_t i = 0; i < word.size();) {
+    const char32_t cp = DecodeUtf8(word, &i);
+    if (cp != kInvalidCodePoint) out.push_back(cp);
+  }
+  return out;
+}
+
+bool HasDigit(std::string_view word) {
+  return std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Corrections start at 4 letters and allow 2 edits from 8. A word of 3
+// letters is read only as a known word with one letter more ("joi" as
+// "join", "whe" as "when"): a dropped letter, the commonest typo; one
+// changed letter of 3 is too often another word.
+constexpr size_t kMinLetters = 4;
+constexpr size_t kShortLetters = 3;
+constexpr size_t kTwoEditsFrom = 8;
+
+// Whether `longer` is `shorter` with one letter inserted.
+bool OneInserted(const std::u32string& shorter, const std::u32string& longer) {
+  if (longer.size() != shorter.size() + 1) return false;
+  size_t i = 0;
+  while (i < shorter.size() && shorter[i] == longer[i]) ++i;
+  return shorter.compare(i, std::u32string::npos, longer, i + 1, std::u32string::npos) == 0;
+}
+
+}  // namespace
+
+int Vocabulary::LanguageIndex(std::string_view lang) {
+  if (lang == "en") return 1;
+  if (lang == "ru") return 2;
+  if (lang == "be") return 3;
+  return 0;
+}
+
+void Vocabulary::Add(std::string_view normalized, std::string_view lang) {
+  const int l = LanguageIndex(lang);
+  for (const WordSpan& w : SplitWords(normalized)) {
+    std::string word(normalized.substr(w.begin, w.end - w.begin));
+    if (w.end < normalized.size() && normalized[w.end] == '*') {
+      prefixes_[l].push_back(word);
+      continue;
+    }
+    by_lang_[l].insert(word);
+    words_.insert(std::move(word));
+  }
+}
+
+void Vocabulary::Protect(std::string_view normalized_name) {
+  for (const WordSpan& w : SplitWords(normalized_name)) {
+    std::string word(normalized_name.substr(w.begin, w.end - w.begin));
+    if (w.end < normalized_name.size() && normalized_name[w.end] == '*') {
+      prefixes_[0].push_back(word);
+      continue;
+    }
+    protected_.insert(word);
+    by_lang_[0].insert(word);
+    words_.insert(std::move(word));
+  }
+}
+
+void Vocabulary::Finish() {
+  for (auto& list : prefixes_) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  for (const std::string& w : words_) {
+    if (HasDigit(w)) continue;
+    Entry e{Letters(w), w, protected_.count(w) > 0};
+    if (e.letters.size() + 2 < kMinLetters) continue;  // never within reach
+    by_length_[e.letters.size()].push_back(std::move(e));
+  }
+  // Deterministic order, whatever the hash sets' order.
+  for (auto& [length, list] : by_length_) {
+    std::sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.text < b.text; });
+  }
+}
+
+bool Vocabulary::Knows(std::string_view word) const {
+  if (words_.count(std::string(word))) return true;
+  for (const auto& list : prefixes_) {
+    for (const std::string& p : list) {
+      if (word.size() >= p.size() && word.compare(0, p.size(), p) == 0) return true;
+    }
+  }
+  return false;
+}
+
+bool Vocabulary::KnowsIn(std::string_view word, std::string_view lang, bool with_names) const {
+  const std::string w(word);
+  const int own = LanguageIndex(lang);
+  for (int l : {own, 0}) {
+    if (l == 0 && (!with_names || own == 0)) break;
+    if (by_lang_[l].count(w)) return true;
+    for (const std::string& p : prefixes_[l]) {
+      if (word.size() >= p.size() && word.compare(0, p.size(), p) == 0) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
+  if (HasDigit(word) || Knows(word)) return std::nullopt;
+  const std::u32string letters = Letters(word);
+  if (letters.size() == kShortLetters) {
+    const Entry* found = nullptr;
+    auto it = by_length_.find(kShortLetters + 1);
+    if (it == by_length_.end()) return std::nullopt;
+    for (const Entry& e : it->second) {
+      if (!OneInserted(letters, e.letters)) continue;
+      if (found) return std::nullopt;  // two words are as near
+      found = &e;
+    }
+    if (!found || found->is_protected) return std::nullopt;
+    return found->text;
+  }
+  if (letters.size() < kMinLetters) return std::nullopt;
+  const int limit = letters.size() >= kTwoEditsFrom ? 2 : 1;
+  int best = limit + 1;
+  const Entry* found = nullptr;
+  bool tie = false;
+  for (size_t length = letters.size() - std::min<size_t>(letters.size(), limit);
+       length <= letters.size() + limit; ++length) {
+    auto it = by_length_.find(length);
+    if (it == by_length_.end()) continue;
+    for (const Entry& e : it->second) {
+      // A short known word is no target for a long typo's second edit.
+      const int allowed = std::min(limit, e.letters.size() >= kTwoEditsFrom ? 2 : 1);
+      if (e.letters.size() < kMinLetters) continue;
+      const int d = BoundedEditDistance(letters, e.letters, std::min(allowed, best));
+      if (d > allowed) continue;
+      if (d < best) {
+        best = d;
+        found = &e;
+        tie = false;
+      } else if (d == best) {
+        tie = true;
+      }
+    }
+  }
+  if (!found || tie || found->is_protected) return std::nullopt;
+  return found->text;
+}
+
+int BoundedEditDistance(const std::u32string& a, const std::u32string& b, int limit) {
+  const size_t n = a.size();
+  const size_t m = b.size();
+  if ((n > m ? n - m : m - n) > static_cast<size_t>(limit)) return limit + 1;
+  // Three rows of the optimal-string-alignment table.
+  std::vector<int> two(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int>(i);
+    int row_min = cur[0];
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, two[j - 2] + 1);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(two, prev);
+    std::swap(prev, cur);
+  }
+  return std::min(prev[m], limit + 1);
+}
+
+}  // namespace bot::core

@@ -1,0 +1,102 @@
+#include "bot/core/vocabulary.h"
+
+#include <catch2/catch.hpp>
+
+#include <tuple>
+
+#include "bot/core/utf8.h"
+
+namespace bot::core {
+namespace {
+
+std::u32string U(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) out.push_back(DecodeUtf8(s, &i));
+  return out;
+}
+
+Vocabulary Words() {
+  Vocabulary v;
+  v.Add("when did belarus join the osce", "en");
+  v.Add("the largest regional organization in the world", "en");
+  v.Add("join* member* participating", "en");
+  v.Add("когда беларусь вступила в обсе", "ru");
+  v.Add("zannier", "");
+  v.Protect("slovakia");
+  v.Protect("austria");
+  v.Finish();
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("BoundedEditDistance counts edits and a swap of neighbours as one", "[vocabulary]") {
+  auto [a, b, limit, distance] = GENERATE(table<std::string, std::string, int, int>({
+      {"join", "join", 1, 0},
+      {"joim", "join", 1, 1},
+      {"wrold", "world", 1, 1},       // swap
+      {"organisaton", "organization", 2, 2},
+      {"slovenia", "slovakia", 2, 2},
+      {"belarus", "osce", 2, 3},      // over the limit: limit + 1
+      {"вступила", "вступила", 1, 0},
+      {"вступла", "вступила", 1, 1},  // Cyrillic, by code point
+  }));
+  CAPTURE(a, b);
+  CHECK(BoundedEditDistance(U(a), U(b), limit) == distance);
+}
+
+TEST_CASE("Vocabulary reads a misspelt word as the one known word nearest to it", "[vocabulary]") {
+  Vocabulary v = Words();
+  auto [word, expected] = GENERATE(table<std::string, std::string>({
+      {"joi", "join"},        // 3 letters: one dropped letter only
+      {"whe", "when"},
+      {"wrold", "world"},
+      {"orgnization", "organization"},
+      {"regoinal", "regional"},
+      {"zanier", "zannier"},
+      {"вступла", "вступила"},
+  }));
+  CAPTURE(word);
+  auto near = v.Nearest(word);
+  REQUIRE(near);
+  CHECK(*near == expected);
+}
+
+TEST_CASE("Vocabulary leaves known, short, numeric, ambiguous and near-miss words alone",
+          "[vocabulary]") {
+  Vocabulary v = Words();
+  auto word = GENERATE(as<std::string>{},
+                       "join",        // known
+                       "joined",      // known through the prefix join*
+                       "members",     // the same
+                       "thw",         // 3 letters: a changed letter is never read ("the")
+                       "th",          // too short
+                       "1993",        // a number
+                       "2o15",        // a word with a digit
+                       "slovenia",    // another country: never read as slovakia
+                       "australia",   // nor austria
+                       "teh",         // the 3-letter rule reads only a dropped letter
+                       "xyzzy");      // nothing near
+  CAPTURE(word);
+  CHECK_FALSE(v.Nearest(word));
+}
+
+TEST_CASE("Vocabulary finds no single nearest word when two are as near", "[vocabulary]") {
+  Vocabulary v;
+  v.Add("cost cast", "en");
+  v.Finish();
+  CHECK_FALSE(v.Nearest("cist"));
+  CHECK(v.Nearest("coost") == std::optional<std::string>("cost"));
+}
+
+TEST_CASE("Vocabulary knows words per language and names in every language", "[vocabulary]") {
+  Vocabulary v = Words();
+  CHECK(v.KnowsIn("когда", "ru"));
+  CHECK_FALSE(v.KnowsIn("когда", "be"));
+  CHECK(v.KnowsIn("zannier", "be"));  // a name: any language
+  CHECK_FALSE(v.KnowsIn("zannier", "en", /*with_names=*/false));
+  CHECK(v.KnowsIn("joining", "en"));
+  CHECK(v.Knows("slovakia"));         // protected words stay known
+}
+
+}  // namespace bot::core
