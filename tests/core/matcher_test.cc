@@ -50,12 +50,12 @@ TEST_CASE("Matcher leaves a text with a newline anywhere to the naive loop", "[m
 TEST_CASE("Matcher advances patterns that share words in several groups", "[matcher]") {
   // One word in a first group of some patterns and a later group of others,
   // over more than 64 patterns (several words of the started-pattern set).
+  const std::string first_and_later = R"(\bosce\b.*\bbelarus\b.*\bosce\b)";
+  const std::string later = R"(\bbelarus\b.*\bosce\b)";
   std::vector<std::string> patterns;
-  for (int i = 0; i < 70; ++i) {
-    patterns.push_back(i % 2 ? R"(\bosce\b.*\bbelarus\b.*\bosce\b)" : R"(\bbelarus\b.*\bosce\b)");
-  }
-  patterns.push_back(R"(\bosce\b)");
-  patterns.push_back(R"(^osce\b.*\bjoin$)");
+  for (int i = 0; i < 70; ++i) patterns.push_back(i % 2 ? first_and_later : later);
+  patterns.emplace_back(R"(\bosce\b)");
+  patterns.emplace_back(R"(^osce\b.*\bjoin$)");
   std::vector<PatternError> errors;
   auto m = Matcher::Compile(patterns, &errors);
   REQUIRE(errors.empty());
