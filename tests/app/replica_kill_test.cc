@@ -3,23 +3,18 @@
 // fake API answers 500) so the answer waits in A for a retry; B starts; A
 // is killed with SIGKILL; B takes the entry over (claim_idle 1 s, through
 // BOT_REDIS_CLAIM_IDLE_MS) and delivers it exactly once, as A answered it.
-// (A small copy of serve_test.cc's process helper: that one is file-local.)
-#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/support/bot_process.h"
 #include "tests/support/fake_platform.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
@@ -28,62 +23,8 @@ namespace bot::app {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// `bot serve` as a child process with extra environment, output to a file.
-class Replica {
- public:
-  Replica(const std::map<std::string, std::string>& env, const std::string& output)
-      : output_(output) {
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<std::string> args = {BOT_BINARY, "serve", "--port", "0", "--no-watch",
-                                       "--intents", testing::SourceDir() + "/intents",
-                                       "--facts", testing::SourceDir() + "/facts"};
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(BOT_BINARY, argv.data());
-      _exit(127);
-    }
-  }
-  ~Replica() { Kill(); }
-  int WaitForPort() {
-    for (int i = 0; i < 3000; ++i) {  // safety net: 30 s
-      std::string out = ReadAll(output_);
-      size_t at = out.find("\"url\":\"http://127.0.0.1:");
-      if (at != std::string::npos) return std::atoi(out.c_str() + at + 24);
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return 0;
-      }
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    return 0;
-  }
-  void Kill() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  std::string output() const { return ReadAll(output_); }
-
- private:
-  std::string output_;
-  pid_t pid_ = -1;
-};
+using testing::BotProcess;
+using testing::ServeArgs;
 
 constexpr char kSecret[] = "replica-kill-secret";
 
@@ -127,7 +68,7 @@ TEST_CASE("A replica killed with SIGKILL while an answer waits for a retry: the 
       {"BOT_TELEGRAM_API", api.url()},
       {"BOT_LOG_LEVEL", "info"},
   };
-  Replica a(env, dir.path() + "/a.log");
+  BotProcess a(ServeArgs({"--no-watch"}), env, dir.path() + "/a.log");
   const int port_a = a.WaitForPort();
   INFO("A:\n" << a.output());
   REQUIRE(port_a > 0);
@@ -140,7 +81,7 @@ TEST_CASE("A replica killed with SIGKILL while an answer waits for a retry: the 
   REQUIRE(api.WaitFor("/sendMessage", 1) >= 1);  // A tried, the API said 500
   // B starts now that A holds the entry (any replica reads any new entry:
   // started earlier, B could have taken it first).
-  Replica b(env, dir.path() + "/b.log");
+  BotProcess b(ServeArgs({"--no-watch"}), env, dir.path() + "/b.log");
   const int port_b = b.WaitForPort();
   INFO("B:\n" << b.output());
   REQUIRE(port_b > 0);
@@ -150,7 +91,8 @@ TEST_CASE("A replica killed with SIGKILL while an answer waits for a retry: the 
   for (int i = 0; i < 500 && Record(*client).rfind("tried|", 0) != 0; ++i) {
     std::this_thread::sleep_for(milliseconds(1));
   }
-  a.Kill();
+  a.Signal(SIGKILL);
+  a.Wait();
   const size_t tries_of_a = api.Requests("/sendMessage").size();
   api.SetDefault("/sendMessage", {200, R"({"ok":true,"result":{"message_id":5}})"});
 

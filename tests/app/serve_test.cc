@@ -1,10 +1,7 @@
 // `bot serve` as a process: secrets never reach its output, SIGTERM drains
 // (readyz 503) and exits 0, and `bot config check` masks secrets.
-#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -15,11 +12,15 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/bot_process.h"
 #include "tests/support/fake_platform.h"
 #include "tests/support/test_support.h"
 
 namespace bot::app {
 namespace {
+
+using testing::BotProcess;
+using testing::ServeArgs;
 
 // Recognisable dummy values: if any of them shows up in the output, a
 // secret leaked.
@@ -45,67 +46,6 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// Runs BOT_BINARY with `args` and extra environment; stdout and stderr go to
-// one file.
-class BotProcess {
- public:
-  BotProcess(std::vector<std::string> args, const std::map<std::string, std::string>& env,
-             const std::string& output)
-      : output_(output) {
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      args.insert(args.begin(), BOT_BINARY);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(BOT_BINARY, argv.data());
-      _exit(127);
-    }
-  }
-  ~BotProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // The port from the "listening" log line; 0 if the process died first.
-  int WaitForPort(const std::string& origin = "http://127.0.0.1:") {
-    const std::string url = "\"url\":\"" + origin;
-    for (int i = 0; i < 3000; ++i) {  // safety net: 30 s
-      std::string out = ReadFile(output_);
-      size_t at = out.find(url);
-      if (at != std::string::npos) return std::atoi(out.c_str() + at + url.size());
-      if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-        exited_ = true;
-        return 0;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return 0;
-  }
-  void Signal(int sig) { kill(pid_, sig); }
-  int Wait() {
-    if (!exited_) waitpid(pid_, &status_, 0);
-    exited_ = true;
-    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
-  }
-
- private:
-  std::string output_;
-  pid_t pid_ = -1;
-  int status_ = 0;
-  bool exited_ = false;
-};
-
-std::vector<std::string> ServeArgs() {
-  return {"serve", "--port", "0", "--intents", testing::SourceDir() + "/intents", "--facts",
-          testing::SourceDir() + "/facts"};
-}
 
 TEST_CASE("bot serve never writes a secret to stdout or stderr, whatever the route",
           "[serve][secrets]") {
