@@ -251,15 +251,8 @@ replies:
 )";
 
 std::shared_ptr<const bot::core::Knowledge> TrilingualKnowledge() {
-  std::vector<bot::core::Diagnostic> diagnostics;
-  bot::core::KnowledgeParts parts;
-  parts.facts = bot::edge::ParseFactsYaml(kTrilingualFacts, "facts.yaml", &diagnostics);
-  parts.intents = bot::edge::ParseIntentsYaml(kTrilingualIntents, "intents.yaml", &diagnostics);
-  parts.replies = bot::edge::ParseRepliesYaml(kTrilingualReplies, "replies.yaml", &diagnostics);
-  auto k = bot::core::Knowledge::Build(std::move(parts), &diagnostics);
-  for (const auto& d : diagnostics) INFO(bot::core::FormatDiagnostic(d));
-  REQUIRE_FALSE(bot::core::HasErrors(diagnostics));
-  return k;
+  return bot::testing::KnowledgeFromYaml(
+      {kTrilingualFacts, kTrilingualIntents, "", kTrilingualReplies});
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "bot/core/answerer.h"
-#include "bot/edge/yaml_loader.h"
+#include "tests/support/test_support.h"
 
 namespace {
 
@@ -50,16 +50,7 @@ replies:
 )";
 
 std::shared_ptr<const bot::core::Knowledge> Fixture() {
-  std::vector<bot::core::Diagnostic> diagnostics;
-  bot::core::KnowledgeParts parts;
-  parts.facts = bot::edge::ParseFactsYaml(kFacts, "facts.yaml", &diagnostics);
-  parts.intents = bot::edge::ParseIntentsYaml(kIntents, "intents.yaml", &diagnostics);
-  parts.entities = bot::edge::ParseEntitiesYaml(kEntities, "entities.yaml", &diagnostics);
-  parts.replies = bot::edge::ParseRepliesYaml(kReplies, "replies.yaml", &diagnostics);
-  auto k = bot::core::Knowledge::Build(std::move(parts), &diagnostics);
-  for (const auto& d : diagnostics) INFO(bot::core::FormatDiagnostic(d));
-  REQUIRE_FALSE(bot::core::HasErrors(diagnostics));
-  return k;
+  return bot::testing::KnowledgeFromYaml({kFacts, kIntents, kEntities, kReplies});
 }
 
 }  // namespace

@@ -79,14 +79,25 @@ size_t SkippedTests() {
 
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
                                                          const std::string& intents_yaml) {
+  return KnowledgeFromYaml(KnowledgeYaml{facts_yaml, intents_yaml, "", ""});
+}
+
+std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const KnowledgeYaml& documents) {
   std::vector<core::Diagnostic> diagnostics;
   core::KnowledgeParts parts;
-  parts.facts = edge::ParseFactsYaml(facts_yaml, "facts.yaml", &diagnostics);
-  parts.intents = edge::ParseIntentsYaml(intents_yaml, "intents.yaml", &diagnostics);
-  // The shipped canned replies, so fixtures say what the bot says.
-  parts.replies_file = SourceDir() + "/intents/replies.yaml";
-  parts.replies = edge::ParseRepliesYaml(ReadTextFile(parts.replies_file), parts.replies_file,
-                                         &diagnostics);
+  parts.facts = edge::ParseFactsYaml(documents.facts, "facts.yaml", &diagnostics);
+  parts.intents = edge::ParseIntentsYaml(documents.intents, "intents.yaml", &diagnostics);
+  if (!documents.entities.empty()) {
+    parts.entities = edge::ParseEntitiesYaml(documents.entities, "entities.yaml", &diagnostics);
+  }
+  if (documents.replies.empty()) {
+    // The shipped canned replies, so fixtures say what the bot says.
+    parts.replies_file = SourceDir() + "/intents/replies.yaml";
+    parts.replies = edge::ParseRepliesYaml(ReadTextFile(parts.replies_file), parts.replies_file,
+                                           &diagnostics);
+  } else {
+    parts.replies = edge::ParseRepliesYaml(documents.replies, "replies.yaml", &diagnostics);
+  }
   auto k = core::Knowledge::Build(std::move(parts), &diagnostics);
   for (const auto& d : diagnostics) INFO(core::FormatDiagnostic(d));
   REQUIRE_FALSE(core::HasErrors(diagnostics));

@@ -50,6 +50,16 @@ extern const char kJoinIntents[];
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const std::string& facts_yaml,
                                                          const std::string& intents_yaml);
 
+// The same with a gazetteer and replies of its own ("entities.yaml",
+// "replies.yaml"); empty `replies` means the shipped ones.
+struct KnowledgeYaml {
+  std::string facts;
+  std::string intents;
+  std::string entities;
+  std::string replies;
+};
+std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const KnowledgeYaml& documents);
+
 // The shipped knowledge in intents/ and facts/. REQUIRES: it loads.
 std::shared_ptr<const core::Knowledge> ShippedKnowledge();
 
