@@ -252,7 +252,7 @@ int RunServe(const Args& args) {
     channel_options.queue = edge::channels::StreamQueueFor(
         edge::RedisOptions{redis->url()}, channel_options.workers, channel_options.retry,
         channel_options.queue_capacity, std::chrono::milliseconds(config.redis_claim_idle_ms),
-        channel_options.dedup_ttl, channel_options.rate_limit);
+        channel_options.dedup_ttl);
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }

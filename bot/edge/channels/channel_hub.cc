@@ -329,11 +329,7 @@ void ChannelHub::Work() {
       queue_->RetryLater(std::move(*delivery));
       continue;
     }
-    // A queue that claims as it enqueues set the id for the whole TTL
-    // then: nothing to mark (and no round trip).
-    if (std::string key = delivery->dedup_key(); !key.empty() && !queue_->claims_dedup()) {
-      dedup_->MarkDone(key);
-    }
+    if (std::string key = delivery->dedup_key(); !key.empty()) dedup_->MarkDone(key);
     queue_->Ack(*delivery);
   }
 }

@@ -250,7 +250,13 @@ std::string RedisStreamQueue::RecordKey(const std::string& id, size_t call) cons
   return options_.prefix + "sent:" + id + ":" + std::to_string(call);
 }
 
-void RedisStreamQueue::Note(bool ok) { DegradedModes::Global().Set("send_queue", !ok); }
+void RedisStreamQueue::Note(bool ok) {
+  DegradedModes::Global().Set("send_queue", !ok);
+  // Admitting, dedup is this queue's script too: the webhook answers 503
+  // exactly while this client cannot reach Redis, and the fetcher's calls
+  // end the mode once Redis is back, webhooks or not.
+  if (admits()) DegradedModes::Global().Set("dedup", !ok);
+}
 
 void RedisStreamQueue::Depth() {
   Metrics::Set("bot_channel_send_queue_depth", {}, static_cast<double>(held_));
@@ -331,9 +337,7 @@ OutboundQueue::Admitted RedisStreamQueue::Admit(Delivery delivery, const std::st
       args);
   const bool ok = IsOk(r) && r->type == RedisReply::Type::kArray && !r->elements.empty() &&
                   r->elements[0].type == RedisReply::Type::kInteger;
-  Note(ok);
-  // Unknown whether the id is another replica's: dedup fails closed.
-  DegradedModes::Global().Set("dedup", !ok);
+  Note(ok);  // and "dedup": unknown whether the id is another replica's, it fails closed
   if (!ok) return Admitted::kUnavailable;
   DegradedModes::Global().Set("rate_limit", false);
   switch (r->elements[0].integer) {

@@ -144,8 +144,9 @@ class RedisStreamQueue : public OutboundQueue {
   bool Enqueue(Delivery delivery) override;
   bool claims_dedup() const override { return !options_.dedup_prefix.empty(); }
   ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) override;
-  // Sets the "dedup" degraded mode (on when Redis cannot be reached: the
-  // webhook answers 503) and clears "rate_limit" when Redis answers.
+  // Admitting, the "dedup" degraded mode follows this queue's Redis calls
+  // (on while Redis cannot be reached: the webhook answers 503), as
+  // "send_queue" does; Admit clears "rate_limit" when Redis answers.
   bool admits() const override { return claims_dedup() && bucket_.has_value(); }
   Admitted Admit(Delivery delivery, const std::string& dedup_id,
                  const std::string& rate_key) override;
