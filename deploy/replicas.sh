@@ -104,6 +104,21 @@ nginx_port=${ports[0]}
 redis_port=${ports[1]}
 replica_ports=("${ports[@]:2}")
 
+# wait_for PID TRIES COMMAND...: runs COMMAND every 50 ms until it succeeds;
+# fails after TRIES tries or as soon as process PID has exited.
+wait_for() {
+  local pid=$1 tries=$2
+  shift 2
+  for _ in $(seq "$tries"); do
+    "$@" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); }
+http_ok() { curl -fs -o /dev/null "$1/healthz"; }
+
 started=()
 fail() {
   echo "$me: $*" >&2
@@ -136,11 +151,8 @@ EOF
   redis_pid=$!
   started+=("$redis_pid")
   export BOT_REDIS_URL="redis://127.0.0.1:$redis_port/0"
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
-    kill -0 "$redis_pid" 2>/dev/null || fail "redis-server exited (see $dir/redis.log)"
-    sleep 0.05
-  done
+  wait_for "$redis_pid" 100 tcp_open "$redis_port" \
+    || fail "redis-server did not start (see $dir/redis.log)"
 else
   redis_port=""
 fi
@@ -155,14 +167,8 @@ for i in $(seq "$replicas"); do
   started+=($!)
 done
 for i in $(seq "$replicas"); do
-  port=${replica_ports[$((i - 1))]}
-  ok=0
-  for _ in $(seq 200); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && { ok=1; break; }
-    kill -0 "${replica_pids[$((i - 1))]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  [ $ok -eq 1 ] || fail "replica $i did not start (see $dir/replica-$i.log)"
+  wait_for "${replica_pids[$((i - 1))]}" 200 http_ok "http://127.0.0.1:${replica_ports[$((i - 1))]}" \
+    || fail "replica $i did not start (see $dir/replica-$i.log)"
 done
 
 # nginx: the deploy/nginx.conf settings that matter here (body limits,
@@ -231,13 +237,7 @@ nginx -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" \
 nginx_pid=$!
 started+=("$nginx_pid")
 url="http://127.0.0.1:$nginx_port"
-ok=0
-for _ in $(seq 100); do
-  curl -fs -o /dev/null "$url/healthz" && { ok=1; break; }
-  kill -0 "$nginx_pid" 2>/dev/null || break
-  sleep 0.05
-done
-[ $ok -eq 1 ] || fail "nginx did not start (see $dir/nginx/error.log)"
+wait_for "$nginx_pid" 100 http_ok "$url" || fail "nginx did not start (see $dir/nginx/error.log)"
 
 cat >"$dir/state" <<EOF
 URL=$url
