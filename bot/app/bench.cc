@@ -118,7 +118,7 @@ class SetEngine {
       : set_(SetOptions(), RE2::UNANCHORED) {
     const auto& intents = k.intents().intents();
     for (const core::CompiledPattern& cp : k.patterns()) {
-      set_.Add(cp.re ? cp.re->pattern() : intents[cp.intent].patterns[cp.index_in_intent].text,
+      set_.Add(cp.ok ? cp.expanded() : intents[cp.intent].patterns[cp.index_in_intent].text,
                nullptr);
     }
     ok_ = set_.Compile();

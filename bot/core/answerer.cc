@@ -378,7 +378,8 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
     if (!full && i > 0) break;
     if (i >= live && !full) break;
     Candidate& c = ranked[i];
-    if (const RE2* re = k.pattern(c.intent, c.pattern).re) c.captures = Captures(*re, e.normalized);
+    const CompiledPattern& p = k.pattern(c.intent, c.pattern);
+    if (const RE2* re = p.named_groups ? p.re() : nullptr) c.captures = Captures(*re, e.normalized);
   }
 
   if (live == 0) {

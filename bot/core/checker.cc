@@ -87,7 +87,7 @@ const Candidate* FindCandidate(const Explanation& e, int intent) {
 bool IntentHasBrokenPattern(const Knowledge& k, int intent) {
   const auto& patterns = k.intents().intents()[intent].patterns;
   for (size_t p = 0; p < patterns.size(); ++p) {
-    if (!k.pattern(intent, static_cast<int>(p)).re) return true;
+    if (!k.pattern(intent, static_cast<int>(p)).ok) return true;
   }
   return false;
 }
@@ -172,7 +172,7 @@ void CheckPatternShapes(const Knowledge& k, std::vector<Diagnostic>* out) {
     const Intent& intent = all[i];
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
       const LocatedText& text = intent.patterns[p];
-      const RE2* re = k.pattern(static_cast<int>(i), static_cast<int>(p)).re;
+      const RE2* re = k.pattern(static_cast<int>(i), static_cast<int>(p)).re();
       if (!re) continue;
       if (RE2::PartialMatch("", *re)) {
         Add(out, kWarning, text.where, "pattern-matches-empty",
@@ -302,8 +302,8 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
   // together, which says nothing about real questions.
   std::vector<std::vector<std::vector<std::string>>> keys(n);
   for (int p = 0; p < n; ++p) {
-    if (!flat[p].re) continue;
-    for (const std::string& s : PatternSamples(flat[p].re->pattern(), 8)) {
+    if (!flat[p].ok) continue;
+    for (const std::string& s : PatternSamples(flat[p].expanded(), 8)) {
       std::string normalized = Normalize(s, k.spellings());
       offer_all(normalized, 2);
       words[p].push_back(SplitWords(normalized));
@@ -319,8 +319,8 @@ void CheckOverlaps(const Knowledge& k, const CheckOptions& options,
     for (int b = a + 1; b < n; ++b) {
       int ia = flat[a].intent, ib = flat[b].intent;
       if (ia == ib || found.count({std::min(ia, ib), std::max(ia, ib)})) continue;
-      const RE2* ra = flat[a].re;
-      const RE2* rb = flat[b].re;
+      const RE2* ra = flat[a].re();
+      const RE2* rb = flat[b].re();
       bool done = false;
       for (size_t x = 0; x < words[a].size() && !done; ++x) {
         for (size_t y = 0; y < words[b].size() && !done; ++y) {

@@ -186,8 +186,11 @@ std::shared_ptr<const Knowledge> Knowledge::Build(KnowledgeParts parts,
         {Diagnostic::Severity::kError, where, "bad-pattern", message});
   }
 
-  for (size_t p = 0; p < k->patterns_.size(); ++p) {
-    k->patterns_[p].re = k->matcher_->pattern(static_cast<int>(p));
+  for (CompiledPattern& cp : k->patterns_) {
+    cp.matcher = k->matcher_.get();
+    cp.ok = k->matcher_->usable(cp.id);
+    const std::string& text = texts[static_cast<size_t>(cp.id)];
+    cp.named_groups = text.find("(?P<") != std::string::npos || text.find("(?<") != std::string::npos;
   }
 
   k->templates_.resize(all.size());
@@ -271,7 +274,8 @@ void Knowledge::Match(std::string_view normalized, std::vector<const CompiledPat
 std::vector<std::string> Knowledge::CaptureNames(int intent) const {
   std::set<std::string> names;
   for (size_t p = 0; p < intents_.intents()[intent].patterns.size(); ++p) {
-    const RE2* re = pattern(intent, static_cast<int>(p)).re;
+    const CompiledPattern& cp = pattern(intent, static_cast<int>(p));
+    const RE2* re = cp.named_groups ? cp.re() : nullptr;
     if (!re) continue;
     for (const auto& [name, index] : re->NamedCapturingGroups()) names.insert(name);
   }

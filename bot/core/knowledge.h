@@ -40,7 +40,14 @@ struct CompiledPattern {
   int intent = 0;
   int index_in_intent = 0;
   int specificity = 0;
-  const RE2* re = nullptr;  // `{concept}`s expanded; null when RE2 rejected it
+  bool ok = false;            // RE2 accepts it
+  bool named_groups = false;  // it may capture `(?P<name>...)`
+  const Matcher* matcher = nullptr;
+  // The pattern as compiled, `{concept}`s expanded; null when RE2 rejected
+  // it. Built the first time it is asked for (see matcher.h).
+  const RE2* re() const { return ok ? matcher->pattern(id) : nullptr; }
+  // Its text with `{concept}`s expanded, without building its RE2.
+  const std::string& expanded() const { return matcher->text(id); }
 };
 
 // One `exclude` of one intent that matched a question.

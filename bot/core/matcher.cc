@@ -108,7 +108,9 @@ RE2::Options Matcher::PatternOptions() {
   return options;
 }
 
-Matcher::~Matcher() = default;
+Matcher::~Matcher() {
+  for (size_t i = 0; i < size_; ++i) delete regexes_[i].re.load(std::memory_order_acquire);
+}
 
 std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patterns,
                                           std::vector<PatternError>* errors) {
@@ -116,21 +118,35 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
   constexpr int kMinAtomLength = 3;
   std::unique_ptr<Matcher> m(new Matcher());
   RE2::Options options = PatternOptions();
-  m->patterns_.resize(patterns.size());
+  m->size_ = patterns.size();
+  m->regexes_ = std::make_unique<Regex[]>(patterns.size());
   m->groups_.assign(patterns.size(), 0);
   std::vector<std::string> literals;
   std::map<std::string, int> literal_ids;
   std::vector<std::vector<Slot>> slots;
+  // Parses without compiling: whether RE2 accepts a simple pattern. Its
+  // program is bounded by its literals' length, so compiling it later
+  // cannot fail.
+  RE2::Set parser(options, RE2::UNANCHORED);
   for (size_t i = 0; i < patterns.size(); ++i) {
-    auto re = std::make_unique<RE2>(patterns[i], options);
-    if (!re->ok()) {
-      errors->push_back({static_cast<int>(i), re->error(), re->error_arg()});
-      continue;
+    Regex& regex = m->regexes_[i];
+    regex.text = patterns[i];
+    std::optional<LiteralPattern> simple;
+    // (A pattern past this size might not compile: it is compiled now.)
+    constexpr size_t kMaxUncompiledBytes = 16 * 1024;
+    if (patterns[i].size() <= kMaxUncompiledBytes && parser.Add(patterns[i], nullptr) >= 0) {
+      simple = ReadLiteralPattern(ParsePattern(patterns[i]).root, patterns[i]);
     }
-    m->patterns_[i] = std::move(re);
+    if (!simple) {
+      auto re = std::make_unique<RE2>(patterns[i], options);
+      if (!re->ok()) {
+        errors->push_back({static_cast<int>(i), re->error(), re->error_arg()});
+        continue;
+      }
+      regex.re.store(re.release(), std::memory_order_release);
+    }
+    regex.ok = true;
     m->usable_.push_back(static_cast<int>(i));
-    const std::optional<LiteralPattern> simple =
-        ReadLiteralPattern(ParsePattern(patterns[i]).root, patterns[i]);
     // An end anchor needs an end set, and Slot::anchor has room for 0x7fff.
     if (simple && !(simple->ends_text && m->end_sets_.size() >= 0x7fff)) {
       const std::vector<LiteralGroup>& groups = simple->groups;
@@ -303,12 +319,12 @@ void Matcher::Match(std::string_view text, std::vector<int>* matches) const {
 
 void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) const {
   Scratch& scratch = ThreadScratch();
-  if (scratch.states.size() < patterns_.size()) {
-    scratch.states.resize(patterns_.size());
-    scratch.active.resize((patterns_.size() + 63) / 64);
+  if (scratch.states.size() < size_) {
+    scratch.states.resize(size_);
+    scratch.active.resize((size_ + 63) / 64);
   }
   uint64_t* active = scratch.active.data();
-  std::fill(active, active + (patterns_.size() + 63) / 64, 0);
+  std::fill(active, active + (size_ + 63) / 64, 0);
   SimpleState* states = scratch.states.data();
   const Slot* slots = slots_.data();
   const uint32_t* slot_begin = slot_begin_.data();
@@ -464,7 +480,7 @@ void Matcher::MatchNaive(std::string_view text, std::vector<int>* matches) const
   matches->clear();
   re2::StringPiece piece(text.data(), text.size());
   for (int i : usable_) {
-    if (RE2::PartialMatch(piece, *patterns_[i])) matches->push_back(i);
+    if (RE2::PartialMatch(piece, *pattern(i))) matches->push_back(i);
   }
 }
 
@@ -473,8 +489,15 @@ size_t Matcher::scan_table_bytes() const {
 }
 
 const RE2* Matcher::pattern(int i) const {
-  if (i < 0 || static_cast<size_t>(i) >= patterns_.size()) return nullptr;
-  return patterns_[i].get();
+  if (!usable(i)) return nullptr;
+  const Regex& regex = regexes_[static_cast<size_t>(i)];
+  const RE2* re = regex.re.load(std::memory_order_acquire);
+  if (re != nullptr) return re;
+  auto built = std::make_unique<RE2>(regex.text, PatternOptions());
+  if (regex.re.compare_exchange_strong(re, built.get(), std::memory_order_acq_rel)) {
+    return built.release();
+  }
+  return re;  // another thread built it first
 }
 
 }  // namespace bot::core

@@ -16,9 +16,14 @@
 // FilteredRE2: required atoms found by a second scan, then RE2 confirms.
 // A text where the literal scan would not be exact (a newline, invalid UTF-8,
 // or a character RE2 case-folds to ASCII such as the Kelvin sign) is matched
-// by the naive loop. Immutable after Compile; Match is thread-safe.
+// by the naive loop. Immutable after Compile, apart from the RE2 of a
+// simple pattern, built the first time it is asked for (pattern(),
+// MatchNaive): building them all was more than half of the knowledge's
+// compile time (the long Cyrillic alternations take 5-7 ms each), and the
+// scan never needs them. Match and pattern() are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -62,7 +67,13 @@ class Matcher {
 
   // The compiled pattern at input index `i`, or nullptr if it failed.
   const RE2* pattern(int i) const;
-  size_t size() const { return patterns_.size(); }
+  // Whether pattern `i` compiled; unlike pattern(), never builds its RE2.
+  bool usable(int i) const {
+    return i >= 0 && static_cast<size_t>(i) < size_ && regexes_[static_cast<size_t>(i)].ok;
+  }
+  size_t size() const { return size_; }
+  // The text of pattern `i` as given to Compile.
+  const std::string& text(int i) const { return regexes_[static_cast<size_t>(i)].text; }
   // Literal strings the scan looks for (simple patterns and RE2's atoms).
   size_t atom_count() const { return atom_count_; }
   // Patterns decided by the literal scan alone, without RE2.
@@ -117,8 +128,17 @@ class Matcher {
   void MatchFiltered(std::string_view text, std::vector<int>* matches) const;
   void MatchComplex(std::string_view text, std::vector<int>* matches) const;
 
-  std::vector<std::unique_ptr<RE2>> patterns_;  // by input index; null if bad
-  std::vector<int> usable_;                     // input indices that compiled
+  // Each pattern's RE2, by input index. `re` is set at Compile for a
+  // pattern the scan cannot decide, else by the first pattern() call; the
+  // first to build it publishes it, a slower racer drops its own.
+  struct Regex {
+    std::string text;
+    bool ok = false;  // RE2 accepts it
+    mutable std::atomic<const RE2*> re{nullptr};
+  };
+  std::unique_ptr<Regex[]> regexes_;
+  size_t size_ = 0;
+  std::vector<int> usable_;  // input indices that compiled
 
   // Simple patterns.
   std::unique_ptr<AtomScanner> literals_;

@@ -137,8 +137,8 @@ NearestIndex::NearestIndex(const Knowledge& k) : stop_(k.stop_words()) {
     for (const auto& e : intents[i].examples) bag += e.text + " ";
     for (size_t p = 0; p < intents[i].patterns.size(); ++p) {
       // The compiled text: `{concept}` references expanded.
-      const RE2* re = k.pattern(static_cast<int>(i), static_cast<int>(p)).re;
-      const std::string& text = re ? re->pattern() : intents[i].patterns[p].text;
+      const CompiledPattern& cp = k.pattern(static_cast<int>(i), static_cast<int>(p));
+      const std::string& text = cp.ok ? cp.expanded() : intents[i].patterns[p].text;
       for (const auto& s : PatternSamples(text, 4)) bag += s + " ";
     }
     docs.push_back({static_cast<int>(i), Stems(Normalize(bag, k.spellings()), k.stop_words())});

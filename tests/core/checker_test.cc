@@ -71,7 +71,7 @@ TEST_CASE("Every shipped pattern that the sampler models has a sample it matches
   for (const auto& intent : k->intents().intents()) {
     for (size_t p = 0; p < intent.patterns.size(); ++p) {
       const std::string& text = intent.patterns[p].text;
-      const RE2* re = k->pattern(k->intents().IndexOf(intent.id), static_cast<int>(p)).re;
+      const RE2* re = k->pattern(k->intents().IndexOf(intent.id), static_cast<int>(p)).re();
       REQUIRE(re != nullptr);
       // Sampled as compiled: `{concept}` references expanded.
       auto samples = PatternSamples(re->pattern(), 32);
@@ -269,10 +269,7 @@ TEST_CASE("Stems folds common English endings and long Cyrillic words", "[checke
 TEST_CASE("Check warns when grounding refuses an intent's own example, and lets a refused "
           "counter-example pass",
           "[checker]") {
-  std::vector<Diagnostic> diagnostics;
-  bot::core::KnowledgeParts parts;
-  parts.facts = bot::edge::ParseFactsYaml(kFacts, "facts.yaml", &diagnostics);
-  parts.intents = bot::edge::ParseIntentsYaml(R"(
+  auto k = bot::testing::KnowledgeFromYaml({kFacts, R"(
 intents:
   - id: m.joined
     patterns: ['\bjoin']
@@ -280,16 +277,13 @@ intents:
     examples: ['When did Belarus join?', 'When did Belarus join the EU?']
     counter_examples: ['When did Poland join?']
 )",
-                                              "intents.yaml", &diagnostics);
-  parts.entities = bot::edge::ParseEntitiesYaml(R"(
+                                             R"(
 entities:
   - {id: belarus, kind: country, names: [Belarus], in_scope: true}
   - {id: eu, kind: organisation, names: [EU, European Union]}
   - {id: poland, kind: country, names: [Poland]}
 )",
-                                                "entities.yaml", &diagnostics);
-  auto k = bot::core::Knowledge::Build(std::move(parts), &diagnostics);
-  REQUIRE_FALSE(bot::core::HasErrors(diagnostics));
+                                             ""});
   std::vector<Diagnostic> out;
   Check(*k, {}, &out);
   auto refused = WithCode(out, "example-refused");

@@ -87,7 +87,7 @@ TEST_CASE("Knowledge::Match reports patterns and excludes apart", "[knowledge]")
   k->Match("osce", &patterns);  // excludes not asked for
   CHECK(which(patterns) == Hits{{1, 0}});
   CHECK(&k->pattern(1, 0) == patterns[0]);
-  CHECK(k->pattern(0, 1).re->pattern() == "\\bnato\\b");
+  CHECK(k->pattern(0, 1).re()->pattern() == "\\bnato\\b");
 }
 
 TEST_CASE("Knowledge rejects answers naming unknown facts or undefined captures", "[knowledge]") {

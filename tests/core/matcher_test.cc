@@ -1,5 +1,7 @@
 #include "bot/core/matcher.h"
 
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 using bot::core::Matcher;
@@ -88,6 +90,42 @@ TEST_CASE("Matcher reports patterns RE2 rejects and keeps the others' indices", 
   CHECK(m->pattern(1) == nullptr);
   CHECK(m->pattern(3) != nullptr);
   CHECK(MatchAll(*m, "ok also") == std::vector<int>{0, 3});
+}
+
+TEST_CASE("Matcher rejects a pattern of the scan's shape that RE2 rejects, without compiling "
+          "the rest",
+          "[matcher]") {
+  // `\q` is no RE2 escape; the pattern is otherwise literal alternatives.
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile({R"(\b(fo\q|bar)\b)", R"(\b(when|since when)\b.*\bjoin\b)"}, &errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].index == 0);
+  CHECK(errors[0].message.find("invalid escape") != std::string::npos);
+  CHECK_FALSE(m->usable(0));
+  CHECK(m->pattern(0) == nullptr);
+  REQUIRE(m->usable(1));
+  CHECK(m->simple_count() == 1);
+  CHECK(m->text(1) == R"(\b(when|since when)\b.*\bjoin\b)");
+}
+
+TEST_CASE("Matcher builds a simple pattern's RE2 once, when first asked, for every thread",
+          "[matcher]") {
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile({R"(\bosce\b)", R"(\b(when|since when)\b.*\bjoin\b)"}, &errors);
+  REQUIRE(errors.empty());
+  std::vector<const RE2*> seen(8, nullptr);
+  {
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < seen.size(); ++t) {
+      threads.emplace_back([&, t] { seen[t] = m->pattern(1); });
+    }
+    for (auto& t : threads) t.join();
+  }
+  REQUIRE(seen[0] != nullptr);
+  for (const RE2* re : seen) CHECK(re == seen[0]);
+  CHECK(m->pattern(1) == seen[0]);
+  CHECK(seen[0]->pattern() == m->text(1));
+  CHECK(RE2::PartialMatch("since when did belarus join", *seen[0]));
 }
 
 TEST_CASE("Matcher with no patterns matches nothing", "[matcher]") {

@@ -169,6 +169,7 @@ void ChannelHub::AddRoutes(HttpServer* server, const std::string& name, Channel*
 
 bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
   const std::string key = channel->name() + ":" + event.id;
+  if (!event.id.empty() && queue_->admits()) return Admit(channel, event, key);
   // A queue beside the shared dedup store claims as it enqueues (one
   // atomic step); here only a look whether the id was seen.
   const bool claim_on_enqueue = !event.id.empty() && queue_->claims_dedup();
@@ -232,6 +233,35 @@ bool ChannelHub::Dispatch(Channel* channel, const Event& event) {
     return false;
   }
   CountEvent(channel->name(), slowed ? "slowed_down" : "accepted");
+  return true;
+}
+
+bool ChannelHub::Admit(Channel* channel, const Event& event, const std::string& key) {
+  const std::string chat = channel->name() + ":" + event.chat;
+  const char* result = "accepted";
+  switch (queue_->Admit(Delivery(channel->name(), event), key, chat)) {
+    case OutboundQueue::Admitted::kQueued:
+      break;
+    case OutboundQueue::Admitted::kSlowedDown:
+      result = "slowed_down";
+      break;
+    case OutboundQueue::Admitted::kDropped:
+      result = "rate_limited";  // flooding: acknowledged, not answered
+      break;
+    case OutboundQueue::Admitted::kRepeat:
+      result = "deduplicated";
+      break;
+    case OutboundQueue::Admitted::kFull:
+      CountEvent(channel->name(), "queue_full");
+      Log(LogLevel::kWarn, {{"event", "channel_queue_full"}, {"channel", channel->name()}});
+      return false;
+    case OutboundQueue::Admitted::kUnavailable:
+      // One script did it all: Redis unreachable means dedup is unknown,
+      // and dedup fails closed (503, the platform redelivers later).
+      CountEvent(channel->name(), "dedup_unavailable");
+      return false;
+  }
+  CountEvent(channel->name(), result);
   return true;
 }
 

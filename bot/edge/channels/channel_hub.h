@@ -89,6 +89,9 @@ class ChannelHub {
   // Dedupes, rate-limits and queues; false when the queue is full or the
   // shared dedup store is unavailable (the webhook answers 503).
   bool Dispatch(Channel* channel, const Event& event);
+  // Dispatch through a queue that admits (OutboundQueue::admits()): all
+  // three in one step. `key`: the event's dedup key.
+  bool Admit(Channel* channel, const Event& event, const std::string& key);
   // A worker: takes due deliveries and steps them until the queue is
   // finished.
   void Work();

@@ -51,6 +51,22 @@ class OutboundQueue {
     }
     return ClaimedEnqueue::kFull;
   }
+  // A shared queue kept beside both the shared dedup store and the shared
+  // rate limiter (admits()) takes a webhook event in one atomic step, one
+  // round trip: the look whether `dedup_id` was claimed (kRepeat: nothing
+  // taken), a token from `rate_key`'s bucket for the event (a redelivery of
+  // the bucket's last event gets its decision again and takes none), then
+  // the claim and `delivery` queued together (as EnqueueClaiming), or its
+  // slow-down variant. kDropped: flooding, nothing queued or claimed;
+  // kFull: nothing queued or claimed; kUnavailable: the store cannot be
+  // reached, so nothing is known (dedup fails closed: the webhook answers
+  // 503). REQUIRES: admits(); `delivery` is not a slow-down.
+  enum class Admitted { kQueued, kSlowedDown, kDropped, kRepeat, kFull, kUnavailable };
+  virtual bool admits() const { return false; }
+  virtual Admitted Admit(Delivery delivery, const std::string& dedup_id,
+                         const std::string& rate_key) {
+    return Admitted::kUnavailable;
+  }
   // The next delivery that is due, of a chat with none taken; waits up to
   // `max_wait` for one. nullopt when none came in time, and at once when
   // finished().

@@ -38,6 +38,32 @@ redis.call('SET', KEYS[3], '2', 'EX', ARGV[5])
 return id
 )lua";
 
+// The webhook's admission (Admit): KEYS[1] the stream, KEYS[2] the chat's
+// list, KEYS[3] the event's dedup key, KEYS[4] the user's bucket. ARGV[1]
+// max_len, [2] ttl_s, [3] chat, [4] the delivery, [5] the dedup TTL, [6]
+// the delivery as a slow-down, [7..11] take_token's (RedisRateBucket).
+// {code, id}: 0 queued, 1 queued as a slow-down, 2 dropped (flooding), 3
+// a repeat, 4 full; nothing claimed but for 0 and 1. The order is the
+// hub's without the merge: a repeat takes no token; a token is taken
+// before a full stream refuses (the bucket's event memory keeps the
+// redelivery from paying twice).
+const std::string& AdmitScript() {
+  static const std::string script = std::string(bot::edge::RedisRateBucket::kLua) + R"lua(
+if redis.call('EXISTS', KEYS[3]) == 1 then return {3} end
+local decision = take_token(KEYS[4], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+if decision == 2 then return {2} end
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return {4} end
+local d = ARGV[4]
+if decision == 1 then d = ARGV[6] end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'chat', ARGV[3], 'd', d)
+redis.call('RPUSH', KEYS[2], id)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], '2', 'EX', ARGV[5])
+return {decision, id}
+)lua";
+  return script;
+}
+
 // KEYS[1] the chat's list, KEYS[2] the stream. ARGV[1] an entry id. 1 when
 // it is the chat's oldest entry not yet acknowledged (the list's head; ids
 // at the head whose entries are gone are dropped; a list that is gone or
@@ -186,6 +212,7 @@ RedisStreamQueue::RedisStreamQueue(std::shared_ptr<RedisClient> redis, RedisStre
                                    const Clock& clock)
     : redis_(std::move(redis)), options_(std::move(options)), clock_(clock) {
   DescribeMetrics();
+  if (options_.rate_limit) bucket_.emplace(*options_.rate_limit, options_.rate_prefix);
   if (options_.consumer.empty()) options_.consumer = DefaultConsumer();
   options_.prefetch = std::max<size_t>(1, options_.prefetch);
   options_.claim_idle = std::max(options_.claim_idle, std::chrono::milliseconds(3));
@@ -223,7 +250,13 @@ std::string RedisStreamQueue::RecordKey(const std::string& id, size_t call) cons
   return options_.prefix + "sent:" + id + ":" + std::to_string(call);
 }
 
-void RedisStreamQueue::Note(bool ok) { DegradedModes::Global().Set("send_queue", !ok); }
+void RedisStreamQueue::Note(bool ok) {
+  DegradedModes::Global().Set("send_queue", !ok);
+  // Admitting, dedup is this queue's script too: the webhook answers 503
+  // exactly while this client cannot reach Redis, and the fetcher's calls
+  // end the mode once Redis is back, webhooks or not.
+  if (admits()) DegradedModes::Global().Set("dedup", !ok);
+}
 
 void RedisStreamQueue::Depth() {
   Metrics::Set("bot_channel_send_queue_depth", {}, static_cast<double>(held_));
@@ -281,6 +314,41 @@ OutboundQueue::ClaimedEnqueue RedisStreamQueue::EnqueueClaiming(Delivery deliver
     return ClaimedEnqueue::kFull;
   }
   return ClaimedEnqueue::kQueued;
+}
+
+OutboundQueue::Admitted RedisStreamQueue::Admit(Delivery delivery, const std::string& dedup_id,
+                                                const std::string& rate_key) {
+  if (!admits() || dedup_id.empty()) return Admitted::kUnavailable;  // REQUIRES broken
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return Admitted::kFull;
+  }
+  const std::string chat = delivery.chat_key();
+  std::vector<std::string> args{std::to_string(options_.max_len),
+                                std::to_string(options_.record_ttl.count()),
+                                chat,
+                                delivery.Encode(),
+                                std::to_string(options_.dedup_ttl.count()),
+                                Delivery(delivery.channel(), delivery.event(), true).Encode()};
+  for (std::string& a : bucket_->Args(delivery.event().id)) args.push_back(std::move(a));
+  auto r = redis_->Eval(
+      AdmitScript(),
+      {StreamKey(), ChatKey(chat), options_.dedup_prefix + dedup_id, bucket_->Key(rate_key)},
+      args);
+  const bool ok = IsOk(r) && r->type == RedisReply::Type::kArray && !r->elements.empty() &&
+                  r->elements[0].type == RedisReply::Type::kInteger;
+  Note(ok);  // and "dedup": unknown whether the id is another replica's, it fails closed
+  if (!ok) return Admitted::kUnavailable;
+  DegradedModes::Global().Set("rate_limit", false);
+  switch (r->elements[0].integer) {
+    case 0: return Admitted::kQueued;
+    case 1: return Admitted::kSlowedDown;
+    case 2: return Admitted::kDropped;
+    case 3: return Admitted::kRepeat;
+    default:
+      Metrics::Inc("bot_channel_stream_full_total");
+      return Admitted::kFull;
+  }
 }
 
 bool RedisStreamQueue::Add(const std::string& id, const std::string& chat,
@@ -896,7 +964,8 @@ size_t RedisStreamQueue::waiting() const {
 std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
                                                  const RetryPolicy& retry, size_t max_len,
                                                  std::chrono::milliseconds claim_idle,
-                                                 std::chrono::seconds dedup_ttl) {
+                                                 std::chrono::seconds dedup_ttl,
+                                                 std::optional<RateLimitOptions> rate_limit) {
   RedisOptions own = redis;
   // Workers, the fetcher and the webhook threads enqueueing: more than the
   // shared pool, and a timeout well above the blocking read's.
@@ -911,6 +980,7 @@ std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size
   if (dedup_ttl.count() > 0) {
     options.dedup_prefix = "bot:dedup:";
     options.dedup_ttl = dedup_ttl;
+    options.rate_limit = rate_limit;
   }
   return std::make_shared<RedisStreamQueue>(std::make_shared<RedisClient>(own), options);
 }

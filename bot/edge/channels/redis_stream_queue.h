@@ -9,6 +9,11 @@
 //   bot_channel_stream_full_total; the webhook answers 503), else XADD
 //   (MAXLEN ~ max_len as the hard cap) and RPUSH of the entry id on the
 //   chat's list.
+// - Admit (with dedup_prefix and rate_limit: `bot serve`): the webhook's
+//   whole admission in one script, one round trip before its 200: the
+//   dedup look (a repeat takes nothing), the user's token
+//   (RedisRateBucket, the rate limiter's own Lua), then the enqueue above
+//   with the event's dedup claim beside the XADD.
 // - Each replica is one consumer: a fetcher thread XREADGROUPs up to
 //   `prefetch` entries and hands them to the hub's workers (TakeDue).
 // - Per-chat order: one consumer per chat at a time. A chat's list holds
@@ -89,6 +94,7 @@
 #include "bot/edge/channels/sender.h"
 #include "bot/edge/clock.h"
 #include "bot/edge/redis_client.h"
+#include "bot/edge/redis_rate_limiter.h"
 
 namespace bot::edge::channels {
 
@@ -116,6 +122,11 @@ struct RedisStreamOptions {
   // remembered for dedup_ttl. Empty: the hub claims first.
   std::string dedup_prefix;
   std::chrono::seconds dedup_ttl{7 * 24 * 3600};
+  // The rate limiter's buckets (RedisRateLimiter's, same Redis): set with
+  // dedup_prefix, the queue admits webhook events (Admit): dedup look, the
+  // user's token and the claim-and-enqueue in one script, one round trip.
+  std::optional<RateLimitOptions> rate_limit;
+  std::string rate_prefix = "bot:rate:";
 };
 
 class RedisStreamQueue : public OutboundQueue {
@@ -133,6 +144,12 @@ class RedisStreamQueue : public OutboundQueue {
   bool Enqueue(Delivery delivery) override;
   bool claims_dedup() const override { return !options_.dedup_prefix.empty(); }
   ClaimedEnqueue EnqueueClaiming(Delivery delivery, const std::string& dedup_id) override;
+  // Admitting, the "dedup" degraded mode follows this queue's Redis calls
+  // (on while Redis cannot be reached: the webhook answers 503), as
+  // "send_queue" does; Admit clears "rate_limit" when Redis answers.
+  bool admits() const override { return claims_dedup() && bucket_.has_value(); }
+  Admitted Admit(Delivery delivery, const std::string& dedup_id,
+                 const std::string& rate_key) override;
   Offered Offer(Delivery delivery) override;
   std::optional<Delivery> TakeDue(std::chrono::milliseconds max_wait) override;
   void Ack(const Delivery& delivery) override;
@@ -196,6 +213,7 @@ class RedisStreamQueue : public OutboundQueue {
 
   std::shared_ptr<RedisClient> redis_;
   RedisStreamOptions options_;
+  std::optional<RedisRateBucket> bucket_;  // with options_.rate_limit
   const Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable work_;
@@ -223,10 +241,12 @@ class RedisStreamQueue : public OutboundQueue {
 // claim_idle: `claim_idle` (0: 10 s above the slowest send `retry`
 // allows), send_bound the slowest send, `max_len` entries. With `dedup_ttl`
 // > 0, the queue claims event ids in the default RedisDedupStore's keys
-// ("bot:dedup:") as it enqueues.
-std::shared_ptr<RedisStreamQueue> StreamQueueFor(const RedisOptions& redis, size_t workers,
-                                                 const RetryPolicy& retry, size_t max_len,
-                                                 std::chrono::milliseconds claim_idle = {},
-                                                 std::chrono::seconds dedup_ttl = {});
+// ("bot:dedup:") as it enqueues, and with `rate_limit` too it admits
+// webhook events in one round trip (Admit) in the default
+// RedisRateLimiter's buckets ("bot:rate:").
+std::shared_ptr<RedisStreamQueue> StreamQueueFor(
+    const RedisOptions& redis, size_t workers, const RetryPolicy& retry, size_t max_len,
+    std::chrono::milliseconds claim_idle = {}, std::chrono::seconds dedup_ttl = {},
+    std::optional<RateLimitOptions> rate_limit = std::nullopt);
 
 }  // namespace bot::edge::channels

@@ -55,6 +55,33 @@ bot::edge::channels::ChannelOptions WithStream(bot::edge::channels::ChannelOptio
   return options;
 }
 
+// As `bot serve` runs: dedup, rate limit and queue on one Redis, the
+// queue admitting each webhook event in one script (dedup look, token,
+// claim and enqueue: one round trip).
+bot::edge::channels::ChannelOptions Admitting(const RedisServer& redis, const std::string& name,
+                                              double burst = 1000) {
+  auto options = OnRedis(redis, burst);
+  bot::edge::channels::RedisStreamOptions stream;
+  stream.consumer = name;
+  stream.claim_idle = std::chrono::milliseconds(300);
+  stream.claim_interval = std::chrono::milliseconds(50);
+  stream.read_block = std::chrono::milliseconds(20);
+  stream.dedup_prefix = "bot:dedup:";
+  stream.dedup_ttl = options.dedup_ttl;
+  stream.rate_limit = options.rate_limit;
+  options.queue = std::make_shared<bot::edge::channels::RedisStreamQueue>(
+      bot::testing::TestRedisClient(redis), stream);
+  return options;
+}
+
+// A replica's options with the admission in one script (`admitting`, as
+// `bot serve` runs) or in three steps (the hub's dedup, rate limiter and an
+// in-memory queue).
+bot::edge::channels::ChannelOptions Replica(bool admitting, const RedisServer& redis,
+                                            const std::string& name, double burst = 1000) {
+  return admitting ? Admitting(redis, name, burst) : OnRedis(redis, burst);
+}
+
 size_t Answers(ChannelHarness& h) {
   size_t n = 0;
   for (const auto& r : h.fake().Requests("/sendMessage")) {
@@ -67,10 +94,12 @@ size_t Answers(ChannelHarness& h) {
 
 TEST_CASE("Two replicas on one Redis answer an update delivered to both once",
           "[redis][replicas]") {
+  const bool admitting = GENERATE(false, true);
+  CAPTURE(admitting);
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  ChannelHarness a(kEnv, OnRedis(redis));
-  ChannelHarness b(kEnv, OnRedis(redis));
+  ChannelHarness a(kEnv, Replica(admitting, redis, "a"));
+  ChannelHarness b(kEnv, Replica(admitting, redis, "b"));
   for (int64_t id : {804512337, 804512336, 804512338}) {  // out of order, each to both
     auto ra = a.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
     auto rb = b.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
@@ -85,10 +114,12 @@ TEST_CASE("Two replicas on one Redis answer an update delivered to both once",
 }
 
 TEST_CASE("Two replicas on one Redis limit a flooding user as one", "[redis][replicas]") {
+  const bool admitting = GENERATE(false, true);
+  CAPTURE(admitting);
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  ChannelHarness a(kEnv, OnRedis(redis, 3));
-  ChannelHarness b(kEnv, OnRedis(redis, 3));
+  ChannelHarness a(kEnv, Replica(admitting, redis, "a", 3));
+  ChannelHarness b(kEnv, Replica(admitting, redis, "b", 3));
   for (int64_t id = 1; id <= 10; ++id) {  // alternating: 5 to each
     ChannelHarness& h = id % 2 ? a : b;
     auto r = h.Post("/webhooks/telegram", TextUpdate(id, "What are your opening hours?"), Signed());
@@ -102,9 +133,11 @@ TEST_CASE("Two replicas on one Redis limit a flooding user as one", "[redis][rep
 
 TEST_CASE("Redis killed and restarted: webhooks 503 while down, the API answers, recovery after",
           "[redis][replicas]") {
+  const bool admitting = GENERATE(false, true);
+  CAPTURE(admitting);
   RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  ChannelHarness a(kEnv, OnRedis(redis));
+  ChannelHarness a(kEnv, Replica(admitting, redis, "a"));
   auto first = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
   REQUIRE(first);
   CHECK(first->status == 200);
@@ -271,4 +304,51 @@ TEST_CASE("An update refused with 503 while the queue's Redis is down is answere
   CHECK(a.fake().WaitFor("/sendMessage", 1) >= 1);
   a.Finish();
   CHECK(Answers(a) == 1);
+}
+
+TEST_CASE("A webhook on Redis makes one round trip before its 200",
+          "[redis][replicas]") {
+  RedisServer redis;
+  if (!redis.running()) BOT_SKIP(redis.why_not());
+  auto client = bot::testing::TestRedisClient(redis);
+  ChannelHarness a(kEnv, Admitting(redis, "a"));
+  // The first loads the script (EVALSHA, NOSCRIPT, EVAL): not counted.
+  auto first = a.Post("/webhooks/telegram", TextUpdate(1, "What are your opening hours?"), Signed());
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  REQUIRE(a.fake().WaitFor("/sendMessage", 1) == 1);
+  // Every command, with its arguments; those a script calls (client "?:0")
+  // are inside its round trip.
+  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}));
+  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-max-len", "10000"}));
+  REQUIRE(client->Run({"SLOWLOG", "RESET"}));
+  auto r = a.Post("/webhooks/telegram", TextUpdate(2, "What are your opening hours?"), Signed());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  REQUIRE(a.fake().WaitFor("/sendMessage", 2) == 2);
+  a.Finish();
+  auto log = client->Run({"SLOWLOG", "GET", "-1"});
+  REQUIRE(log);
+  // Commands naming this update's dedup key or the user's bucket, before
+  // the send: the admission, once.
+  const std::string dedup_key = "bot:dedup:telegram:2";
+  const std::string bucket = "bot:rate:telegram:7012345678";  // TextUpdate's chat
+  std::vector<std::string> touching;
+  for (const auto& entry : log->elements) {
+    if (entry.elements.size() < 5 || entry.elements[4].str == "?:0") continue;
+    std::string line;
+    bool names_state = false;
+    for (const auto& arg : entry.elements[3].elements) {
+      line += arg.str + " ";
+      names_state = names_state || arg.str == dedup_key || arg.str == bucket;
+    }
+    // The dedup "done" mark (SET ... XX) follows the send, after the 200.
+    if (names_state && line.find(" XX ") == std::string::npos) {
+      touching.push_back(line.substr(0, 40));
+    }
+  }
+  CAPTURE(touching);
+  REQUIRE(touching.size() == 1);
+  CHECK(touching[0].rfind("EVALSHA ", 0) == 0);
+  CHECK(Answers(a) == 2);
 }

@@ -4,12 +4,14 @@
 #include "bot/edge/channels/redis_stream_queue.h"
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 #include <thread>
 
+#include "bot/edge/degraded.h"
 #include "bot/edge/metrics.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/test_support.h"
@@ -46,20 +48,45 @@ RedisStreamOptions Fast(const std::string& consumer, milliseconds claim_idle = m
   return options;
 }
 
-int64_t Integer(bot::edge::RedisClient& redis, const bot::edge::RedisClient::Command& c) {
-  auto r = redis.Run(c);
-  REQUIRE(r);
-  REQUIRE(r->type == bot::edge::RedisReply::Type::kInteger);
-  return r->integer;
-}
+// What every case against Redis starts with: its own redis-server (the
+// case skips when there is none: REQUIRE_REDIS), a client of it, and reads
+// of the stream's state.
+class StreamQueueTest {
+ protected:
+  RedisServer redis;
+  std::shared_ptr<bot::edge::RedisClient> client = TestRedisClient(redis);
 
-// Entries of the group not yet acknowledged (XPENDING's count).
-int64_t PendingInGroup(bot::edge::RedisClient& redis) {
-  auto r = redis.Run({"XPENDING", "bot:out:stream", "bot"});
-  REQUIRE(r);
-  REQUIRE(!r->elements.empty());
-  return r->elements[0].integer;
-}
+  int64_t Integer(const bot::edge::RedisClient::Command& c) {
+    auto r = client->Run(c);
+    REQUIRE(r);
+    REQUIRE(r->type == bot::edge::RedisReply::Type::kInteger);
+    return r->integer;
+  }
+  int64_t StreamLength() { return Integer({"XLEN", "bot:out:stream"}); }
+  // Entries of the group not yet acknowledged (XPENDING's count).
+  int64_t PendingInGroup() {
+    auto r = client->Run({"XPENDING", "bot:out:stream", "bot"});
+    REQUIRE(r);
+    REQUIRE(!r->elements.empty());
+    return r->elements[0].integer;
+  }
+  // A consumer `name` that queues `text` for chat 7, takes it, runs
+  // `last_words` on it and dies (destroyed without Ack or Stop: its entry
+  // stays pending, as after SIGKILL). The entry's id.
+  std::string TakenThenDead(const std::string& name, const std::string& text,
+                            const std::function<void(RedisStreamQueue&, Delivery&)>& last_words,
+                            milliseconds claim_idle = milliseconds(300)) {
+    RedisStreamQueue dying(client, Fast(name, claim_idle));
+    REQUIRE(dying.Enqueue(To("7", text)));
+    auto taken = dying.TakeDue(milliseconds(3000));
+    REQUIRE(taken);
+    last_words(dying, *taken);
+    return taken->queue_id();
+  }
+};
+
+#define REQUIRE_REDIS() \
+  if (!redis.running()) BOT_SKIP(redis.why_not())
 
 }  // namespace
 
@@ -89,33 +116,29 @@ TEST_CASE("Delivery encodes its channel, event and slow-down, not its rendered c
   CHECK_FALSE(Delivery::Decode(R"({"channel": "x"})"));
 }
 
-TEST_CASE("RedisStreamQueue: enqueued, taken, acknowledged and gone from the stream",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: enqueued, taken, acknowledged and gone from the stream",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   RedisStreamQueue queue(client, Fast("a"));
   REQUIRE(queue.Enqueue(To("7", "hello")));
-  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 1);
+  CHECK(StreamLength() == 1);
   auto taken = queue.TakeDue(milliseconds(3000));
   REQUIRE(taken);
   CHECK(taken->event().text == "hello");
   CHECK_FALSE(taken->queue_id().empty());
   CHECK(queue.pending() == 1);
-  CHECK(PendingInGroup(*client) == 1);
+  CHECK(PendingInGroup() == 1);
   queue.Ack(*taken);
   CHECK(queue.pending() == 0);
-  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
-  CHECK(PendingInGroup(*client) == 0);
-  CHECK(Integer(*client, {"EXISTS", "bot:out:chat:telegram:7"}) == 0);
+  CHECK(StreamLength() == 0);
+  CHECK(PendingInGroup() == 0);
+  CHECK(Integer({"EXISTS", "bot:out:chat:telegram:7"}) == 0);
   CHECK_FALSE(queue.TakeDue(milliseconds(100)));
 }
 
-TEST_CASE("RedisStreamQueue keeps one chat's order across two consumers, one at a time",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue keeps one chat's order across two consumers, one at a time",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   // One entry each at most: the chat's entries are spread over both.
   RedisStreamOptions a_options = Fast("a"), b_options = Fast("b");
   a_options.prefetch = b_options.prefetch = 1;
@@ -141,13 +164,12 @@ TEST_CASE("RedisStreamQueue keeps one chat's order across two consumers, one at 
   CHECK(next == n);
   CHECK(by_a > 0);
   CHECK(by_b > 0);
-  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
+  CHECK(StreamLength() == 0);
 }
 
-TEST_CASE("RedisStreamQueue: a chat waiting for its turn does not hold the others",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: a chat waiting for its turn does not hold the others",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
+  REQUIRE_REDIS();
   RedisStreamQueue queue(TestRedisClient(redis), Fast("a"));
   REQUIRE(queue.Enqueue(To("1", "1a")));
   REQUIRE(queue.Enqueue(To("1", "1b")));
@@ -171,23 +193,15 @@ TEST_CASE("RedisStreamQueue: a chat waiting for its turn does not hold the other
   queue.Ack(*last);
 }
 
-TEST_CASE("RedisStreamQueue: a consumer that dies has its entry delivered by another once",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: a consumer that dies has its entry delivered by another once",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   const double claimed_before = Metrics::Global().Value("bot_channel_stream_claimed_total");
-  std::string id;
-  {
-    RedisStreamQueue dying(client, Fast("dying"));
-    REQUIRE(dying.Enqueue(To("7", "hello")));
-    auto taken = dying.TakeDue(milliseconds(3000));
-    REQUIRE(taken);
-    id = taken->queue_id();
+  const std::string id = TakenThenDead("dying", "hello", [](RedisStreamQueue& q, Delivery& d) {
     // Begun but the platform never answered: "sending since T", no "sent".
-    CHECK(dying.BeginSend(*taken, 0) == SendTurn::kSend);
-  }  // dies: no Ack, no Stop
-  CHECK(PendingInGroup(*client) == 1);
+    CHECK(q.BeginSend(d, 0) == SendTurn::kSend);
+  });
+  CHECK(PendingInGroup() == 1);
   RedisStreamOptions options = Fast("other");
   options.send_bound = milliseconds(2000);  // longer than claim_idle, as in service
   RedisStreamQueue other(client, options);
@@ -210,51 +224,45 @@ TEST_CASE("RedisStreamQueue: a consumer that dies has its entry delivered by ano
   other.Ack(*taken);
   CHECK(Metrics::Global().Value("bot_channel_stream_claimed_total") == claimed_before + 1);
   CHECK_FALSE(other.TakeDue(milliseconds(800)));  // exactly once
-  CHECK(PendingInGroup(*client) == 0);
-  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 0);
+  CHECK(PendingInGroup() == 0);
+  CHECK(StreamLength() == 0);
 }
 
-TEST_CASE("RedisStreamQueue: an entry whose send completed but whose ack was lost is not sent "
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: an entry whose send completed but whose ack was lost is not sent "
           "twice",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
-  {
-    RedisStreamQueue dying(client, Fast("dying"));
-    REQUIRE(dying.Enqueue(To("7", "hello")));
-    auto taken = dying.TakeDue(milliseconds(3000));
-    REQUIRE(taken);
-    REQUIRE(dying.BeginSend(*taken, 0) == SendTurn::kSend);
-    dying.MarkSent(*taken, 0);  // the platform said sent
-  }  // dies before its Ack
+  REQUIRE_REDIS();
+  auto& metrics = Metrics::Global();
+  const double claimed_before = metrics.Value("bot_channel_stream_claimed_total");
+  const double skipped_before = metrics.Value("bot_channel_stream_skipped_sends_total");
+  const double resends_before = metrics.Value("bot_channel_stream_unconfirmed_resends_total");
+  const std::string id = TakenThenDead("dying", "hello", [](RedisStreamQueue& q, Delivery& d) {
+    REQUIRE(q.BeginSend(d, 0) == SendTurn::kSend);
+    q.MarkSent(d, 0);  // the platform said sent
+  });  // dies before its Ack
   RedisStreamQueue other(client, Fast("other"));
-  auto taken = other.TakeDue(milliseconds(5000));
+  auto taken = other.TakeDue(milliseconds(5000));  // after claim_idle, by XAUTOCLAIM
   REQUIRE(taken);
-  CHECK(other.BeginSend(*taken, 0) == SendTurn::kAlreadySent);
+  CHECK(taken->queue_id() == id);
+  CHECK(metrics.Value("bot_channel_stream_claimed_total") == claimed_before + 1);
+  CHECK(other.BeginSend(*taken, 0) == SendTurn::kAlreadySent);  // skipped, not resent
+  CHECK(metrics.Value("bot_channel_stream_skipped_sends_total") == skipped_before + 1);
+  CHECK(metrics.Value("bot_channel_stream_unconfirmed_resends_total") == resends_before);
   CHECK(other.BeginSend(*taken, 1) == SendTurn::kSend);  // a later call was never begun
   other.Ack(*taken);
-  CHECK(PendingInGroup(*client) == 0);
+  CHECK(PendingInGroup() == 0);
 }
 
-TEST_CASE("RedisStreamQueue: an entry whose try failed is sent by the replica taking it over "
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: an entry whose try failed is sent by the replica taking it over "
           "at once, as first answered",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
-  std::string id;
-  {
-    RedisStreamQueue dying(client, Fast("dying"));
-    REQUIRE(dying.Enqueue(To("7", "hello")));
-    auto taken = dying.TakeDue(milliseconds(3000));
-    REQUIRE(taken);
-    id = taken->queue_id();
-    CHECK_FALSE(dying.Recall(*taken));  // first taken here: answered here
-    dying.Remember(*taken, {{"part one", "part two"}, {"button"}});
-    REQUIRE(dying.BeginSend(*taken, 0) == SendTurn::kSend);
-    dying.EndSend(*taken, 0);  // the platform answered 500: nothing in flight
-  }  // dies waiting for its retry
+  REQUIRE_REDIS();
+  const std::string id = TakenThenDead("dying", "hello", [](RedisStreamQueue& q, Delivery& d) {
+    CHECK_FALSE(q.Recall(d));  // first taken here: answered here
+    q.Remember(d, {{"part one", "part two"}, {"button"}});
+    REQUIRE(q.BeginSend(d, 0) == SendTurn::kSend);
+    q.EndSend(d, 0);  // the platform answered 500: nothing in flight
+  });  // dies waiting for its retry
   RedisStreamOptions options = Fast("other");
   options.send_bound = milliseconds(60000);  // only "tried" lets it send soon
   RedisStreamQueue other(client, options);
@@ -271,7 +279,7 @@ TEST_CASE("RedisStreamQueue: an entry whose try failed is sent by the replica ta
         resends_before);  // no doubt about this one
   other.MarkSent(*taken, 0);
   other.Ack(*taken);
-  CHECK(Integer(*client, {"EXISTS", "bot:out:answer:" + id}) == 0);  // forgotten with its ack
+  CHECK(Integer({"EXISTS", "bot:out:answer:" + id}) == 0);  // forgotten with its ack
   // A fresh entry is answered where it is taken (no lookup).
   REQUIRE(other.Enqueue(To("8", "fresh")));
   auto fresh = other.TakeDue(milliseconds(3000));
@@ -280,21 +288,13 @@ TEST_CASE("RedisStreamQueue: an entry whose try failed is sent by the replica ta
   other.Ack(*fresh);
 }
 
-TEST_CASE("RedisStreamQueue: a holder still sending when its entry is taken over finishes "
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: a holder still sending when its entry is taken over finishes "
           "first; the taker skips what it sent",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
-  std::string id;
-  {
-    RedisStreamQueue slow(client, Fast("slow"));
-    REQUIRE(slow.Enqueue(To("7", "hello")));
-    auto taken = slow.TakeDue(milliseconds(3000));
-    REQUIRE(taken);
-    id = taken->queue_id();
-    REQUIRE(slow.BeginSend(*taken, 0) == SendTurn::kSend);
-  }  // its heartbeat stops (the object is gone) while "its call" goes on
+  REQUIRE_REDIS();
+  const std::string id = TakenThenDead("slow", "hello", [](RedisStreamQueue& q, Delivery& d) {
+    REQUIRE(q.BeginSend(d, 0) == SendTurn::kSend);
+  });  // its heartbeat stops (the object is gone) while "its call" goes on
   RedisStreamOptions options = Fast("taker");
   options.send_bound = milliseconds(60000);
   RedisStreamQueue taker(client, options);
@@ -309,11 +309,9 @@ TEST_CASE("RedisStreamQueue: a holder still sending when its entry is taken over
   taker.Ack(*taken);
 }
 
-TEST_CASE("RedisStreamQueue removes consumers of replicas gone once nothing is pending for them",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue removes consumers of replicas gone once nothing is pending for them",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   auto consumers = [&] {
     std::set<std::string> names;
     auto r = client->Run({"XINFO", "CONSUMERS", "bot:out:stream", "bot"});
@@ -350,9 +348,8 @@ TEST_CASE("RedisStreamQueue removes consumers of replicas gone once nothing is p
         deleted_before + 2);
 }
 
-TEST_CASE("RedisStreamQueue tells a full stream from an unreachable Redis", "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue tells a full stream from an unreachable Redis", "[redis][queue]") {
+  REQUIRE_REDIS();
   RedisStreamOptions options = Fast("a");
   options.max_len = 1;
   RedisStreamQueue queue(TestRedisClient(redis), options);
@@ -363,11 +360,9 @@ TEST_CASE("RedisStreamQueue tells a full stream from an unreachable Redis", "[re
   CHECK(queue.Offer(To("3", "c")) == Offered::kUnavailable);
 }
 
-TEST_CASE("RedisStreamQueue: Stop hands unfinished entries back for another replica at once",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: Stop hands unfinished entries back for another replica at once",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   // claim_idle far longer than the test waits: only the hand-back lets the
   // other replica take them.
   const milliseconds long_idle(60000);
@@ -385,7 +380,7 @@ TEST_CASE("RedisStreamQueue: Stop hands unfinished entries back for another repl
     stopping.Ack(*taken);  // not done: handed back, not acknowledged
     CHECK(stopping.finished());
   }
-  CHECK(PendingInGroup(*client) == 2);
+  CHECK(PendingInGroup() == 2);
   RedisStreamQueue other(client, Fast("other", long_idle));
   std::set<std::string> texts;
   for (int i = 0; i < 2; ++i) {
@@ -397,10 +392,9 @@ TEST_CASE("RedisStreamQueue: Stop hands unfinished entries back for another repl
   CHECK(texts == std::set<std::string>{"held", "taken"});
 }
 
-TEST_CASE("RedisStreamQueue refuses entries beyond max_len instead of trimming them",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue refuses entries beyond max_len instead of trimming them",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
+  REQUIRE_REDIS();
   RedisStreamOptions options = Fast("a");
   options.max_len = 2;
   RedisStreamQueue queue(TestRedisClient(redis), options);
@@ -415,11 +409,9 @@ TEST_CASE("RedisStreamQueue refuses entries beyond max_len instead of trimming t
   CHECK(queue.Enqueue(To("3", "c")));  // room again
 }
 
-TEST_CASE("RedisStreamQueue with a dedup prefix claims the event id as it enqueues, atomically",
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue with a dedup prefix claims the event id as it enqueues, atomically",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   RedisStreamOptions options = Fast("a");
   options.max_len = 2;
   options.dedup_prefix = "bot:dedup:";
@@ -432,20 +424,107 @@ TEST_CASE("RedisStreamQueue with a dedup prefix claims the event id as it enqueu
   REQUIRE(ttl);
   CHECK(ttl->integer > 500);  // claimed with the entry, for the dedup TTL
   CHECK(queue.EnqueueClaiming(To("1", "a"), "telegram:1") == C::kRepeat);
-  CHECK(Integer(*client, {"XLEN", "bot:out:stream"}) == 1);  // the repeat queued nothing
+  CHECK(StreamLength() == 1);  // the repeat queued nothing
   CHECK(queue.EnqueueClaiming(To("2", "b"), "telegram:2") == C::kQueued);
   // Full: refused, and not claimed, so the platform's redelivery is taken.
   CHECK(queue.EnqueueClaiming(To("3", "c"), "telegram:3") == C::kFull);
-  CHECK(Integer(*client, {"EXISTS", "bot:dedup:telegram:3"}) == 0);
+  CHECK(Integer({"EXISTS", "bot:dedup:telegram:3"}) == 0);
   RedisStreamQueue plain(client, Fast("b"));
   CHECK_FALSE(plain.claims_dedup());  // without a prefix the hub claims first
 }
 
-TEST_CASE("RedisStreamQueue while Redis is down: refuses, holds, and catches up after",
+TEST_CASE_METHOD(StreamQueueTest,
+                 "RedisStreamQueue admits a webhook event in one script: dedup look, the user's "
+                 "token, then claim and enqueue",
+                 "[redis][queue]") {
+  REQUIRE_REDIS();
+  RedisStreamOptions options = Fast("a");
+  options.max_len = 3;
+  options.dedup_prefix = "bot:dedup:";
+  options.dedup_ttl = std::chrono::seconds(600);
+  bot::edge::RateLimitOptions rate;
+  rate.burst = 2;
+  rate.per_minute = 0.001;  // no refill within the test
+  options.rate_limit = rate;
+  RedisStreamQueue queue(client, options);
+  REQUIRE(queue.admits());
+  using A = OutboundQueue::Admitted;
+  auto tokens = [&] {
+    auto r = client->Run({"HGET", "bot:rate:telegram:1", "tokens"});
+    REQUIRE(r);
+    return r->str;
+  };
+  CHECK(queue.Admit(To("1", "a"), "telegram:u-a", "telegram:1") == A::kQueued);
+  auto ttl = client->Run({"TTL", "bot:dedup:telegram:u-a"});
+  REQUIRE(ttl);
+  CHECK(ttl->integer > 500);  // claimed with the entry, for the dedup TTL
+  CHECK(tokens() == "1");
+  // A repeat is told before the bucket is touched: no token, nothing queued.
+  CHECK(queue.Admit(To("1", "a"), "telegram:u-a", "telegram:1") == A::kRepeat);
+  CHECK(tokens() == "1");
+  CHECK(StreamLength() == 1);
+  CHECK(queue.Admit(To("1", "b"), "telegram:u-b", "telegram:1") == A::kQueued);
+  // The bucket is dry: the slow-down is queued in the answer's place, claimed.
+  CHECK(queue.Admit(To("1", "c"), "telegram:u-c", "telegram:1") == A::kSlowedDown);
+  CHECK(Integer({"EXISTS", "bot:dedup:telegram:u-c"}) == 1);
+  // Then silence: dropped, neither queued nor claimed; its redelivery too.
+  CHECK(queue.Admit(To("1", "d"), "telegram:u-d", "telegram:1") == A::kDropped);
+  CHECK(queue.Admit(To("1", "d"), "telegram:u-d", "telegram:1") == A::kDropped);
+  CHECK(Integer({"EXISTS", "bot:dedup:telegram:u-d"}) == 0);
+  CHECK(StreamLength() == 3);
+  // Full: refused and not claimed, so the platform's redelivery is taken.
+  const double full_before = Metrics::Global().Value("bot_channel_stream_full_total");
+  CHECK(queue.Admit(To("2", "e"), "telegram:u-e", "telegram:2") == A::kFull);
+  CHECK(Integer({"EXISTS", "bot:dedup:telegram:u-e"}) == 0);
+  CHECK(Metrics::Global().Value("bot_channel_stream_full_total") == full_before + 1);
+  std::vector<std::pair<std::string, bool>> taken;  // text, slow-down
+  for (int i = 0; i < 3; ++i) {
+    auto d = queue.TakeDue(milliseconds(3000));
+    REQUIRE(d);
+    taken.emplace_back(d->event().text, d->slow_down());
+    queue.Ack(*d);
+  }
+  CHECK(taken == std::vector<std::pair<std::string, bool>>{
+                     {"a", false}, {"b", false}, {"c", true}});
+  // Without the rate limit's options the hub takes the token itself.
+  RedisStreamOptions claiming = Fast("b");
+  claiming.dedup_prefix = "bot:dedup:";
+  CHECK_FALSE(RedisStreamQueue(client, claiming).admits());
+}
+
+TEST_CASE_METHOD(StreamQueueTest,
+                 "RedisStreamQueue admitting while Redis is down: unavailable, dedup degraded, "
+                 "and back by itself",
+                 "[redis][queue]") {
+  REQUIRE_REDIS();
+  RedisStreamOptions options = Fast("a");
+  options.dedup_prefix = "bot:dedup:";
+  options.rate_limit = bot::edge::RateLimitOptions{};
+  RedisStreamQueue queue(client, options);
+  using A = OutboundQueue::Admitted;
+  auto& modes = bot::edge::DegradedModes::Global();
+  redis.Kill();
+  CHECK(queue.Admit(To("1", "a"), "telegram:u-a", "telegram:1") == A::kUnavailable);
+  CHECK(modes.degraded("dedup"));  // fails closed: the webhook answers 503
+  CHECK(modes.degraded("send_queue"));
+  REQUIRE(redis.Start());  // empty, and without the script: EVALSHA falls back to EVAL
+  A admitted = A::kUnavailable;
+  for (int i = 0; i < 200 && admitted == A::kUnavailable; ++i) {
+    admitted = queue.Admit(To("1", "a"), "telegram:u-a", "telegram:1");
+    if (admitted == A::kUnavailable) std::this_thread::sleep_for(milliseconds(10));
+  }
+  CHECK(admitted == A::kQueued);
+  CHECK_FALSE(modes.degraded("dedup"));
+  CHECK_FALSE(modes.degraded("rate_limit"));
+  auto d = queue.TakeDue(milliseconds(5000));
+  REQUIRE(d);
+  CHECK(d->event().text == "a");
+  queue.Ack(*d);
+}
+
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue while Redis is down: refuses, holds, and catches up after",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   RedisStreamQueue queue(client, Fast("a"));
   REQUIRE(queue.Enqueue(To("7", "before")));
   auto taken = queue.TakeDue(milliseconds(3000));
@@ -475,11 +554,10 @@ TEST_CASE("RedisStreamQueue while Redis is down: refuses, holds, and catches up 
   queue.Ack(*after);
 }
 
-TEST_CASE("RedisStreamQueue: an entry waiting longer than claim_idle for its retry stays with "
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: an entry waiting longer than claim_idle for its retry stays with "
           "its live replica",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
+  REQUIRE_REDIS();
   RedisStreamQueue a(TestRedisClient(redis), Fast("a"));
   REQUIRE(a.Enqueue(To("7", "hello")));
   auto taken = a.TakeDue(milliseconds(3000));
@@ -495,22 +573,16 @@ TEST_CASE("RedisStreamQueue: an entry waiting longer than claim_idle for its ret
   CHECK_FALSE(b.TakeDue(milliseconds(300)));
 }
 
-TEST_CASE("RedisStreamQueue: a consumer started again under its name resumes its own pending "
+TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue: a consumer started again under its name resumes its own pending "
           "entries at once",
           "[redis][queue]") {
-  RedisServer redis;
-  if (!redis.running()) BOT_SKIP(redis.why_not());
-  auto client = TestRedisClient(redis);
+  REQUIRE_REDIS();
   const milliseconds long_idle(60000);  // XAUTOCLAIM would wait a minute
-  {
-    RedisStreamQueue before(client, Fast("pod-0", long_idle));
-    REQUIRE(before.Enqueue(To("7", "hello")));
-    REQUIRE(before.TakeDue(milliseconds(3000)));
-  }  // dies holding it
+  TakenThenDead("pod-0", "hello", [](RedisStreamQueue&, Delivery&) {}, long_idle);
   RedisStreamQueue again(client, Fast("pod-0", long_idle));
   auto taken = again.TakeDue(milliseconds(2000));
   REQUIRE(taken);
   CHECK(taken->event().text == "hello");
   again.Ack(*taken);
-  CHECK(PendingInGroup(*client) == 0);
+  CHECK(PendingInGroup() == 0);
 }
