@@ -48,6 +48,15 @@ RedisStreamOptions Fast(const std::string& consumer, milliseconds claim_idle = m
   return options;
 }
 
+// Fast, and claiming each event id in the dedup store as it enqueues.
+RedisStreamOptions FastClaiming(const std::string& consumer, size_t max_len = 0) {
+  RedisStreamOptions options = Fast(consumer);
+  if (max_len > 0) options.max_len = max_len;
+  options.dedup_prefix = "bot:dedup:";
+  options.dedup_ttl = std::chrono::seconds(600);
+  return options;
+}
+
 // What every case against Redis starts with: its own redis-server (the
 // case skips when there is none: REQUIRE_REDIS), a client of it, and reads
 // of the stream's state.
@@ -412,10 +421,7 @@ TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue refuses entries beyond max_l
 TEST_CASE_METHOD(StreamQueueTest, "RedisStreamQueue with a dedup prefix claims the event id as it enqueues, atomically",
           "[redis][queue]") {
   REQUIRE_REDIS();
-  RedisStreamOptions options = Fast("a");
-  options.max_len = 2;
-  options.dedup_prefix = "bot:dedup:";
-  options.dedup_ttl = std::chrono::seconds(600);
+  RedisStreamOptions options = FastClaiming("a", 2);
   RedisStreamQueue queue(client, options);
   using C = OutboundQueue::ClaimedEnqueue;
   REQUIRE(queue.claims_dedup());
@@ -438,10 +444,7 @@ TEST_CASE_METHOD(StreamQueueTest,
                  "token, then claim and enqueue",
                  "[redis][queue]") {
   REQUIRE_REDIS();
-  RedisStreamOptions options = Fast("a");
-  options.max_len = 3;
-  options.dedup_prefix = "bot:dedup:";
-  options.dedup_ttl = std::chrono::seconds(600);
+  RedisStreamOptions options = FastClaiming("a", 3);
   bot::edge::RateLimitOptions rate;
   rate.burst = 2;
   rate.per_minute = 0.001;  // no refill within the test
@@ -487,9 +490,7 @@ TEST_CASE_METHOD(StreamQueueTest,
   CHECK(taken == std::vector<std::pair<std::string, bool>>{
                      {"a", false}, {"b", false}, {"c", true}});
   // Without the rate limit's options the hub takes the token itself.
-  RedisStreamOptions claiming = Fast("b");
-  claiming.dedup_prefix = "bot:dedup:";
-  CHECK_FALSE(RedisStreamQueue(client, claiming).admits());
+  CHECK_FALSE(RedisStreamQueue(client, FastClaiming("b")).admits());
 }
 
 TEST_CASE_METHOD(StreamQueueTest,
@@ -497,8 +498,7 @@ TEST_CASE_METHOD(StreamQueueTest,
                  "and back by itself",
                  "[redis][queue]") {
   REQUIRE_REDIS();
-  RedisStreamOptions options = Fast("a");
-  options.dedup_prefix = "bot:dedup:";
+  RedisStreamOptions options = FastClaiming("a");
   options.rate_limit = bot::edge::RateLimitOptions{};
   RedisStreamQueue queue(client, options);
   using A = OutboundQueue::Admitted;
