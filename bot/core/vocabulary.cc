@@ -37,6 +37,28 @@ bool OneInserted(const std::u32string& shorter, const std::u32string& longer) {
   return shorter.compare(i, std::u32string::npos, longer, i + 1, std::u32string::npos) == 0;
 }
 
+// The letters of a word as a set of 64 bits (a code point's bit is its
+// value mod 64: the 26 Latin and the 32 basic Cyrillic letters each get
+// their own). A letter of one word missing from the other costs at least
+// one edit, and two letters sharing a bit only hide a difference, so more
+// than `limit` bits on either side proves the distance over `limit`.
+uint64_t LetterSet(std::u32string_view letters) {
+  uint64_t set = 0;
+  for (char32_t c : letters) set |= uint64_t{1} << (c % 64);
+  return set;
+}
+
+// Whether `bits` has at most `limit` bits set (limit is 1 or 2): clearing
+// the lowest one that often, without the popcount the target may lack.
+bool AtMostBits(uint64_t bits, int limit) {
+  for (int i = 0; i < limit && bits != 0; ++i) bits &= bits - 1;
+  return bits == 0;
+}
+
+bool SetsWithin(uint64_t a, uint64_t b, int limit) {
+  return AtMostBits(a & ~b, limit) && AtMostBits(b & ~a, limit);
+}
+
 }  // namespace
 
 int Vocabulary::LanguageIndex(std::string_view lang) {
@@ -79,7 +101,8 @@ void Vocabulary::Finish() {
   }
   for (const std::string& w : words_) {
     if (HasDigit(w)) continue;
-    Entry e{Letters(w), w, protected_.count(w) > 0};
+    Entry e{Letters(w), 0, w, protected_.count(w) > 0};
+    e.letter_set = LetterSet(e.letters);
     if (e.letters.size() + 2 < kMinLetters) continue;  // never within reach
     by_length_[e.letters.size()].push_back(std::move(e));
   }
@@ -129,6 +152,7 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
   }
   if (letters.size() < kMinLetters) return std::nullopt;
   const int limit = letters.size() >= kTwoEditsFrom ? 2 : 1;
+  const uint64_t letter_set = LetterSet(letters);
   int best = limit + 1;
   const Entry* found = nullptr;
   bool tie = false;
@@ -140,6 +164,7 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
       // A short known word is no target for a long typo's second edit.
       const int allowed = std::min(limit, e.letters.size() >= kTwoEditsFrom ? 2 : 1);
       if (e.letters.size() < kMinLetters) continue;
+      if (!SetsWithin(letter_set, e.letter_set, std::min(allowed, best))) continue;
       const int d = BoundedEditDistance(letters, e.letters, std::min(allowed, best));
       if (d > allowed) continue;
       if (d < best) {
@@ -155,12 +180,24 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
   return found->text;
 }
 
-int BoundedEditDistance(const std::u32string& a, const std::u32string& b, int limit) {
+int BoundedEditDistance(std::u32string_view a, std::u32string_view b, int limit) {
   const size_t n = a.size();
   const size_t m = b.size();
   if ((n > m ? n - m : m - n) > static_cast<size_t>(limit)) return limit + 1;
-  // Three rows of the optimal-string-alignment table.
-  std::vector<int> two(m + 1), prev(m + 1), cur(m + 1);
+  // Three rows of the optimal-string-alignment table, on the stack for the
+  // words a vocabulary holds.
+  constexpr size_t kStackRow = 64;
+  int stack[3 * kStackRow];
+  std::vector<int> heap;
+  int* rows = stack;
+  if (m + 1 > kStackRow) {
+    heap.resize(3 * (m + 1));
+    rows = heap.data();
+  }
+  const size_t width = m + 1 > kStackRow ? m + 1 : kStackRow;
+  int* two = rows;
+  int* prev = rows + width;
+  int* cur = rows + 2 * width;
   for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
   for (size_t i = 1; i <= n; ++i) {
     cur[0] = static_cast<int>(i);
@@ -173,8 +210,10 @@ int BoundedEditDistance(const std::u32string& a, const std::u32string& b, int li
       row_min = std::min(row_min, v);
     }
     if (row_min > limit) return limit + 1;
-    std::swap(two, prev);
-    std::swap(prev, cur);
+    int* oldest = two;
+    two = prev;
+    prev = cur;
+    cur = oldest;
   }
   return std::min(prev[m], limit + 1);
 }

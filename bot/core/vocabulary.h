@@ -6,6 +6,7 @@
 // it; the answer path never does. Immutable after Finish(); safe to share.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,7 @@ class Vocabulary {
  private:
   struct Entry {
     std::u32string letters;
+    uint64_t letter_set = 0;  // LetterSet(letters): a cheap bound before the distance
     std::string text;
     bool is_protected = false;
   };
@@ -66,6 +68,7 @@ class Vocabulary {
 
 // The edit distance between `a` and `b` (optimal string alignment: a swap
 // of two neighbours counts 1), or `limit` + 1 when it exceeds `limit`.
-int BoundedEditDistance(const std::u32string& a, const std::u32string& b, int limit);
+// Allocates nothing for words under 64 letters.
+int BoundedEditDistance(std::u32string_view a, std::u32string_view b, int limit);
 
 }  // namespace bot::core

@@ -40,6 +40,9 @@ TEST_CASE("BoundedEditDistance counts edits and a swap of neighbours as one", "[
       {"belarus", "osce", 2, 3},      // over the limit: limit + 1
       {"вступила", "вступила", 1, 0},
       {"вступла", "вступила", 1, 1},  // Cyrillic, by code point
+      // Longer than the rows kept on the stack.
+      {std::string(70, 'a'), std::string(69, 'a') + "b", 1, 1},
+      {std::string(80, 'a'), std::string(70, 'a') + std::string(10, 'b'), 2, 3},
   }));
   CAPTURE(a, b);
   CHECK(BoundedEditDistance(U(a), U(b), limit) == distance);
