@@ -73,7 +73,7 @@ void Vocabulary::Add(std::string_view normalized, std::string_view lang) {
   for (const WordSpan& w : SplitWords(normalized)) {
     std::string word(normalized.substr(w.begin, w.end - w.begin));
     if (w.end < normalized.size() && normalized[w.end] == '*') {
-      prefixes_[l].push_back(word);
+      prefixes_[l].sorted.push_back(word);
       continue;
     }
     by_lang_[l].insert(word);
@@ -85,7 +85,7 @@ void Vocabulary::Protect(std::string_view normalized_name) {
   for (const WordSpan& w : SplitWords(normalized_name)) {
     std::string word(normalized_name.substr(w.begin, w.end - w.begin));
     if (w.end < normalized_name.size() && normalized_name[w.end] == '*') {
-      prefixes_[0].push_back(word);
+      prefixes_[0].sorted.push_back(word);
       continue;
     }
     protected_.insert(word);
@@ -95,13 +95,16 @@ void Vocabulary::Protect(std::string_view normalized_name) {
 }
 
 void Vocabulary::Finish() {
-  for (auto& list : prefixes_) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
+  for (Prefixes& p : prefixes_) {
+    std::sort(p.sorted.begin(), p.sorted.end());
+    p.sorted.erase(std::unique(p.sorted.begin(), p.sorted.end()), p.sorted.end());
+    for (const std::string& prefix : p.sorted) p.lengths.push_back(prefix.size());
+    std::sort(p.lengths.begin(), p.lengths.end());
+    p.lengths.erase(std::unique(p.lengths.begin(), p.lengths.end()), p.lengths.end());
   }
   for (const std::string& w : words_) {
     if (HasDigit(w)) continue;
-    Entry e{Letters(w), 0, w, protected_.count(w) > 0};
+    Entry e{Letters(w), 0, w, protected_.find(w) != protected_.end()};
     e.letter_set = LetterSet(e.letters);
     if (e.letters.size() + 2 < kMinLetters) continue;  // never within reach
     by_length_[e.letters.size()].push_back(std::move(e));
@@ -112,25 +115,30 @@ void Vocabulary::Finish() {
   }
 }
 
-bool Vocabulary::Knows(std::string_view word) const {
-  if (words_.count(std::string(word))) return true;
-  for (const auto& list : prefixes_) {
-    for (const std::string& p : list) {
-      if (word.size() >= p.size() && word.compare(0, p.size(), p) == 0) return true;
+bool Vocabulary::Prefixes::StartOf(std::string_view word) const {
+  for (size_t length : lengths) {
+    if (length > word.size()) break;
+    if (std::binary_search(sorted.begin(), sorted.end(), word.substr(0, length),
+                           [](std::string_view a, std::string_view b) { return a < b; })) {
+      return true;
     }
   }
   return false;
 }
 
+bool Vocabulary::Knows(std::string_view word) const {
+  if (words_.find(word) != words_.end()) return true;
+  for (const Prefixes& p : prefixes_) {
+    if (p.StartOf(word)) return true;
+  }
+  return false;
+}
+
 bool Vocabulary::KnowsIn(std::string_view word, std::string_view lang, bool with_names) const {
-  const std::string w(word);
   const int own = LanguageIndex(lang);
   for (int l : {own, 0}) {
     if (l == 0 && (!with_names || own == 0)) break;
-    if (by_lang_[l].count(w)) return true;
-    for (const std::string& p : prefixes_[l]) {
-      if (word.size() >= p.size() && word.compare(0, p.size(), p) == 0) return true;
-    }
+    if (by_lang_[l].find(word) != by_lang_[l].end() || prefixes_[l].StartOf(word)) return true;
   }
   return false;
 }

@@ -57,11 +57,25 @@ class Vocabulary {
   };
   static int LanguageIndex(std::string_view lang);  // 0 any, 1 en, 2 ru, 3 be
 
+  // Looked up by string_view, without a copy of the word.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using WordSet = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  // Prefixes sorted (Finish), and the lengths they come in: a word starts
+  // with a prefix when its first L bytes are one, for one of those L.
+  struct Prefixes {
+    std::vector<std::string> sorted;
+    std::vector<size_t> lengths;
+    bool StartOf(std::string_view word) const;
+  };
+
   // Per language index: words and prefixes.
-  std::unordered_set<std::string> by_lang_[4];
-  std::vector<std::string> prefixes_[4];
-  std::unordered_set<std::string> words_;  // every language
-  std::unordered_set<std::string> protected_;
+  WordSet by_lang_[4];
+  Prefixes prefixes_[4];
+  WordSet words_;  // every language
+  WordSet protected_;
   // Finish(): known words by length in code points, for Nearest.
   std::unordered_map<size_t, std::vector<Entry>> by_length_;
 };
