@@ -299,6 +299,7 @@ int RunBench(const Args& args) {
     Run& run = runs[t];
     run.latencies_us.reserve(1 << 20);
     std::vector<int> matches;
+    core::Turn turn;  // reused turn after turn, as the servers keep one per thread
     size_t i = static_cast<size_t>(t) * questions.size() / n_threads;
     const std::string session = "bench:" + std::to_string(t);
     uint64_t local = 0;
@@ -317,9 +318,10 @@ int RunBench(const Args& args) {
         // The whole turn as a server takes it: load, read, save.
         if (turn_starts[q]) contexts.Erase(session);
         const int64_t ms = edge::NowMs();
-        const auto context = contexts.Share(session, ms);
-        core::Turn turn = core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, *context);
-        contexts.Save(session, std::move(turn.next), ms);
+        auto context = contexts.Share(session, ms);
+        core::AnswerTurn(*knowledge, {questions[q], session, "bench"}, *context, &turn);
+        context.reset();
+        contexts.Keep(session, &turn.next, ms);
         local += turn.reply.text.size();
       } else if (engine == "answer") {
         core::Reply r = core::Answer(*knowledge, {questions[q], "", "bench"});

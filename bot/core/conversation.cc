@@ -17,6 +17,18 @@ size_t ConversationContext::ApproximateBytes() const {
   return bytes;
 }
 
+void swap(ConversationContext& a, ConversationContext& b) noexcept {
+  a.intent.swap(b.intent);
+  a.question.swap(b.question);
+  a.entities.swap(b.entities);
+  a.answer_entities.swap(b.answer_entities);
+  a.facts.swap(b.facts);
+  a.detail.swap(b.detail);
+  a.lang.swap(b.lang);
+  std::swap(a.turns, b.turns);
+  a.pending.swap(b.pending);
+}
+
 namespace {
 
 bool IsCyrillic(std::string_view s) {
@@ -96,22 +108,26 @@ Markers FindMarkers(const Knowledge& k, std::string_view normalized) {
 
 // Without spaces around, nor the closing punctuation of a sentence, so
 // readings join into one question.
-std::string Trim(std::string s) {
+std::string_view TrimView(std::string_view s) {
   const size_t e = s.find_last_not_of(" ?!.,;");
-  if (e == std::string::npos) return "";
-  s.resize(e + 1);
+  if (e == std::string_view::npos) return {};
+  s = s.substr(0, e + 1);
   const size_t b = s.find_first_not_of(" ,");
-  if (b == std::string::npos) return "";
-  s.erase(0, b);
-  return s;
+  if (b == std::string_view::npos) return {};
+  return s.substr(b);
 }
 
+std::string Trim(std::string_view s) { return std::string(TrimView(s)); }
+
 // `text` cut to at most `limit` bytes, at a space.
-std::string CutAtWord(std::string text, size_t limit) {
+std::string_view CutAtWordView(std::string_view text, size_t limit) {
   if (text.size() <= limit) return text;
   size_t at = text.rfind(' ', limit);
-  text.resize(at == std::string::npos ? 0 : at);
-  return text;
+  return text.substr(0, at == std::string_view::npos ? 0 : at);
+}
+
+std::string CutAtWord(std::string_view text, size_t limit) {
+  return std::string(CutAtWordView(text, limit));
 }
 
 int EntityIndex(const Knowledge& k, const std::string& id) { return k.gazetteer().Find(id); }
@@ -220,9 +236,9 @@ void Derive(const Knowledge& k, ConversationContext* c,
 
 // What the bot remembers after answering `read` with `reply`: the intent,
 // the question as read, the facts (Derive adds the rest when needed).
-// Written into `*out`, a fresh context (the turn's own: no temporary moved
-// into it).
-void After(const Knowledge& k, const ConversationContext& previous, std::string read,
+// Written into `*out`, every field assigned, so the storage `*out` already
+// holds (a context handed back by the store) is reused.
+void After(const Knowledge& k, const ConversationContext& previous, std::string_view read,
            const Reply& reply, const std::string& lang, bool derive, ConversationContext* out) {
   // A fallback never erases the context; small talk states no facts and
   // keeps it too.
@@ -232,21 +248,17 @@ void After(const Knowledge& k, const ConversationContext& previous, std::string 
     return;
   }
   ConversationContext& c = *out;
-  // Fresh in every use; cleared anyway so no field can leak in (cheap when empty).
   c.entities.clear();
   c.answer_entities.clear();
-  c.facts.clear();
   c.detail.clear();
   c.pending.clear();
-  c.intent = *reply.intent;
-  c.question = CutAtWord(Trim(std::move(read)), kMaxContextQuestionBytes);
-  c.lang = lang;
+  c.intent.assign(*reply.intent);
+  c.question.assign(CutAtWordView(TrimView(read), kMaxContextQuestionBytes));
+  c.lang.assign(lang);
   c.turns = previous.turns + 1;
-  c.facts.reserve(std::min(reply.facts.size(), kMaxContextFacts));
-  for (const FactRef& f : reply.facts) {
-    if (c.facts.size() == kMaxContextFacts) break;
-    c.facts.push_back(f.id);
-  }
+  const size_t n = std::min(reply.facts.size(), kMaxContextFacts);
+  c.facts.resize(n);  // strings kept, then assigned: their buffers reused
+  for (size_t i = 0; i < n; ++i) c.facts[i].assign(reply.facts[i].id);
   if (derive) Derive(k, &c);
 }
 
@@ -264,8 +276,8 @@ std::string Fill(std::string text, const std::string& slot, const std::string& v
   return text;
 }
 
-Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& context,
-              bool explain) {
+void Converse(const Knowledge& k, const Question& q, const ConversationContext& context,
+              bool explain, Turn* out) {
   // The conversation's language decides a short or ambiguous question
   // ("2017?"); a channel's language code only when there is none yet.
   const bool rehint = !context.lang.empty() && context.lang != q.lang_hint;
@@ -276,19 +288,24 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     e.reply = Answer(k, rq);
     return e;
   };
-  Turn t;
+  Turn& t = *out;
+  t.reading = "alone";
+  t.tried.clear();
+  t.explanation.reset();
   // The question on its own, answered into the turn (every path that
   // answers otherwise returns at once). Answering hands back what it found
   // in the question (its normalised text, the lexicon's terms), so the
   // common case of a question that stands alone costs no second scan.
-  Explanation own;  // explain only
-  QuestionScan scan;
+  std::optional<Explanation> own;  // explain only
+  QuestionScan& scan = t.scan;
   if (explain) {
     Question hinted = q;  // explaining is not the hot path: a copy will do
     hinted.lang_hint = std::string(hint);
     own = Explain(k, hinted);
-    scan.normalized = own.normalized;
-    t.reply = own.reply;
+    scan.normalized = own->normalized;
+    scan.scanned = false;
+    scan.hits.clear();
+    t.reply = own->reply;
   } else {
     t.reply = Answer(k, q, &scan, hint);
   }
@@ -315,20 +332,17 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     }
     return e;
   };
-  std::vector<Lexicon::Hit> hits;  // of the question, found once
+  std::vector<Lexicon::Hit>& hits = scan.hits;  // of the question, found once
   auto alone = [&](const char* reading) {
     t.reading = reading;
-    // The last use of the question's text: moved into the context.
-    After(k, context, std::move(scan.normalized), t.reply, lang, explain, &t.next);
-    if (explain) t.explanation = std::move(own);
-    return std::move(t);
+    After(k, context, normalized, t.reply, lang, explain, &t.next);
+    if (explain) t.explanation = std::move(*own);
   };
   if (context.empty()) return alone("alone");
 
-  if (scan.scanned) {
-    hits = std::move(scan.hits);
-  } else {
+  if (!scan.scanned) {
     hits = k.lexicon().Hits(normalized);
+    scan.scanned = true;
   }
   const Markers markers = MarkersIn(k, normalized, hits);
   // An answered question without a personal pronoun stands on its own: the
@@ -366,10 +380,8 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     t.reading = how;
     t.reply = std::move(e.reply);
     t.reply.read_as = read;
-    t.next = ConversationContext{};
     After(k, context, read, t.reply, lang, explain, &t.next);
     if (explain) t.explanation = std::move(e);
-    return std::move(t);
   };
   auto tried = [&](const std::string& how, const std::string& read) {
     if (explain) t.tried.push_back(how + ": " + read);
@@ -470,7 +482,7 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
       t.reply.question_lang = lang;
       t.next = context;
       t.next.pending = CutAtWord(q.text, kMaxContextQuestionBytes);
-      return t;
+      return;
     }
   }
   // Completing the question with the last one is for fragments: a question
@@ -508,10 +520,10 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
   // gets the reason a reading was refused ("no information about Astana");
   // else its own reply. The context stays for the next turn either way.
   if (mine.fallback && !mine.reason && refusal) {
-    Turn refused = answered(std::move(refusal->first), refusal->second, "fallback");
-    refused.next = context;
-    refused.next.pending.clear();
-    return refused;
+    answered(std::move(refusal->first), refusal->second, "fallback");
+    t.next = context;
+    t.next.pending.clear();
+    return;
   }
   return alone(mine.fallback ? "fallback" : "alone");
 }
@@ -520,12 +532,21 @@ Turn Converse(const Knowledge& k, const Question& q, const ConversationContext& 
 
 Turn AnswerTurn(const Knowledge& knowledge, const Question& question,
                 const ConversationContext& context) {
-  return Converse(knowledge, question, context, false);
+  Turn t;
+  Converse(knowledge, question, context, false, &t);
+  return t;
+}
+
+void AnswerTurn(const Knowledge& knowledge, const Question& question,
+                const ConversationContext& context, Turn* turn) {
+  Converse(knowledge, question, context, false, turn);
 }
 
 Turn ExplainTurn(const Knowledge& knowledge, const Question& question,
                  const ConversationContext& context) {
-  return Converse(knowledge, question, context, true);
+  Turn t;
+  Converse(knowledge, question, context, true, &t);
+  return t;
 }
 
 }  // namespace bot::core

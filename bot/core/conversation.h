@@ -44,6 +44,8 @@ struct ConversationContext {
   std::string pending;
 
   bool empty() const { return intent.empty() && pending.empty(); }
+  // Member by member: no temporary context (std::swap's three moves).
+  friend void swap(ConversationContext& a, ConversationContext& b) noexcept;
   // An upper bound on the heap bytes this context holds (for store limits).
   size_t ApproximateBytes() const;
 };
@@ -63,12 +65,22 @@ struct Turn {
   // question that was answered.
   std::vector<std::string> tried;
   std::optional<Explanation> explanation;
+  // What answering found in the question (its normalised text, the
+  // lexicon's terms): kept in the turn so a caller that reuses one Turn
+  // for its next question reuses this storage too.
+  QuestionScan scan;
 };
 
 // Answers `question` in a conversation whose state is `context` (empty for
 // a first turn).
 Turn AnswerTurn(const Knowledge& knowledge, const Question& question,
                 const ConversationContext& context);
+// The same into `*turn`, every field rewritten, reusing the storage it
+// holds: a server that keeps one Turn per thread, and hands the store's
+// replaced context back into turn->next (ContextStore::Keep), answers a
+// turn that stands alone without allocating for the context.
+void AnswerTurn(const Knowledge& knowledge, const Question& question,
+                const ConversationContext& context, Turn* turn);
 // The same, recording the readings tried and the explanation.
 Turn ExplainTurn(const Knowledge& knowledge, const Question& question,
                  const ConversationContext& context);

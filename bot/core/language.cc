@@ -27,12 +27,14 @@ const std::vector<std::string>& ReplyLanguageChain(std::string_view lang) {
 }
 
 std::string LanguageFromCode(std::string_view code) {
-  std::string head;
-  for (char c : code) {
-    if (c == '-' || c == '_') break;
-    head += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  }
-  if (head == "en" || head == "ru" || head == "be" || head == "uk") return head;
+  // The part before a region ("ru-RU", "be_BY"), lower-cased; only our
+  // two-letter codes count.
+  const size_t end = std::min(code.find_first_of("-_"), code.size());
+  if (end != 2) return {};
+  auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+  const char head[2] = {lower(code[0]), lower(code[1])};
+  const std::string_view h(head, 2);
+  if (h == "en" || h == "ru" || h == "be" || h == "uk") return std::string(h);
   return {};
 }
 

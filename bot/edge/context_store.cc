@@ -54,17 +54,46 @@ std::shared_ptr<const core::ConversationContext> InMemoryContextStore::Share(con
 
 void InMemoryContextStore::Save(const std::string& key, core::ConversationContext context,
                                 int64_t now_ms) {
-  const bool keep =
-      !context.empty() && context.turns <= options_.max_turns && options_.max_sessions > 0;
   // Wrapped before the lock is taken (the one allocation of a turn); the
-  // context it replaces is freed by the last turn still reading it.
-  std::shared_ptr<const core::ConversationContext> shared =
-      keep ? std::make_shared<const core::ConversationContext>(std::move(context)) : nullptr;
-  std::shared_ptr<const core::ConversationContext> replaced;
+  // context it replaces is freed by the last turn still reading it, after
+  // the lock is released.
+  std::shared_ptr<core::ConversationContext> shared =
+      Keeps(context) ? std::make_shared<core::ConversationContext>(std::move(context)) : nullptr;
+  std::shared_ptr<core::ConversationContext> replaced;
   std::lock_guard<std::mutex> lock(mutex_);
+  StoreLocked(key, std::move(shared), now_ms, &replaced);
+}
+
+void InMemoryContextStore::Keep(const std::string& key, core::ConversationContext* context,
+                                int64_t now_ms) {
+  if (Keeps(*context)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = index_.find(key);
+    // Only this store holds the entry's context (use_count is read under
+    // the lock every Share takes, so no reader can appear meanwhile): its
+    // contents are swapped, the caller gets the old buffers back.
+    if (found != index_.end() && found->second->context.use_count() == 1) {
+      Entry& e = *found->second;
+      swap(*e.context, *context);
+      bytes_ -= e.bytes;
+      e.touched_ms = now_ms;
+      e.bytes = BytesOf(e);
+      bytes_ += e.bytes;
+      lru_.splice(lru_.begin(), lru_, found->second);
+      return;
+    }
+  }
+  Save(key, std::move(*context), now_ms);
+}
+
+void InMemoryContextStore::StoreLocked(const std::string& key,
+                                       std::shared_ptr<core::ConversationContext> shared,
+                                       int64_t now_ms,
+                                       std::shared_ptr<core::ConversationContext>* replaced) {
   auto found = index_.find(key);
   if (found != index_.end()) {
-    if (!keep) {
+    if (!shared) {
+      *replaced = std::move(found->second->context);
       EraseLocked(found->second);
       return;
     }
@@ -72,7 +101,7 @@ void InMemoryContextStore::Save(const std::string& key, core::ConversationContex
     // front, no node or key allocated.
     Entry& e = *found->second;
     bytes_ -= e.bytes;
-    replaced = std::move(e.context);  // freed after the lock is released
+    *replaced = std::move(e.context);
     e.context = std::move(shared);
     e.touched_ms = now_ms;
     e.bytes = BytesOf(e);
@@ -80,7 +109,7 @@ void InMemoryContextStore::Save(const std::string& key, core::ConversationContex
     lru_.splice(lru_.begin(), lru_, found->second);
     return;
   }
-  if (!keep) return;
+  if (!shared) return;
   // Expired entries gather at the tail: drop them, then the least recently
   // used while full. Each entry is dropped once, so this is O(1) amortised.
   while (!lru_.empty() && (now_ms - lru_.back().touched_ms > options_.ttl_ms ||

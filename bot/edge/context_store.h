@@ -51,6 +51,14 @@ class ContextStore {
   // caller done with its context moves it in.
   virtual void Save(const std::string& key, core::ConversationContext context,
                     int64_t now_ms) = 0;
+  // Save for a caller that keeps its buffers between turns: takes
+  // `*context` and may leave in it the storage of the context it replaced
+  // (its values are then stale: AnswerTurn into a Turn rewrites them all).
+  // The caller must hold no Share of `key` by then. The default saves a
+  // move of it.
+  virtual void Keep(const std::string& key, core::ConversationContext* context, int64_t now_ms) {
+    Save(key, std::move(*context), now_ms);
+  }
   // Forgets `key`; whether there was a context.
   virtual bool Erase(const std::string& key) = 0;
 };
@@ -74,6 +82,9 @@ class InMemoryContextStore final : public ContextStore {
                                                          int64_t now_ms) override;
   void Save(const std::string& key, core::ConversationContext context,
             int64_t now_ms) override;
+  // Swaps `*context` into the entry when no turn still reads the one it
+  // holds: no allocation, and the caller gets the old one's buffers.
+  void Keep(const std::string& key, core::ConversationContext* context, int64_t now_ms) override;
   bool Erase(const std::string& key) override;
 
   size_t size() const;
@@ -85,13 +96,20 @@ class InMemoryContextStore final : public ContextStore {
  private:
   struct Entry {
     std::string key;
-    // Shared with the turns reading it; replaced, never changed, by Save.
-    std::shared_ptr<const core::ConversationContext> context;
+    // Shared with the turns reading it (as const). Save replaces it; Keep
+    // swaps its contents only while no one else holds it.
+    std::shared_ptr<core::ConversationContext> context;
     int64_t touched_ms = 0;
     size_t bytes = 0;
   };
   using List = std::list<Entry>;
   void EraseLocked(List::iterator it);
+  // Save's work once `shared` (null: forget) is built, under the lock.
+  void StoreLocked(const std::string& key, std::shared_ptr<core::ConversationContext> shared,
+                   int64_t now_ms, std::shared_ptr<core::ConversationContext>* replaced);
+  bool Keeps(const core::ConversationContext& context) const {
+    return !context.empty() && context.turns <= options_.max_turns && options_.max_sessions > 0;
+  }
   // What entry `e` holds on the heap, roughly (node and map overhead too).
   static size_t BytesOf(const Entry& e);
 

@@ -249,7 +249,7 @@ void HttpServer::AddApiRoutes() {
       const int64_t now = NowMs();
       // Read-only and shared with the store, not copied.
       static const core::ConversationContext kNone;
-      const std::shared_ptr<const core::ConversationContext> shared =
+      std::shared_ptr<const core::ConversationContext> shared =
           key.empty() ? nullptr : options_.contexts->Share(key, now);
       const core::ConversationContext& context = shared ? *shared : kNone;
       if (explain) {
@@ -266,8 +266,13 @@ void HttpServer::AddApiRoutes() {
       if (key.empty()) {
         reply = core::Answer(*knowledge, q);
       } else {
-        core::Turn turn = core::AnswerTurn(*knowledge, q, context);
-        options_.contexts->Save(key, std::move(turn.next), now);
+        // One turn per thread, reused: its buffers and the context the store
+        // hands back are written over, so a turn allocates nothing for its
+        // context.
+        thread_local core::Turn turn;
+        core::AnswerTurn(*knowledge, q, context, &turn);
+        shared.reset();  // `context` is not read past here; the store may reuse it
+        options_.contexts->Keep(key, &turn.next, now);
         reply = std::move(turn.reply);
       }
       NoteAnswer(reply, "http");

@@ -138,6 +138,37 @@ std::vector<Turn> Converse(const Knowledge& k, const std::vector<std::string>& q
   return turns;
 }
 
+TEST_CASE("Conversation answers into a reused Turn as into a fresh one", "[conversation]") {
+  auto k = Small();
+  // Turns of several kinds (alone, pronoun, a fallback, small talk, a
+  // refused follow-up), so a field one kind leaves behind would show in
+  // the next.
+  const std::vector<std::string> questions = {
+      "Did the OSCE have an office in Minsk?", "and what was there before it?",
+      "Who heads the Centre in Ashgabat?", "what is the weather?", "hello",
+      "and when did it close?", "Who heads the Centre in Astana?"};
+  const std::vector<Turn> fresh = Converse(*k, questions);
+  Turn reused;
+  ConversationContext context;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    CAPTURE(questions[i]);
+    AnswerTurn(*k, {questions[i], "s", "test"}, context, &reused);
+    CHECK(reused.reply.text == fresh[i].reply.text);
+    CHECK(reused.reply.intent == fresh[i].reply.intent);
+    CHECK(reused.reply.read_as == fresh[i].reply.read_as);
+    CHECK(reused.reading == fresh[i].reading);
+    CHECK(reused.next.intent == fresh[i].next.intent);
+    CHECK(reused.next.question == fresh[i].next.question);
+    CHECK(reused.next.facts == fresh[i].next.facts);
+    CHECK(reused.next.entities == fresh[i].next.entities);
+    CHECK(reused.next.pending == fresh[i].next.pending);
+    CHECK(reused.next.turns == fresh[i].next.turns);
+    // As a store's Keep does: the next context swapped out, the old one's
+    // storage (stale values) left in the turn to be written over.
+    swap(context, reused.next);
+  }
+}
+
 TEST_CASE("Conversation binds a pronoun to the entity the last question named", "[conversation]") {
   auto k = Small();
   auto turns = Converse(*k, {"Did the OSCE have an office in Minsk?", "and what was there before it?"});

@@ -126,6 +126,8 @@ TEST_CASE("LanguageFromCode reads channel language codes", "[language]") {
   CHECK(LanguageFromCode("en_GB") == "en");
   CHECK(LanguageFromCode("de").empty());
   CHECK(LanguageFromCode("").empty());
+  CHECK(LanguageFromCode("rus").empty());  // three letters: not a code we read
+  CHECK(LanguageFromCode("e").empty());
 }
 
 }  // namespace

@@ -101,6 +101,40 @@ TEST_CASE("InMemoryContextStore updates a conversation's entry in place, bytes c
   CHECK(store.ApproximateBytes() == 0);
 }
 
+TEST_CASE("InMemoryContextStore::Keep swaps into an entry no turn reads and hands back its storage",
+          "[context_store]") {
+  InMemoryContextStore store({1000, 20, 10});
+  core::ConversationContext first = Context("x");
+  store.Keep("a", &first, 0);  // no entry yet: saved, nothing handed back
+  CHECK(store.Load("a", 1).intent == "x");
+  core::ConversationContext next = Context("y", 2);
+  next.question = std::string(200, 'q');  // on the heap, so its buffer can be followed
+  const char* buffer = next.question.data();
+  store.Keep("a", &next, 10);
+  CHECK(next.intent == "x");  // the replaced context, for the caller to write over
+  const auto kept = store.Share("a", 20);
+  CHECK(kept->intent == "y");
+  CHECK(kept->turns == 2);
+  CHECK(kept->question.data() == buffer);  // swapped in, not copied
+  CHECK(store.ApproximateBytes() >= 200);
+  // Expiry is renewed as by Save.
+  CHECK_FALSE(store.Share("a", 1009)->empty());
+}
+
+TEST_CASE("InMemoryContextStore::Keep leaves a context a turn still reads whole", "[context_store]") {
+  InMemoryContextStore store({1000, 20, 10});
+  store.Save("a", Context("x"), 0);
+  const auto reading = store.Share("a", 1);
+  core::ConversationContext next = Context("y", 2);
+  store.Keep("a", &next, 2);
+  CHECK(reading->intent == "x");
+  CHECK(store.Share("a", 3)->intent == "y");
+  // A context past max_turns forgets the key, as Save does.
+  core::ConversationContext old = Context("z", 21);
+  store.Keep("a", &old, 4);
+  CHECK(store.size() == 0);
+}
+
 TEST_CASE("100,000 distinct sessions stay within the documented memory bound", "[context_store]") {
   ContextStoreOptions options;  // the defaults serve uses
   InMemoryContextStore store(options);

@@ -287,9 +287,12 @@ core::Reply ChannelHub::ReplyFor(const Event& event, const std::string& channel)
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             clock.Now().time_since_epoch())
                             .count();
-    const auto context = options_.contexts->Share(key, now);  // read-only, not copied
-    core::Turn turn = core::AnswerTurn(*knowledge, question, *context);
-    options_.contexts->Save(key, std::move(turn.next), now);
+    auto context = options_.contexts->Share(key, now);  // read-only, not copied
+    // One turn per thread, reused (see HttpServer's /api/v1/ask).
+    thread_local core::Turn turn;
+    core::AnswerTurn(*knowledge, question, *context, &turn);
+    context.reset();  // the store may reuse it now
+    options_.contexts->Keep(key, &turn.next, now);
     reply = std::move(turn.reply);
   } else {
     reply = core::Answer(*knowledge, question);
