@@ -18,10 +18,11 @@
 # latency histogram) and a concurrent redis-cli --latency, to tell time
 # spent waiting for Redis from time queued before the handler. A command naming a
 # dedup key or a rate bucket is on the webhook's path, but for the
-# dedup "done" mark (SET ... XX) that follows the send.
+# dedup "done" mark (SET ... XX) that follows the send (builds before the
+# one-script admission; it sends none since).
 #
 # usage: tests/bench/webhook_redis.sh [BUILD_DIR]      (default: build)
-# env:   DURATION=10s CONNECTIONS="1 32" WEBHOOK_DELAY_MS=20 (pause per request
+# env:   DURATION=10s (in seconds) CONNECTIONS="1 32" WEBHOOK_DELAY_MS=20 (pause per request
 #        and connection: sets the offered rate); BEFORE=path/to/bot (another
 #        build, e.g. main's, measured first in the same run); COUNT_DURATION=3s
 #        (the round-trip count's run); WITHOUT_REDIS=1 runs the same load with
