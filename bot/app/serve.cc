@@ -28,6 +28,7 @@
 #include "bot/edge/redis_client.h"
 #include "bot/edge/redis_context_store.h"
 #include "bot/edge/redis_rate_limiter.h"
+#include "bot/edge/redis_recovery.h"
 #include "bot/edge/reloader.h"
 #include "bot/edge/request_log.h"
 #include "bot/edge/unmatched_log.h"
@@ -244,6 +245,7 @@ int RunServe(const Args& args) {
   channel_options.rate_limit.cooldown = std::chrono::seconds(config.rate_limit_cooldown_s);
   channel_options.rate_limit.max_keys = static_cast<size_t>(config.rate_limit_max_users);
   channel_options.on_answer = on_answer;
+  std::unique_ptr<edge::RedisRecovery> recovery;
   if (redis) {
     channel_options.dedup = std::make_shared<edge::channels::RedisDedupStore>(
         redis, channel_options.dedup_ttl, std::chrono::seconds(config.redis_dedup_claim_ttl_s));
@@ -252,7 +254,16 @@ int RunServe(const Args& args) {
     channel_options.queue = edge::channels::StreamQueueFor(
         edge::RedisOptions{redis->url()}, channel_options.workers, channel_options.retry,
         channel_options.queue_capacity, std::chrono::milliseconds(config.redis_claim_idle_ms),
-        channel_options.dedup_ttl);
+        channel_options.dedup_ttl, channel_options.rate_limit);
+    // The queue admits each webhook event in one script (dedup look, the
+    // user's token, claim and enqueue: one round trip before the 200) and
+    // keeps "dedup" and "send_queue" current with its own calls. The modes
+    // of the stores on the shared client end at their next call; the
+    // probe ends those left with no next call once Redis is back (e.g.
+    // "context" after answers saved while it was down, then no traffic).
+    std::vector<std::string> features = {"context", "rate_limit"};
+    if (!channel_options.queue->admits()) features.push_back("dedup");
+    recovery = std::make_unique<edge::RedisRecovery>(redis, std::move(features));
     edge::Log(edge::LogLevel::kInfo,
               {{"event", "shared_state"}, {"redis", redis_url->Scrubbed()}});
   }

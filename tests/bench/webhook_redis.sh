@@ -14,12 +14,15 @@
 # Redis's own time for them: every command a client sent, from Redis's
 # SLOWLOG at threshold 0 (one entry per command; those a script calls, with
 # the client "?:0", are inside its round trip) during a run at one
-# connection. A command naming a
+# connection. Each run also prints the server's own handler time (its
+# latency histogram) and a concurrent redis-cli --latency, to tell time
+# spent waiting for Redis from time queued before the handler. A command naming a
 # dedup key or a rate bucket is on the webhook's path, but for the
-# dedup "done" mark (SET ... XX) that follows the send.
+# dedup "done" mark (SET ... XX) that follows the send (builds before the
+# one-script admission; it sends none since).
 #
 # usage: tests/bench/webhook_redis.sh [BUILD_DIR]      (default: build)
-# env:   DURATION=10s CONNECTIONS="1 32" WEBHOOK_DELAY_MS=20 (pause per request
+# env:   DURATION=10s (in seconds) CONNECTIONS="1 32" WEBHOOK_DELAY_MS=20 (pause per request
 #        and connection: sets the offered rate); BEFORE=path/to/bot (another
 #        build, e.g. main's, measured first in the same run); COUNT_DURATION=3s
 #        (the round-trip count's run); WITHOUT_REDIS=1 runs the same load with
@@ -129,10 +132,37 @@ for entry in "${BOTS[@]}"; do
   for c in $CONNECTIONS; do
     start "$bot"
     before_load=$(loadavg)
+    # Meanwhile another client PINGs Redis: its round trip on this machine.
+    # (--raw: one line after -i seconds, the run's length.)
+    if [[ -n $REDIS_URL ]]; then
+      rcli --latency --raw -i "${DURATION%s}" >"$WORK/ping.txt" 2>/dev/null &
+      PING_PID=$!
+    fi
     load "$c" "$DURATION"
+    [[ -n $REDIS_URL ]] && { wait "$PING_PID" 2>/dev/null || true; }
     after_load=$(loadavg)
     drain "$REQUESTS"
     echo "$name ($bot): $c connections: $REQUESTS webhooks in $DURATION, p50 $(ms "$P50_US") ms, p99 $(ms "$P99_US") ms, not 200: $ERRORS, answers sent: $(sent), drained: $DRAINED; load average $before_load -> $after_load"
+    # Where the time went: the server's own handler time (routing to the
+    # response written: JSON, secret, the Redis round trips), from its
+    # histogram; the rest of wrk's latency is before routing (the server's
+    # threads) or in wrk.
+    curl -fs "http://127.0.0.1:$BOT_PORT/metrics" | python3 -c '
+import re, sys
+b = []
+for l in sys.stdin:
+    if "bot_http_request_duration_seconds" in l and "/webhooks/telegram" in l:
+        m = re.search(r"le=\"([^\"]+)\"\} (\S+)", l)
+        if m: b.append((float("inf") if m.group(1) == "+Inf" else float(m.group(1)), float(m.group(2))))
+        m = re.search(r"_sum\{.*\} (\S+)", l)
+        if m: total = float(m.group(1))
+b.sort()
+n = b[-1][1] if b else 0
+if n:
+    within = ", ".join("%g ms %.1f%%" % (le * 1000, 100 * c / n) for le, c in b if 0.0009 < le <= 0.025)
+    p99 = next(le for le, c in b if c >= 0.99 * n)
+    print("    server handler time: mean %.2f ms, p99 <= %g ms; within %s" % (total / n * 1000, p99 * 1000, within))'
+    [[ -n $REDIS_URL && -s $WORK/ping.txt ]] && echo "    redis-cli --latency meanwhile (min max avg samples, ms): $(tail -1 "$WORK/ping.txt")"
     [[ $name == this ]] && last_p99=$P99_US
     [[ $ERRORS -eq 0 ]] || { echo "FAIL: $ERRORS webhooks not answered 200"; fail=1; }
     [[ $DRAINED == yes ]] || { echo "FAIL: the queue did not drain"; fail=1; }

@@ -332,7 +332,13 @@ void ChannelHub::Work() {
       queue_->RetryLater(std::move(*delivery));
       continue;
     }
-    if (std::string key = delivery->dedup_key(); !key.empty()) dedup_->MarkDone(key);
+    // A queue that claims as it enqueues (or admits) wrote the id as done,
+    // for the whole TTL, with the entry: marking it again would be a round
+    // trip that changes nothing (and, failing, a "dedup" mode the queue's
+    // own calls do not follow).
+    if (std::string key = delivery->dedup_key(); !key.empty() && !queue_->claims_dedup()) {
+      dedup_->MarkDone(key);
+    }
     queue_->Ack(*delivery);
   }
 }
