@@ -102,6 +102,9 @@ class GroundingIndex {
   // pairs its text marks: "ODIHR Director" is (head, odihr).
   DetailSet of_entity_kinds_ = 0;
   std::vector<std::vector<std::pair<DetailSet, int>>> marked_for_;
+  // Per fact: whether its text orders something against an entity it
+  // names ("..., before the OSCE Office in Minsk").
+  std::vector<bool> orders_;
 };
 
 // Years (1900-2099) written as numbers in `normalized`, with the byte

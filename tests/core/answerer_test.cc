@@ -351,3 +351,85 @@ TEST_CASE("Answerer hands back the normalised question and the lexicon's terms i
     if (scan.scanned) CHECK(sorted(scan.hits) == sorted(k->lexicon().Hits(scan.normalized)));
   }
 }
+
+namespace {
+
+// Two intents whose patterns both match "work in ... / работа ..." shapes:
+// `bodies` outranks `salw`, but only `salw`'s fact names the SALW project.
+const char kFallthroughFacts[] = R"(
+facts:
+  - id: bodies
+    text:
+      en: Belarus takes part in the Permanent Council.
+      ru: Беларусь участвует в Постоянном совете.
+      be: Беларусь удзельнічае ў Пастаянным савеце.
+    source: doc#1
+  - id: salw
+    text:
+      en: Belarus and the OSCE implement the SALW project with UNDP.
+      ru: Беларусь и ОБСЕ реализуют проект по СЛВ вместе с ПРООН.
+      be: Беларусь і АБСЕ рэалізуюць праект па ЛСЗ разам з ПРААН.
+    source: doc#2
+)";
+
+const char kFallthroughIntents[] = R"(
+intents:
+  - id: bodies
+    priority: 3
+    patterns: ['\bwith\b.*\b(work|implement)', '(с|з) .*(реализ|рэаліз)']
+    answer: {facts: [bodies]}
+  - id: salw
+    patterns: ['\b(implement|salw)', '(реализ|рэаліз)']
+    answer: {facts: [salw]}
+  - id: decline
+    priority: -5
+    patterns: ['\bimplement']
+    answer: {text: 'I cannot say.', fallback: true}
+)";
+
+const char kFallthroughEntities[] = R"(
+entities:
+  - {id: belarus, kind: country, name: Belarus, names: [Belarus, беларус*], in_scope: true}
+  - {id: osce, kind: organisation, name: the OSCE, names: [OSCE, обсе, абсе], in_scope: true}
+  - {id: salw_project, kind: document, name: the SALW project, names: [SALW project, проект* по слв, праект* па лсз]}
+  - {id: undp, kind: organisation, name: UNDP, names: [UNDP, проон*, праан*]}
+  - {id: tajikistan, kind: country, name: Tajikistan, names: [Tajikistan, таджикистан*, таджыкістан*]}
+)";
+
+}  // namespace
+
+TEST_CASE("Answerer lets the next intent answer when grounding refuses the winner's facts",
+          "[answerer][grounding]") {
+  auto k = bot::testing::KnowledgeFromYaml({kFallthroughFacts, kFallthroughIntents, kFallthroughEntities, ""});
+  auto [question, intent, fallback] = GENERATE(table<std::string, std::string, bool>({
+      // The winner's facts do not mention the project; the next one's do.
+      {"With whom does the OSCE implement the SALW project?", "salw", false},
+      {"С кем ОБСЕ реализует проект по СЛВ?", "salw", false},
+      {"З кім АБСЕ рэалізуе праект па ЛСЗ?", "salw", false},
+      // Nothing the question names is refused: the winner answers.
+      {"With whom does Belarus work?", "bodies", false},
+      // No candidate's facts mention Tajikistan: the winner's refusal
+      // stands, and the fact-less `decline` never takes over.
+      {"With whom does the OSCE implement projects in Tajikistan?", "", true},
+      {"С кем ОБСЕ реализует проекты в Таджикистане?", "", true},
+      {"З кім АБСЕ рэалізуе праекты ў Таджыкістане?", "", true},
+  }));
+  CAPTURE(question);
+  auto e = Explain(*k, Question{question});
+  CHECK(e.reply.fallback == fallback);
+  if (fallback) {
+    REQUIRE(e.reply.reason);
+    CHECK(e.reply.reason->code == "unknown_entity");
+    CHECK(e.reply.reason->entity == "tajikistan");
+  } else {
+    REQUIRE(e.reply.intent);
+    CHECK(*e.reply.intent == intent);
+    REQUIRE(e.winner);
+    CHECK(k->intents().intents()[e.candidates[*e.winner].intent].id == intent);
+  }
+  // The answer path decides as Explain does.
+  auto reply = Answer(*k, Question{question});
+  CHECK(reply.fallback == e.reply.fallback);
+  CHECK(reply.intent == e.reply.intent);
+  CHECK(reply.text == e.reply.text);
+}
