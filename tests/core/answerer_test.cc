@@ -433,3 +433,74 @@ TEST_CASE("Answerer lets the next intent answer when grounding refuses the winne
   CHECK(reply.intent == e.reply.intent);
   CHECK(reply.text == e.reply.text);
 }
+
+namespace {
+
+// `overview` outranks `sites` and names the project, but states no count.
+const char kDetailFacts[] = R"(
+facts:
+  - id: overview
+    text: The OSCE runs the SALW project in Belarus.
+    source: doc#1
+  - id: sites
+    text: The SALW project covers 15 storage sites.
+    source: doc#2
+)";
+
+const char kDetailIntents[] = R"(
+intents:
+  - id: overview
+    priority: 3
+    patterns: ['\b(salw|projects?)\b', '(?:слв|лсз|проект|праект)']
+    answer: {facts: [overview]}
+  - id: sites
+    patterns: ['\b(salw|sites|projects?)\b', '(?:слв|лсз|проект|праект)']
+    answer: {facts: [sites]}
+)";
+
+const char kDetailEntities[] = R"(
+entities:
+  - {id: belarus, kind: country, name: Belarus, names: [Belarus, беларус*], in_scope: true}
+  - {id: osce, kind: organisation, name: the OSCE, names: [OSCE, обсе, абсе], in_scope: true}
+  - {id: salw_project, kind: document, name: the SALW project, names: [SALW project, SALW, слв, лсз]}
+)";
+
+const char kDetailLexicon[] = R"(
+concepts:
+  how_many:
+    interrogative: true
+    asks_for: count
+    en: [how many]
+    ru: [сколько]
+    be: [колькі]
+)";
+
+}  // namespace
+
+TEST_CASE("Answerer lets the next intent answer a refused detail only of an entity the question names",
+          "[answerer][grounding]") {
+  auto k = bot::testing::KnowledgeFromYaml(
+      {kDetailFacts, kDetailIntents, kDetailEntities, "", kDetailLexicon});
+  auto [question, intent] = GENERATE(table<std::string, std::string>({
+      // The question names the project: the facts that count its sites answer.
+      {"How many sites does the SALW project cover?", "sites"},
+      {"Сколько объектов охватывает проект по СЛВ?", "sites"},
+      {"Колькі аб'ектаў ахоплівае праект па ЛСЗ?", "sites"},
+      // It names nothing: a count of something else would be a guess.
+      {"How many projects are there?", ""},
+      {"Сколько всего проектов?", ""},
+      {"Колькі ўсяго праектаў?", ""},
+  }));
+  CAPTURE(question);
+  auto reply = Answer(*k, Question{question});
+  if (intent.empty()) {
+    CHECK(reply.fallback);
+    REQUIRE(reply.reason);
+    CHECK(reply.reason->code == "detail_unknown");
+    CHECK(reply.reason->detail == "count");
+  } else {
+    CHECK_FALSE(reply.fallback);
+    REQUIRE(reply.intent);
+    CHECK(*reply.intent == intent);
+  }
+}
