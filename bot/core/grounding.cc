@@ -7,7 +7,8 @@
 namespace bot::core {
 
 const char kRelativeTimeConcept[] = "relative_time";
-const char kBeforeAfterConcept[] = "before_after";
+const char kBeforeConcept[] = "before";
+const char kAfterConcept[] = "after";
 
 namespace {
 
@@ -160,20 +161,32 @@ int EntityAfter(const std::vector<PhraseMatcher::Match>& found, const std::vecto
   return best;
 }
 
-// Whether a fact's text orders something against an entity: a
-// `before_after` term right before one ("from 1998 to 2002, before the
-// OSCE Office in Minsk").
-bool OrdersEntities(const PhraseMatcher& scan, int before_after, std::string_view normalized,
-                    const std::vector<WordSpan>& words, const std::vector<Entity>& entities) {
-  if (before_after < 0) return false;
+// What a fact's text orders against what: "X ..., before E" answers
+// "before E" (with X) and "after X" (with E), for every other entity X it
+// mentions; "after E" the other way round. Appends to `*before_of` the
+// entities it answers "before" about, to `*after_of` those it answers
+// "after" about.
+void Ordered(const PhraseMatcher& scan, int before, int after, std::string_view normalized,
+             const std::vector<WordSpan>& words, const std::vector<Entity>& entities,
+             const std::vector<int>& mentioned, std::vector<int>* before_of, std::vector<int>* after_of) {
+  if (before < 0 && after < 0) return;
   std::vector<PhraseMatcher::Match> found;
   scan.FindAll(normalized, words, &found);
   for (const PhraseMatcher::Match& t : found) {
-    if (t.group == 1 && t.id == before_after && EntityAfter(found, words, normalized, t.end, entities) >= 0) {
-      return true;
+    if (t.group != 1 || (t.id != before && t.id != after)) continue;
+    const int e = EntityAfter(found, words, normalized, t.end, entities);
+    if (e < 0) continue;
+    std::vector<int>* of_e = t.id == before ? before_of : after_of;
+    std::vector<int>* of_others = t.id == before ? after_of : before_of;
+    of_e->push_back(e);
+    for (int x : mentioned) {
+      if (x != e && !entities[static_cast<size_t>(x)].in_scope) of_others->push_back(x);
     }
   }
-  return false;
+  for (std::vector<int>* v : {before_of, after_of}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
 }
 
 std::string Join(const std::vector<std::string>& parts) {
@@ -216,7 +229,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
   g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
-  g.before_after_ = lexicon.Find(kBeforeAfterConcept);
+  g.before_ = lexicon.Find(kBeforeConcept);
+  g.after_ = lexicon.Find(kAfterConcept);
   for (const auto& [name, e] : gazetteer.indexed_names()) g.scan_.Add(name, e, 0);
   for (const auto& [term, c] : lexicon.word_terms()) g.scan_.Add(term, c, 1);
   for (const Concept& c : lexicon.concepts()) {
@@ -228,7 +242,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.years_.resize(all.size());
   g.ordinals_.resize(all.size());
   g.marked_for_.resize(all.size());
-  g.orders_.resize(all.size());
+  g.before_of_.resize(all.size());
+  g.after_of_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     const Fact& f = all[i];
     std::string text = f.text;
@@ -238,7 +253,6 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     std::vector<int>& mentioned = g.entities_[i];
     mentioned = gazetteer.EntitiesIn(normalized, words);
     if (g.of_entity_kinds_) g.marked_for_[i] = MarkedFor(g.scan_, lexicon, normalized, words);
-    g.orders_[i] = OrdersEntities(g.scan_, g.before_after_, normalized, words, gazetteer.entities());
     for (const std::string& id : f.entities) {
       int e = gazetteer.Find(id);
       if (e < 0) {
@@ -251,6 +265,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     }
     std::sort(mentioned.begin(), mentioned.end());
     mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
+    Ordered(g.scan_, g.before_, g.after_, normalized, words, gazetteer.entities(), mentioned,
+            &g.before_of_[i], &g.after_of_[i]);
 
     DetailSet details = lexicon.Marked(normalized);
     // Years in the text, and every year of a range written "2012-2014".
@@ -419,28 +435,35 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   std::vector<std::string> asked_years, missing_years;
   bool date_refused = false;
   for (const auto& [year, at] : question_years) {
-    bool is_relative = false, is_order = false;
+    bool is_relative = false, is_before = false, is_after = false;
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != relative_time_ && h.concept_index != before_after_) continue;
+      if (h.concept_index != relative_time_ && !IsOrderTerm(h.concept_index)) continue;
       // The term ends just before the year, across spaces only.
       size_t gap = h.end;
       while (gap < at && normalized[gap] == ' ') ++gap;
       if (gap != at) continue;
       is_relative = true;
-      is_order |= h.concept_index == before_after_;
+      is_before |= h.concept_index == before_;
+      is_after |= h.concept_index == after_;
     }
     if (explain) {
-      asked_years.push_back(std::to_string(year) + (is_order ? " (before or after)" : is_relative ? " (relative)" : ""));
+      asked_years.push_back(std::to_string(year) + (is_before  ? " (before)"
+                                                    : is_after ? " (after)"
+                                                    : is_relative ? " (relative)"
+                                                                  : ""));
     }
-    if (is_relative && !is_order) continue;
-    // "Before 2016" or "after 2016" asks about another year than 2016: a
-    // fact must carry one ("Which office did she head before 2016?" is not
-    // answered by "since 2016" alone).
+    if (is_relative && !is_before && !is_after) continue;
+    // "Before 2016" asks about an earlier year, "after 2010" a later one:
+    // a fact must carry one ("Which office did she head before 2016?" is
+    // not answered by "since 2016", nor "What opened after 2010?" by
+    // "2003 to 2010").
     bool carried = false;
     for (const Fact* f : facts) {
       const auto& of = years_[fact_index(f)];
-      if (is_order ? std::any_of(of.begin(), of.end(), [&](int y) { return y != year; })
-                   : std::binary_search(of.begin(), of.end(), year)) {
+      if (is_before || is_after
+              ? std::any_of(of.begin(), of.end(),
+                            [&](int y) { return (is_before && y < year) || (is_after && y > year); })
+              : std::binary_search(of.begin(), of.end(), year)) {
         carried = true;
         break;
       }
@@ -501,11 +524,11 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   std::vector<std::string> missing_orders;
   // "Which office did she head before Ashgabat?" asks what came before or
   // after an entity: some fact must order something against it (a
-  // `before_after` term next to an entity), else the facts about the
+  // `before` or `after` term next to an entity), else the facts about the
   // entity itself would answer a question about another one. A person
   // asked for before a person is the rule above.
   for (const Lexicon::Hit& h : hits) {
-    if (h.concept_index != before_after_) continue;
+    if (!IsOrderTerm(h.concept_index)) continue;
     const int e = EntityAfter(found, words, normalized, h.end, entities);
     if (e < 0) continue;
     const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
@@ -513,9 +536,8 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     if (entities[static_cast<size_t>(e)].kind == "person" && ((asked | asked_of_entity) & persons)) continue;
     bool ordered = false;
     for (const Fact* f : facts) {
-      const size_t i = fact_index(f);
-      const auto& of = entities_[i];
-      ordered |= orders_[i] && std::binary_search(of.begin(), of.end(), e);
+      const auto& of = (h.concept_index == before_ ? before_of_ : after_of_)[fact_index(f)];
+      ordered |= std::binary_search(of.begin(), of.end(), e);
     }
     if (ordered) continue;
     if (explain) {
@@ -535,14 +557,14 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   if (!asked && !asked_of_entity && !explain) return v;
   std::vector<std::string> asked_names, have_names, missing_details;
   // "Who was Secretary General before Zannier?" asks for someone other
-  // than the person it names: a `before_after` term right before a person,
+  // than the person it names: a `before` or `after` term right before a person,
   // in a question asking for a person, is refused as a person the source
   // does not name (the facts about Zannier do not answer it).
   const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
                             lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
   if ((asked | asked_of_entity) & persons) {
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != before_after_) continue;
+      if (!IsOrderTerm(h.concept_index)) continue;
       size_t at = h.end;
       while (at < normalized.size() && normalized[at] == ' ') ++at;
       for (const PhraseMatcher::Match& m : found) {
