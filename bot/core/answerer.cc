@@ -386,32 +386,71 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
     e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
     e.reply = Fallback(k, e.normalized, tongue.Canned(k, kReplyFallback), &tongue);
   } else {
-    e.winner = 0;
-    const Candidate& w = ranked[0];
+    size_t chosen = 0;
     // Grounding: the answer's facts must be about what the question names
     // and asks; else an honest refusal instead of a near answer.
     std::vector<const Fact*> storage;
-    const std::vector<const Fact*>& stated = StatedFacts(k, w, &storage);
+    const std::vector<const Fact*>* stated = &StatedFacts(k, ranked[0], &storage);
     GroundingVerdict verdict;
-    if (!stated.empty()) {
-      verdict = k.grounding().Check(e.normalized, stated, full, scan ? &scan->hits : nullptr);
+    if (!stated->empty()) {
+      verdict = k.grounding().Check(e.normalized, *stated, full, scan ? &scan->hits : nullptr);
       if (scan) scan->scanned = true;
     }
+    // A refused winner yields to the best-ranked live candidate whose facts
+    // do carry what the question names and asks ("the SALW project" names
+    // an entity the bodies' facts do not mention, the SALW intent's do):
+    // the question's shape matched both, its content only the other. Only
+    // a refusal over what the question names does: an unknown entity, or
+    // an unknown detail of a question that names an entity (beyond Belarus
+    // and the OSCE) the other's facts must then mention. A detail or a year
+    // alone says the topic was right and the source silent on it; another
+    // topic that happens to carry a head or a year would answer a question
+    // nobody asked. A candidate that states no facts (small talk, a
+    // deliberate fallback) never takes over; the refusal stands when none
+    // passes.
+    std::vector<const Fact*> other_storage;
+    bool yields = verdict.refusal && verdict.refusal->code == "unknown_entity";
+    if (verdict.refusal && verdict.refusal->code == "detail_unknown") {
+      for (int named : k.gazetteer().EntitiesIn(e.normalized)) {
+        yields |= !k.gazetteer().entities()[static_cast<size_t>(named)].in_scope;
+      }
+    }
+    for (size_t i = 1; yields && i < live; ++i) {
+      Candidate& c = ranked[i];
+      if (!full) {
+        const CompiledPattern& p = k.pattern(c.intent, c.pattern);
+        if (const RE2* re = p.named_groups ? p.re() : nullptr) c.captures = Captures(*re, e.normalized);
+      }
+      const std::vector<const Fact*>& other = StatedFacts(k, c, &other_storage);
+      if (other.empty()) continue;
+      GroundingVerdict again = k.grounding().Check(e.normalized, other, full);
+      if (again.refusal) continue;
+      chosen = i;
+      verdict = std::move(again);
+      stated = &other;  // the Knowledge's or other_storage, alive to the end
+      break;
+    }
+    e.winner = chosen;
+    const Candidate& w = ranked[chosen];
     if (verdict.refusal) {
       e.reply = Refusal(k, verdict, &tongue);
     } else {
       Render(k, w, e.normalized, &tongue, &e.reply);
     }
-    if (full && !stated.empty()) e.grounding = std::move(verdict);
+    if (full && !stated->empty()) e.grounding = std::move(verdict);
   }
   FinishLanguage(k, q, e.language, &tongue, &e.reply);
   // Only Explain shows why; Answer is the hot path and skips the strings.
   if (full && live > 0) {
-    const Candidate& w = ranked[0];
+    const Candidate& w = ranked[*e.winner];
     const std::string& id = k.intents().intents()[w.intent].id;
     e.concepts = MatchedConcepts(k.intents().intents()[w.intent].patterns[w.pattern].text,
                                  k.lexicon(), e.normalized);
-    if (live == 1) {
+    if (*e.winner > 0) {
+      const std::string& rid = k.intents().intents()[ranked[0].intent].id;
+      e.why = "`" + id + "` answers in place of `" + rid +
+              "`, which outranks it but whose facts grounding refused";
+    } else if (live == 1) {
       e.why = "`" + id + "` is the only intent that matched";
     } else {
       const std::string& rid = k.intents().intents()[ranked[1].intent].id;

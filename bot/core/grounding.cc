@@ -7,7 +7,8 @@
 namespace bot::core {
 
 const char kRelativeTimeConcept[] = "relative_time";
-const char kBeforeAfterConcept[] = "before_after";
+const char kBeforeConcept[] = "before";
+const char kAfterConcept[] = "after";
 
 namespace {
 
@@ -25,11 +26,18 @@ bool IsDigits(std::string_view s) {
 bool HasCount(std::string_view normalized, const std::vector<WordSpan>& words,
               const Lexicon& lexicon) {
   std::vector<std::pair<size_t, size_t>> amounts;  // byte ranges of amount terms
+  std::vector<std::pair<size_t, size_t>> dates;    // byte ranges of date terms (months)
   for (const Lexicon::Hit& h : lexicon.Hits(normalized, words)) {
-    if (lexicon.concepts()[static_cast<size_t>(h.concept_index)].marks == "amount") {
-      amounts.push_back({h.begin, h.end});
-    }
+    const std::string& marks = lexicon.concepts()[static_cast<size_t>(h.concept_index)].marks;
+    if (marks == "amount") amounts.push_back({h.begin, h.end});
+    if (marks == "date") dates.push_back({h.begin, h.end});
   }
+  auto starts_date = [&](size_t w) {
+    return std::any_of(dates.begin(), dates.end(), [&](const auto& d) { return d.first == words[w].begin; });
+  };
+  auto ends_date = [&](size_t w) {
+    return std::any_of(dates.begin(), dates.end(), [&](const auto& d) { return d.second == words[w].end; });
+  };
   auto is_number = [&](size_t i) {
     return IsDigits(normalized.substr(words[i].begin, words[i].end - words[i].begin));
   };
@@ -45,6 +53,22 @@ bool HasCount(std::string_view normalized, const std::vector<WordSpan>& words,
     if (last == i && word.size() == 4 && (word[0] == '1' || word[0] == '2')) {
       int y = std::stoi(std::string(word));
       if (y >= 1900 && y <= 2099) continue;
+    }
+    // A day of a month ("30 January", "5-9 July", "July 5") is a date.
+    size_t run = last;
+    while (run + 1 < words.size() && is_number(run + 1) && words[run + 1].begin == words[run].end + 1 &&
+           normalized[words[run].end] == '-') {
+      ++run;
+    }
+    if ((run + 1 < words.size() && starts_date(run + 1)) || (i > 0 && ends_date(i - 1))) {
+      i = run;
+      continue;
+    }
+    // "26-я", "26-й": an ordinal written with digits and a Cyrillic ending.
+    if (last == i && last + 1 < words.size() && words[last + 1].begin == words[last].end + 1 &&
+        normalized[words[last].end] == '-' && words[last + 1].end - words[last + 1].begin <= 6 &&
+        static_cast<unsigned char>(normalized[words[last + 1].begin]) >= 0xD0) {
+      continue;
     }
     const size_t horizon = words[std::min(last + 2, words.size() - 1)].end;
     bool amount = false;
@@ -113,6 +137,58 @@ std::vector<std::pair<DetailSet, int>> MarkedFor(const PhraseMatcher& scan, cons
   return out;
 }
 
+// The entity named right after the word that ends at byte `end`, across
+// up to two link words ("before the OSCE Office in Minsk"), beyond Belarus
+// and the OSCE (the longest name there), or -1.
+int EntityAfter(const std::vector<PhraseMatcher::Match>& found, const std::vector<WordSpan>& words,
+                std::string_view normalized, size_t end, const std::vector<Entity>& entities) {
+  size_t at = WordAt(words, end);
+  for (int links = 0; links < 2 && at < words.size() &&
+                      IsLinkWord(normalized.substr(words[at].begin, words[at].end - words[at].begin));
+       ++links) {
+    ++at;
+  }
+  if (at >= words.size()) return -1;
+  int best = -1;
+  size_t best_end = 0;
+  for (const PhraseMatcher::Match& m : found) {
+    if (m.group != 0 || m.begin != words[at].begin || entities[static_cast<size_t>(m.id)].in_scope) continue;
+    if (best < 0 || m.end > best_end) {
+      best = m.id;
+      best_end = m.end;
+    }
+  }
+  return best;
+}
+
+// What a fact's text orders against what: "X ..., before E" answers
+// "before E" (with X) and "after X" (with E), for every other entity X it
+// mentions; "after E" the other way round. Appends to `*before_of` the
+// entities it answers "before" about, to `*after_of` those it answers
+// "after" about.
+void Ordered(const PhraseMatcher& scan, int before, int after, std::string_view normalized,
+             const std::vector<WordSpan>& words, const std::vector<Entity>& entities,
+             const std::vector<int>& mentioned, std::vector<int>* before_of, std::vector<int>* after_of) {
+  if (before < 0 && after < 0) return;
+  std::vector<PhraseMatcher::Match> found;
+  scan.FindAll(normalized, words, &found);
+  for (const PhraseMatcher::Match& t : found) {
+    if (t.group != 1 || (t.id != before && t.id != after)) continue;
+    const int e = EntityAfter(found, words, normalized, t.end, entities);
+    if (e < 0) continue;
+    std::vector<int>* of_e = t.id == before ? before_of : after_of;
+    std::vector<int>* of_others = t.id == before ? after_of : before_of;
+    of_e->push_back(e);
+    for (int x : mentioned) {
+      if (x != e && !entities[static_cast<size_t>(x)].in_scope) of_others->push_back(x);
+    }
+  }
+  for (std::vector<int>* v : {before_of, after_of}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+}
+
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
@@ -153,7 +229,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.gazetteer_ = &gazetteer;
   g.lexicon_ = &lexicon;
   g.relative_time_ = lexicon.Find(kRelativeTimeConcept);
-  g.before_after_ = lexicon.Find(kBeforeAfterConcept);
+  g.before_ = lexicon.Find(kBeforeConcept);
+  g.after_ = lexicon.Find(kAfterConcept);
   for (const auto& [name, e] : gazetteer.indexed_names()) g.scan_.Add(name, e, 0);
   for (const auto& [term, c] : lexicon.word_terms()) g.scan_.Add(term, c, 1);
   for (const Concept& c : lexicon.concepts()) {
@@ -165,6 +242,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
   g.years_.resize(all.size());
   g.ordinals_.resize(all.size());
   g.marked_for_.resize(all.size());
+  g.before_of_.resize(all.size());
+  g.after_of_.resize(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     const Fact& f = all[i];
     std::string text = f.text;
@@ -186,6 +265,8 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     }
     std::sort(mentioned.begin(), mentioned.end());
     mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
+    Ordered(g.scan_, g.before_, g.after_, normalized, words, gazetteer.entities(), mentioned,
+            &g.before_of_[i], &g.after_of_[i]);
 
     DetailSet details = lexicon.Marked(normalized);
     // Years in the text, and every year of a range written "2012-2014".
@@ -354,20 +435,35 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   std::vector<std::string> asked_years, missing_years;
   bool date_refused = false;
   for (const auto& [year, at] : question_years) {
-    bool is_relative = false;
+    bool is_relative = false, is_before = false, is_after = false;
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != relative_time_ && h.concept_index != before_after_) continue;
+      if (h.concept_index != relative_time_ && !IsOrderTerm(h.concept_index)) continue;
       // The term ends just before the year, across spaces only.
       size_t gap = h.end;
       while (gap < at && normalized[gap] == ' ') ++gap;
-      if (gap == at) is_relative = true;
+      if (gap != at) continue;
+      is_relative = true;
+      is_before |= h.concept_index == before_;
+      is_after |= h.concept_index == after_;
     }
-    if (explain) asked_years.push_back(std::to_string(year) + (is_relative ? " (relative)" : ""));
-    if (is_relative) continue;
+    if (explain) {
+      asked_years.push_back(std::to_string(year) + (is_before  ? " (before)"
+                                                    : is_after ? " (after)"
+                                                    : is_relative ? " (relative)"
+                                                                  : ""));
+    }
+    if (is_relative && !is_before && !is_after) continue;
+    // "Before 2016" asks about an earlier year, "after 2010" a later one:
+    // a fact must carry one ("Which office did she head before 2016?" is
+    // not answered by "since 2016", nor "What opened after 2010?" by
+    // "2003 to 2010").
     bool carried = false;
     for (const Fact* f : facts) {
       const auto& of = years_[fact_index(f)];
-      if (std::binary_search(of.begin(), of.end(), year)) {
+      if (is_before || is_after
+              ? std::any_of(of.begin(), of.end(),
+                            [&](int y) { return (is_before && y < year) || (is_after && y > year); })
+              : std::binary_search(of.begin(), of.end(), year)) {
         carried = true;
         break;
       }
@@ -425,18 +521,50 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   }
   if (v.refusal && !explain) return v;
 
+  std::vector<std::string> missing_orders;
+  // "Which office did she head before Ashgabat?" asks what came before or
+  // after an entity: some fact must order something against it (a
+  // `before` or `after` term next to an entity), else the facts about the
+  // entity itself would answer a question about another one. A person
+  // asked for before a person is the rule above.
+  for (const Lexicon::Hit& h : hits) {
+    if (!IsOrderTerm(h.concept_index)) continue;
+    const int e = EntityAfter(found, words, normalized, h.end, entities);
+    if (e < 0) continue;
+    const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
+                              lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
+    if (entities[static_cast<size_t>(e)].kind == "person" && ((asked | asked_of_entity) & persons)) continue;
+    bool ordered = false;
+    for (const Fact* f : facts) {
+      const auto& of = (h.concept_index == before_ ? before_of_ : after_of_)[fact_index(f)];
+      ordered |= std::binary_search(of.begin(), of.end(), e);
+    }
+    if (ordered) continue;
+    if (explain) {
+      missing_orders.push_back("an order " + std::string(normalized.substr(h.begin, h.end - h.begin)) + " " +
+                                name_of(e));
+    }
+    if (!v.refusal) v.refusal = GroundingReason{"detail_unknown", "", 0, "order", ""};
+  }
+  if (explain) {
+    v.steps.push_back({"order", missing_orders.empty(),
+                       missing_orders.empty() ? "every before or after an entity is one the facts order"
+                                              : "not carried: " + Join(missing_orders)});
+  }
+  if (v.refusal && !explain) return v;
+
   // Details: each kind asked for must be carried by some fact.
   if (!asked && !asked_of_entity && !explain) return v;
   std::vector<std::string> asked_names, have_names, missing_details;
   // "Who was Secretary General before Zannier?" asks for someone other
-  // than the person it names: a `before_after` term right before a person,
+  // than the person it names: a `before` or `after` term right before a person,
   // in a question asking for a person, is refused as a person the source
   // does not name (the facts about Zannier do not answer it).
   const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
                             lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
   if ((asked | asked_of_entity) & persons) {
     for (const Lexicon::Hit& h : hits) {
-      if (h.concept_index != before_after_) continue;
+      if (!IsOrderTerm(h.concept_index)) continue;
       size_t at = h.end;
       while (at < normalized.size() && normalized[at] == ' ') ++at;
       for (const PhraseMatcher::Match& m : found) {
@@ -447,6 +575,7 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       }
     }
   }
+  if (v.refusal && !explain) return v;
   if (v.refusal && !explain) return v;
   DetailSet have = 0;
   for (const Fact* f : facts) have |= details_[fact_index(f)];

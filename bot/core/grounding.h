@@ -56,10 +56,13 @@ struct GroundingVerdict {
 // The name of the lexicon concept whose terms make a following year
 // relative rather than exact ("before 2000", "since 1992").
 extern const char kRelativeTimeConcept[];
-// The lexicon concept of "before" and "after": bounds of a year like
-// relative_time's, and, right before a person ("before Zannier"), a
-// question about someone else.
-extern const char kBeforeAfterConcept[];
+// The lexicon concepts of "before" and "after": a year after one of their
+// terms asks about an earlier or a later one, which some fact must carry;
+// right before a person ("before Zannier"), a question about someone
+// else; right before another entity, a question some fact must order
+// against it.
+extern const char kBeforeConcept[];
+extern const char kAfterConcept[];
 
 class GroundingIndex {
  public:
@@ -88,7 +91,11 @@ class GroundingIndex {
   const Gazetteer* gazetteer_ = nullptr;
   const Lexicon* lexicon_ = nullptr;
   int relative_time_ = -1;  // the relative_time concept, found once
-  int before_after_ = -1;   // the before_after concept, found once
+  int before_ = -1;         // the `before` concept, found once
+  int after_ = -1;          // the `after` concept, found once
+  bool IsOrderTerm(int concept_index) const {
+    return concept_index >= 0 && (concept_index == before_ || concept_index == after_);
+  }
   // The gazetteer's names (group 0) and the lexicon's word terms (group 1)
   // in one matcher, so a question is scanned once for both.
   PhraseMatcher scan_;
@@ -102,6 +109,11 @@ class GroundingIndex {
   // pairs its text marks: "ODIHR Director" is (head, odihr).
   DetailSet of_entity_kinds_ = 0;
   std::vector<std::vector<std::pair<DetailSet, int>>> marked_for_;
+  // Per fact, ascending: the entities it says what came before (the AMG
+  // fact, "..., before the OSCE Office in Minsk": the Office) and after
+  // (the AMG).
+  std::vector<std::vector<int>> before_of_;
+  std::vector<std::vector<int>> after_of_;
 };
 
 // Years (1900-2099) written as numbers in `normalized`, with the byte

@@ -28,7 +28,7 @@ SourceLocation Inside(const LocatedText& text, size_t offset) {
 // Grounding reads concepts with these roles, so they need no pattern.
 bool HasRole(const Concept& c) {
   return !c.asks_for.empty() || !c.marks.empty() || c.interrogative || !c.follow_up.empty() ||
-         c.name == "relative_time" || c.name == "before_after";
+         c.name == "relative_time" || c.name == "before" || c.name == "after";
 }
 
 }  // namespace

@@ -351,3 +351,156 @@ TEST_CASE("Answerer hands back the normalised question and the lexicon's terms i
     if (scan.scanned) CHECK(sorted(scan.hits) == sorted(k->lexicon().Hits(scan.normalized)));
   }
 }
+
+namespace {
+
+// Two intents whose patterns both match "work in ... / работа ..." shapes:
+// `bodies` outranks `salw`, but only `salw`'s fact names the SALW project.
+const char kFallthroughFacts[] = R"(
+facts:
+  - id: bodies
+    text:
+      en: Belarus takes part in the Permanent Council.
+      ru: Беларусь участвует в Постоянном совете.
+      be: Беларусь удзельнічае ў Пастаянным савеце.
+    source: doc#1
+  - id: salw
+    text:
+      en: Belarus and the OSCE implement the SALW project with UNDP.
+      ru: Беларусь и ОБСЕ реализуют проект по СЛВ вместе с ПРООН.
+      be: Беларусь і АБСЕ рэалізуюць праект па ЛСЗ разам з ПРААН.
+    source: doc#2
+)";
+
+const char kFallthroughIntents[] = R"(
+intents:
+  - id: bodies
+    priority: 3
+    patterns: ['\bwith\b.*\b(work|implement)', '(с|з) .*(реализ|рэаліз)']
+    answer: {facts: [bodies]}
+  - id: salw
+    patterns: ['\b(implement|salw)', '(реализ|рэаліз)']
+    answer: {facts: [salw]}
+  - id: decline
+    priority: -5
+    patterns: ['\bimplement']
+    answer: {text: 'I cannot say.', fallback: true}
+)";
+
+const char kFallthroughEntities[] = R"(
+entities:
+  - {id: belarus, kind: country, name: Belarus, names: [Belarus, беларус*], in_scope: true}
+  - {id: osce, kind: organisation, name: the OSCE, names: [OSCE, обсе, абсе], in_scope: true}
+  - {id: salw_project, kind: document, name: the SALW project, names: [SALW project, проект* по слв, праект* па лсз]}
+  - {id: undp, kind: organisation, name: UNDP, names: [UNDP, проон*, праан*]}
+  - {id: tajikistan, kind: country, name: Tajikistan, names: [Tajikistan, таджикистан*, таджыкістан*]}
+)";
+
+}  // namespace
+
+TEST_CASE("Answerer lets the next intent answer when grounding refuses the winner's facts",
+          "[answerer][grounding]") {
+  auto k = bot::testing::KnowledgeFromYaml({kFallthroughFacts, kFallthroughIntents, kFallthroughEntities, ""});
+  auto [question, intent, fallback] = GENERATE(table<std::string, std::string, bool>({
+      // The winner's facts do not mention the project; the next one's do.
+      {"With whom does the OSCE implement the SALW project?", "salw", false},
+      {"С кем ОБСЕ реализует проект по СЛВ?", "salw", false},
+      {"З кім АБСЕ рэалізуе праект па ЛСЗ?", "salw", false},
+      // Nothing the question names is refused: the winner answers.
+      {"With whom does Belarus work?", "bodies", false},
+      // No candidate's facts mention Tajikistan: the winner's refusal
+      // stands, and the fact-less `decline` never takes over.
+      {"With whom does the OSCE implement projects in Tajikistan?", "", true},
+      {"С кем ОБСЕ реализует проекты в Таджикистане?", "", true},
+      {"З кім АБСЕ рэалізуе праекты ў Таджыкістане?", "", true},
+  }));
+  CAPTURE(question);
+  auto e = Explain(*k, Question{question});
+  CHECK(e.reply.fallback == fallback);
+  if (fallback) {
+    REQUIRE(e.reply.reason);
+    CHECK(e.reply.reason->code == "unknown_entity");
+    CHECK(e.reply.reason->entity == "tajikistan");
+  } else {
+    REQUIRE(e.reply.intent);
+    CHECK(*e.reply.intent == intent);
+    REQUIRE(e.winner);
+    CHECK(k->intents().intents()[e.candidates[*e.winner].intent].id == intent);
+  }
+  // The answer path decides as Explain does.
+  auto reply = Answer(*k, Question{question});
+  CHECK(reply.fallback == e.reply.fallback);
+  CHECK(reply.intent == e.reply.intent);
+  CHECK(reply.text == e.reply.text);
+}
+
+namespace {
+
+// `overview` outranks `sites` and names the project, but states no count.
+const char kDetailFacts[] = R"(
+facts:
+  - id: overview
+    text: The OSCE runs the SALW project in Belarus.
+    source: doc#1
+  - id: sites
+    text: The SALW project covers 15 storage sites.
+    source: doc#2
+)";
+
+const char kDetailIntents[] = R"(
+intents:
+  - id: overview
+    priority: 3
+    patterns: ['\b(salw|projects?)\b', '(?:слв|лсз|проект|праект)']
+    answer: {facts: [overview]}
+  - id: sites
+    patterns: ['\b(salw|sites|projects?)\b', '(?:слв|лсз|проект|праект)']
+    answer: {facts: [sites]}
+)";
+
+const char kDetailEntities[] = R"(
+entities:
+  - {id: belarus, kind: country, name: Belarus, names: [Belarus, беларус*], in_scope: true}
+  - {id: osce, kind: organisation, name: the OSCE, names: [OSCE, обсе, абсе], in_scope: true}
+  - {id: salw_project, kind: document, name: the SALW project, names: [SALW project, SALW, слв, лсз]}
+)";
+
+const char kDetailLexicon[] = R"(
+concepts:
+  how_many:
+    interrogative: true
+    asks_for: count
+    en: [how many]
+    ru: [сколько]
+    be: [колькі]
+)";
+
+}  // namespace
+
+TEST_CASE("Answerer lets the next intent answer a refused detail only of an entity the question names",
+          "[answerer][grounding]") {
+  auto k = bot::testing::KnowledgeFromYaml(
+      {kDetailFacts, kDetailIntents, kDetailEntities, "", kDetailLexicon});
+  auto [question, intent] = GENERATE(table<std::string, std::string>({
+      // The question names the project: the facts that count its sites answer.
+      {"How many sites does the SALW project cover?", "sites"},
+      {"Сколько объектов охватывает проект по СЛВ?", "sites"},
+      {"Колькі аб'ектаў ахоплівае праект па ЛСЗ?", "sites"},
+      // It names nothing: a count of something else would be a guess.
+      {"How many projects are there?", ""},
+      {"Сколько всего проектов?", ""},
+      {"Колькі ўсяго праектаў?", ""},
+  }));
+  CAPTURE(question);
+  auto reply = Answer(*k, Question{question});
+  if (intent.empty()) {
+    CHECK(reply.fallback);
+    REQUIRE(reply.reason);
+    CHECK(reply.reason->code == "detail_unknown");
+    CHECK(reply.reason->detail == "count");
+  } else {
+    CHECK_FALSE(reply.fallback);
+    REQUIRE(reply.intent);
+    CHECK(*reply.intent == intent);
+  }
+}

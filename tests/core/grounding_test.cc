@@ -64,6 +64,12 @@ struct World {
         MakeFact("offices", "Natalya Drozd heads the OSCE Office in Ashgabat; Belarusians work in the SMM."),
         MakeFact("rfom", "Belarus cooperates with ODIHR and the Representative on Freedom of the Media."),
         MakeFact("cio", "Lukashenko met the OSCE Chairperson-in-Office, Foreign Minister S. Kurz."),
+        MakeFact("joined", "Belarus joined the OSCE on 30 January 1992.", 1992),
+        MakeFact("joined_ru", "Беларусь вступила в ОБСЕ 30 января 1992 года.", 1992),
+        MakeFact("session_be", "26-я сесія ПА АБСЕ прайшла ў Мінску 5-9 ліпеня 2017 года.", 2017),
+        MakeFact("session_days", "The session was held in Minsk on 5-9 July 2017.", 2017),
+        MakeFact("amg", "The Advisory and Monitoring Group worked from 1998 to 2002, before the OSCE Office in Minsk."),
+        MakeFact("drozd_since", "Since July 2016 Natalya Drozd has headed the OSCE Office in Ashgabat.", 2016),
     };
     f[4].entities = {"turkmenistan"};
     facts = FactBase::Build(std::move(f), &diagnostics);
@@ -74,14 +80,16 @@ struct World {
          MakeEntity("zannier", "person", {"Zannier", "заньер*"}),
          MakeEntity("drozd", "person", {"Drozd", "Natalya Drozd", "дрозд"}),
          MakeEntity("tajikistan", "country", {"Tajikistan", "таджикистан*", "таджыкістан*"}),
-         MakeEntity("turkmenistan", "country", {"Turkmenistan"}),
+         MakeEntity("turkmenistan", "country", {"Turkmenistan", "туркменистан*"}),
          MakeEntity("helsinki", "city", {"Helsinki", "хельсинки"}),
          MakeEntity("office_ashgabat", "body", {"OSCE Office in Ashgabat", "Office in Ashgabat"}),
          MakeEntity("smm", "body", {"SMM", "Special Monitoring Mission"}),
          MakeEntity("odihr", "body", {"ODIHR"}),
          MakeEntity("link", "person", {"Link"}),
          MakeEntity("rfom", "body", {"Representative on Freedom of the Media", "RFoM"}),
-         MakeEntity("cio", "body", {"Chairperson-in-Office"})},
+         MakeEntity("cio", "body", {"Chairperson-in-Office"}),
+         MakeEntity("amg", "body", {"Advisory and Monitoring Group", "кнг"}),
+         MakeEntity("oom", "body", {"OSCE Office in Minsk", "офис* обсе в минске", "офіс* абсе ў мінску"})},
         Spellings(), &diagnostics);
     std::vector<Concept> c = {
         MakeConcept("question_word", {"which", "what", "how"}, "", "", true),
@@ -94,7 +102,9 @@ struct World {
         MakeConcept("facilities", {"facilities"}),
         MakeConcept("relative_time", {"since"}),
         MakeConcept("leader", {"who heads", "who is the head"}, "head"),
-        MakeConcept("before_after", {"before", "after"}),
+        MakeConcept("before", {"before"}),
+        MakeConcept("month", {"january", "july"}, "", "date"),
+        MakeConcept("after", {"after", "succeeded"}),
         MakeConcept("holder", {"who is the", "who is", "who was the"}, "head"),
         MakeConcept("chair_role", {"chairperson*"}, "", "chair"),
         MakeConcept("head_role", {"heads", "head of", "director"}, "", "head"),
@@ -106,6 +116,10 @@ struct World {
     c[2].terms["ru"] = {{"кто", false, {}}};
     c[8].terms["ru"] = {{"с", false, {}}};
     c[10].terms["ru"] = {{"до", false, {}}};
+    c[10].terms["be"] = {{"да", false, {}}};
+    c[11].terms["ru"] = {{"январ*", false, {}}};
+    c[11].terms["be"] = {{"ліпеня", false, {}}};
+    c[2].terms["be"] = {{"хто", false, {}}};
     c[1].terms["be"] = {{"калі", false, {}}};
     c[3].terms["ru"] = {{"сколько", false, {}}};
     c[3].terms["be"] = {{"колькі", false, {}}};
@@ -288,7 +302,7 @@ TEST_CASE("Ordinals: the 25th session needs a fact that names the 25th", "[groun
 TEST_CASE("Explaining records each rule and what it compared", "[grounding]") {
   World w;
   GroundingVerdict v = w.Check("When did Zannier visit Tajikistan in 2016?", {"visit"});
-  REQUIRE(v.steps.size() == 4);
+  REQUIRE(v.steps.size() == 5);
   CHECK(v.steps[0].rule == "entities");
   CHECK_FALSE(v.steps[0].passed);
   CHECK(v.steps[0].note.find("not mentioned: tajikistan") != std::string::npos);
@@ -296,8 +310,10 @@ TEST_CASE("Explaining records each rule and what it compared", "[grounding]") {
   CHECK_FALSE(v.steps[1].passed);
   CHECK(v.steps[2].rule == "ordinals");
   CHECK(v.steps[2].passed);
-  CHECK(v.steps[3].rule == "details");
+  CHECK(v.steps[3].rule == "order");
   CHECK(v.steps[3].passed);
+  CHECK(v.steps[4].rule == "details");
+  CHECK(v.steps[4].passed);
   CHECK(v.refusal->code == "unknown_entity");  // the first rule that failed
   CHECK(v.known_years == std::vector<int>{2015});
 }
@@ -326,6 +342,55 @@ TEST_CASE("Gazetteer and lexicon report bad entries", "[grounding]") {
   for (const auto& diag : d) codes.push_back(diag.code);
   CHECK(codes == std::vector<std::string>{"duplicate-id", "unknown-language", "bad-term",
                                           "term-in-two-concepts"});
+}
+
+TEST_CASE("Counts: a day of a month or a numbered session is no count", "[grounding]") {
+  World w;
+  auto [question, fact, code] = GENERATE(table<std::string, std::string, std::string>({
+      {"How many participating States are there?", "states", "ok"},
+      // "30 January", "5-9 July": days, not counts of anything.
+      {"How many States joined with Belarus?", "joined", "detail_unknown"},
+      {"How many deputies took part in the session?", "session_days", "detail_unknown"},
+      {"Сколько государств вступило вместе с Беларусью?", "joined_ru", "detail_unknown"},
+      // "26-я" is an ordinal, "5-9 ліпеня" days.
+      {"Колькі дэпутатаў было на сесіі?", "session_be", "detail_unknown"},
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal) CHECK(v.refusal->detail == "count");
+}
+
+TEST_CASE("Order: before or after a year or an entity needs a fact that says so", "[grounding]") {
+  World w;
+  auto [question, fact, code, detail] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      // A year bounded by "before" or "after" needs another year.
+      {"Did Zannier visit before 2020?", "visit", "ok", ""},
+      {"Which office did Natalya Drozd head before 2016?", "drozd_since", "unknown_date", ""},
+      {"Какой офис возглавляла Дрозд до 2016 года?", "drozd_since", "unknown_date", ""},
+      {"Які офіс узначальвала Дрозд да 2016 года?", "drozd_since", "unknown_date", ""},
+      {"Who has headed the office since 2016?", "drozd_since", "ok", ""},  // relative_time: a bound
+      // "before" needs an earlier year, "after" a later one.
+      {"What worked in Belarus before 2002?", "amg", "ok", ""},
+      {"What worked in Belarus after 2002?", "amg", "unknown_date", ""},
+      {"Who succeeded Zannier as Secretary General?", "visit", "detail_unknown", "person"},
+      // An entity after "before" needs a fact that orders something against it.
+      {"What worked in Belarus before the OSCE Office in Minsk?", "amg", "ok", ""},
+      {"What came after the Advisory and Monitoring Group?", "amg", "ok", ""},
+      {"What came after the OSCE Office in Minsk?", "amg", "detail_unknown", "order"},
+      {"What came before the Advisory and Monitoring Group?", "amg", "detail_unknown", "order"},
+      {"Что работало до офиса ОБСЕ в Минске?", "amg", "ok", ""},
+      {"Which office did Drozd head before Turkmenistan?", "drozd", "detail_unknown", "order"},
+      {"Какой офис возглавляла Дрозд до Туркменистана?", "drozd", "detail_unknown", "order"},
+      {"Who was Secretary General before Zannier?", "visit", "detail_unknown", "person"},
+      {"Хто быў генеральным сакратаром да Заньера?", "visit", "detail_unknown", "person"},
+      {"Кто был генсеком до Заньера?", "visit", "detail_unknown", "person"},
+  }));
+  CAPTURE(question);
+  GroundingVerdict v = w.Check(question, {fact});
+  CHECK(CodeOf(v) == code);
+  if (v.refusal && code == "unknown_date") CHECK((v.refusal->year == 2016 || v.refusal->year == 2002));
+  if (v.refusal && code == "detail_unknown") CHECK(v.refusal->detail == detail);
 }
 
 }  // namespace bot::core

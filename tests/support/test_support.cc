@@ -90,6 +90,9 @@ std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const KnowledgeYaml& do
   if (!documents.entities.empty()) {
     parts.entities = edge::ParseEntitiesYaml(documents.entities, "entities.yaml", &diagnostics);
   }
+  if (!documents.lexicon.empty()) {
+    parts.concepts = edge::ParseLexiconYaml(documents.lexicon, "lexicon.yaml", &diagnostics);
+  }
   if (documents.replies.empty()) {
     // The shipped canned replies, so fixtures say what the bot says.
     parts.replies_file = SourceDir() + "/intents/replies.yaml";

@@ -57,6 +57,7 @@ struct KnowledgeYaml {
   std::string intents;
   std::string entities;
   std::string replies;
+  std::string lexicon;  // "lexicon.yaml" (concepts); empty: none
 };
 std::shared_ptr<const core::Knowledge> KnowledgeFromYaml(const KnowledgeYaml& documents);
 
