@@ -3,15 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "bot/core/language.h"
 #include "bot/core/utf8.h"
@@ -917,101 +914,6 @@ std::vector<std::string> ListYamlFiles(const std::string& dir, std::string* erro
   return files;
 }
 
-namespace {
-
-// One knowledge file as read, and what parsing it gave. Files are parsed
-// apart from each other (possibly on several threads) and merged in the
-// order they were listed, so diagnostics and parts come out as one pass
-// over the files would give them.
-struct KnowledgeFile {
-  enum class Kind { kFacts, kLexicon, kEntities, kReplies, kIntents };
-  std::string path;
-  std::string text;
-  Kind kind = Kind::kIntents;
-  std::vector<Diagnostic> diagnostics;
-  core::KnowledgeParts parsed;  // only the fields of its kind
-};
-
-void ParseKnowledgeFile(KnowledgeFile* f, size_t* text_budget) {
-  core::KnowledgeParts& p = f->parsed;
-  switch (f->kind) {
-    case KnowledgeFile::Kind::kFacts:
-      p.facts = ParseFacts(f->text, f->path, &f->diagnostics, text_budget);
-      break;
-    case KnowledgeFile::Kind::kLexicon:
-      ParseLexicon(f->text, f->path, &f->diagnostics, text_budget, &p);
-      break;
-    case KnowledgeFile::Kind::kEntities:
-      p.entities = ParseEntities(f->text, f->path, &f->diagnostics, text_budget);
-      break;
-    case KnowledgeFile::Kind::kReplies:
-      p.replies = ParseReplies(f->text, f->path, &f->diagnostics, text_budget, &p.reply_where);
-      p.replies_file = f->path;
-      break;
-    case KnowledgeFile::Kind::kIntents:
-      p.intents = ParseIntents(f->text, f->path, &f->diagnostics, text_budget);
-      break;
-  }
-}
-
-template <typename T>
-void Append(std::vector<T>* to, std::vector<T>* from) {
-  to->insert(to->end(), std::make_move_iterator(from->begin()), std::make_move_iterator(from->end()));
-}
-
-// Each file parsed on up to 4 threads, each with the whole text budget to
-// itself; then, when the files' strings together (aliases expanded) fit
-// the budget, that is the result one pass sharing the budget would give.
-// When they do not, everything is parsed again in one pass sharing it, so
-// the budget's diagnostic is the same as ever. Parsing (yaml-cpp) is about
-// a third of a load; the files are independent.
-void ParseKnowledgeFiles(std::vector<KnowledgeFile>* files, size_t* text_budget) {
-  const unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 4);
-  auto one_pass = [&] {
-    for (KnowledgeFile& f : *files) ParseKnowledgeFile(&f, text_budget);
-  };
-  if (threads < 2 || files->size() < 2) return one_pass();
-  // Largest first, so one big file does not finish last alone.
-  std::vector<size_t> order(files->size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return (*files)[a].text.size() > (*files)[b].text.size();
-  });
-  std::vector<size_t> left(files->size(), *text_budget);
-  std::atomic<size_t> next{0};
-  std::vector<std::exception_ptr> failed(threads);
-  auto work = [&](unsigned t) {
-    try {
-      for (size_t i; (i = next.fetch_add(1)) < order.size();) {
-        ParseKnowledgeFile(&(*files)[order[i]], &left[order[i]]);
-      }
-    } catch (...) {
-      failed[t] = std::current_exception();
-      next = order.size();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (std::thread& th : pool) th.join();
-  for (const std::exception_ptr& e : failed) {
-    if (e) std::rethrow_exception(e);
-  }
-  size_t used = 0;
-  for (size_t l : left) used += *text_budget - l;
-  if (used <= *text_budget) {
-    *text_budget -= used;
-    return;
-  }
-  for (KnowledgeFile& f : *files) {
-    f.diagnostics.clear();
-    f.parsed = core::KnowledgeParts{};
-  }
-  one_pass();
-}
-
-}  // namespace
-
 std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
     const KnowledgeSources& sources, std::vector<Diagnostic>* diagnostics, double* load_ms) {
   auto started = std::chrono::steady_clock::now();
@@ -1019,75 +921,47 @@ std::shared_ptr<const core::Knowledge> BuildKnowledgeFromFiles(
   core::KnowledgeVersion& version = parts.version;
   std::string hash_input;
   size_t text_budget = kMaxKnowledgeTextBytes;  // all files together
-  // Listing and reading, in order; a diagnostic of this phase goes before
-  // those of the file read next (`before[i]`, `before.back()` after all).
-  std::vector<KnowledgeFile> files;
-  std::vector<std::vector<Diagnostic>> before(1);
   auto read_dir = [&](const std::string& dir, bool are_facts) {
     std::string error;
-    auto paths = ListYamlFiles(dir, &error, &before.back());
+    auto files = ListYamlFiles(dir, &error, diagnostics);
     if (!error.empty()) {
-      before.back().push_back(IoError(dir, error));
+      diagnostics->push_back(IoError(dir, error));
       return;
     }
-    if (paths.empty()) {
-      before.back().push_back(IoError(dir, "no .yaml files in " + dir));
+    if (files.empty()) {
+      diagnostics->push_back(IoError(dir, "no .yaml files in " + dir));
     }
-    for (const auto& path : paths) {
+    for (const auto& path : files) {
       // One byte past the limit at most: the parser refuses the file.
       std::optional<std::string> read = ReadFile(path, kMaxKnowledgeFileBytes);
       if (!read) {
-        before.back().push_back(IoError(path, "cannot read " + path));
+        diagnostics->push_back(IoError(path, "cannot read " + path));
         continue;
       }
-      KnowledgeFile f;
-      f.path = path;
-      f.text = std::move(*read);
+      std::string text = std::move(*read);
       version.files.push_back(path);
-      hash_input += path + '\0' + f.text + '\0';
+      hash_input += path + '\0' + text + '\0';
       const std::string name = std::filesystem::path(path).filename().string();
-      using Kind = KnowledgeFile::Kind;
-      f.kind = are_facts                ? Kind::kFacts
-               : name == kLexiconFile  ? Kind::kLexicon
-               : name == kEntitiesFile ? Kind::kEntities
-               : name == kRepliesFile  ? Kind::kReplies
-                                       : Kind::kIntents;
-      files.push_back(std::move(f));
-      before.emplace_back();
+      if (are_facts) {
+        for (auto& f : ParseFacts(text, path, diagnostics, &text_budget)) {
+          parts.facts.push_back(std::move(f));
+        }
+      } else if (name == kLexiconFile) {
+        ParseLexicon(text, path, diagnostics, &text_budget, &parts);
+      } else if (name == kEntitiesFile) {
+        parts.entities = ParseEntities(text, path, diagnostics, &text_budget);
+      } else if (name == kRepliesFile) {
+        parts.replies = ParseReplies(text, path, diagnostics, &text_budget, &parts.reply_where);
+        parts.replies_file = path;
+      } else {
+        for (auto& i : ParseIntents(text, path, diagnostics, &text_budget)) {
+          parts.intents.push_back(std::move(i));
+        }
+      }
     }
   };
   read_dir(sources.facts_dir, true);
   read_dir(sources.intents_dir, false);
-  ParseKnowledgeFiles(&files, &text_budget);
-  for (size_t i = 0; i <= files.size(); ++i) {
-    Append(diagnostics, &before[i]);
-    if (i == files.size()) break;
-    KnowledgeFile& f = files[i];
-    Append(diagnostics, &f.diagnostics);
-    core::KnowledgeParts& p = f.parsed;
-    switch (f.kind) {
-      case KnowledgeFile::Kind::kFacts:
-        Append(&parts.facts, &p.facts);
-        break;
-      case KnowledgeFile::Kind::kIntents:
-        Append(&parts.intents, &p.intents);
-        break;
-      case KnowledgeFile::Kind::kLexicon:
-        Append(&parts.concepts, &p.concepts);
-        Append(&parts.spellings, &p.spellings);
-        Append(&parts.stop_words, &p.stop_words);
-        Append(&parts.unrelated_questions, &p.unrelated_questions);
-        break;
-      case KnowledgeFile::Kind::kEntities:
-        parts.entities = std::move(p.entities);
-        break;
-      case KnowledgeFile::Kind::kReplies:
-        parts.replies = std::move(p.replies);
-        parts.reply_where = std::move(p.reply_where);
-        parts.replies_file = std::move(p.replies_file);
-        break;
-    }
-  }
   version.content_hash = Sha256Hex(hash_input);
   version.loaded_at = NowIso8601();
   auto knowledge = core::Knowledge::Build(std::move(parts), diagnostics);

@@ -311,36 +311,6 @@ TEST_CASE("LoadKnowledge caps the text of all files together at 4 MiB", "[yaml_l
              Catch::StartsWith(dir.path() + "/facts/f4.yaml:3:11: error: the knowledge text"));
 }
 
-TEST_CASE("LoadKnowledge reports every file's diagnostics in file order, whatever parses first",
-          "[yaml_loader]") {
-  bot::testing::TempDir dir;
-  // Files parse on several threads, the largest first: here the last file
-  // of each directory is the largest.
-  const std::vector<std::string> names = {"a", "b", "c", "d"};
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string padding(1000 * (i + 1) * (i + 1), 'p');
-    dir.Write("facts/" + names[i] + ".yaml",
-              "facts:\n  - id: " + names[i] + "\n    text: " + padding +
-                  "\n    source: d#1\n    colour: red\n");
-    dir.Write("intents/" + names[i] + ".yaml",
-              "intents:\n  - id: " + names[i] + "\n    patterns: [" + names[i] +
-                  "]\n    answer: {text: " + padding + "}\n    colour: red\n");
-  }
-  auto loaded = bot::edge::LoadKnowledge({dir.path() + "/intents", dir.path() + "/facts"});
-  REQUIRE_FALSE(loaded.ok());
-  const std::string message = loaded.status().message();
-  size_t at = 0;
-  for (const char* sub : {"facts", "intents"}) {
-    for (const std::string& name : names) {
-      const std::string file = dir.path() + "/" + std::string(sub) + "/" + name + ".yaml:";
-      CAPTURE(message, file);
-      const size_t found = message.find(file, at);
-      REQUIRE(found != std::string::npos);
-      at = found + file.size();
-    }
-  }
-}
-
 TEST_CASE("A YAML syntax error that quotes a bad byte is still valid UTF-8", "[yaml_loader]") {
   // Found by the reply fuzzer: yaml-cpp's message quotes the byte raw.
   std::vector<Diagnostic> d;
