@@ -462,7 +462,9 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       const auto& of = years_[fact_index(f)];
       if (is_before || is_after
               ? std::any_of(of.begin(), of.end(),
-                            [&](int y) { return (is_before && y < year) || (is_after && y > year); })
+                            [&, year = year](int y) {
+                              return (is_before && y < year) || (is_after && y > year);
+                            })
               : std::binary_search(of.begin(), of.end(), year)) {
         carried = true;
         break;
