@@ -467,7 +467,8 @@ Explanation DecideOrReread(const Knowledge& k, const Question& q, std::string_vi
                            bool full, QuestionScan* scan = nullptr) {
   Explanation e = Decide(k, q, hint, full, scan);
   if (e.winner || CountCodePoints(q.text) > kMaxQuestionLength) return e;
-  for (Rereading& r : Rereadings(k.vocabulary(), k.spellings(), q.text, e.normalized)) {
+  for (Rereading& r : Rereadings(k.vocabulary(), k.spellings(), q.text, e.normalized,
+                                      e.reply.question_lang)) {
     Question again = q;
     again.text = std::move(r.text);
     if (scan) scan->hits.clear();

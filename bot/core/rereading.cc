@@ -12,12 +12,13 @@ namespace {
 
 // The typo reading: every unknown word with one nearest known word
 // replaced by it; empty when no word is replaced.
-Rereading TypoReading(const Vocabulary& vocabulary, std::string_view normalized) {
+Rereading TypoReading(const Vocabulary& vocabulary, std::string_view normalized,
+                      std::string_view lang) {
   Rereading r;
   size_t copied = 0;
   for (const WordSpan& w : SplitWords(normalized)) {
     const std::string_view word = normalized.substr(w.begin, w.end - w.begin);
-    std::optional<std::string> near = vocabulary.Nearest(word);
+    std::optional<std::string> near = vocabulary.Nearest(word, lang);
     if (!near) continue;
     r.text.append(normalized.substr(copied, w.begin - copied));
     r.text += *near;
@@ -64,9 +65,10 @@ bool ReadsAsEnglish(const Vocabulary& vocabulary, std::string_view normalized) {
 }
 
 std::vector<Rereading> Rereadings(const Vocabulary& vocabulary, const Spellings& spellings,
-                                  std::string_view raw, std::string_view normalized) {
+                                  std::string_view raw, std::string_view normalized,
+                                  std::string_view lang) {
   std::vector<Rereading> out;
-  if (Rereading typo = TypoReading(vocabulary, normalized); !typo.how.empty()) {
+  if (Rereading typo = TypoReading(vocabulary, normalized, lang); !typo.how.empty()) {
     out.push_back(std::move(typo));
   }
   if (!IsLatinScript(raw) || ReadsAsEnglish(vocabulary, normalized)) return out;

@@ -29,9 +29,12 @@ struct Rereading {
 };
 
 // The readings of question `raw` (as typed; `normalized` is its normalised
-// form), best first; empty when there is none worth trying.
+// form; `lang` the language it reads as, which settles a typo equally near
+// words of two languages), best first; empty when there is none worth
+// trying.
 std::vector<Rereading> Rereadings(const Vocabulary& vocabulary, const Spellings& spellings,
-                                  std::string_view raw, std::string_view normalized);
+                                  std::string_view raw, std::string_view normalized,
+                                  std::string_view lang = {});
 
 // Whether normalised Latin text reads as English: more than half of its
 // words of two letters or more are English words of the knowledge (names,

@@ -143,7 +143,7 @@ bool Vocabulary::KnowsIn(std::string_view word, std::string_view lang, bool with
   return false;
 }
 
-std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
+std::optional<std::string> Vocabulary::Nearest(std::string_view word, std::string_view lang) const {
   if (HasDigit(word) || Knows(word)) return std::nullopt;
   const std::u32string letters = Letters(word);
   if (letters.size() == kShortLetters) {
@@ -162,8 +162,7 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
   const int limit = letters.size() >= kTwoEditsFrom ? 2 : 1;
   const uint64_t letter_set = LetterSet(letters);
   int best = limit + 1;
-  const Entry* found = nullptr;
-  bool tie = false;
+  std::vector<const Entry*> nearest;  // every known word at distance `best`
   for (size_t length = letters.size() - std::min<size_t>(letters.size(), limit);
        length <= letters.size() + limit; ++length) {
     auto it = by_length_.find(length);
@@ -177,14 +176,22 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word) const {
       if (d > allowed) continue;
       if (d < best) {
         best = d;
-        found = &e;
-        tie = false;
+        nearest.assign(1, &e);
       } else if (d == best) {
-        tie = true;
+        nearest.push_back(&e);
       }
     }
   }
-  if (!found || tie || found->is_protected) return std::nullopt;
+  const Entry* found = nearest.size() == 1 ? nearest.front() : nullptr;
+  if (nearest.size() > 1 && !lang.empty()) {
+    // A tie across languages: the one word the question's language writes.
+    for (const Entry* e : nearest) {
+      if (!KnowsIn(e->text, lang, /*with_names=*/false)) continue;
+      if (found) return std::nullopt;
+      found = e;
+    }
+  }
+  if (!found || found->is_protected) return std::nullopt;
   return found->text;
 }
 

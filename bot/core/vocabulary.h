@@ -42,9 +42,11 @@ class Vocabulary {
   // swaps of neighbours), at most 1, or 2 for words of 8 letters or more;
   // a word of 3 letters only as a known word with one letter added ("joi"
   // -> "join"). None for a known word, a word of 2 letters or fewer, one
-  // with a digit, when two words are equally near, or when the nearest is
+  // with a digit, when two words are equally near (unless `lang`, the
+  // question's language, writes only one of them: a Russian question's
+  // "сесия" is "сессия", not Belarusian "сесія"), or when the nearest is
   // protected.
-  std::optional<std::string> Nearest(std::string_view word) const;
+  std::optional<std::string> Nearest(std::string_view word, std::string_view lang = {}) const;
 
   size_t size() const { return words_.size(); }
 

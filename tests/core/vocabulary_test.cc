@@ -92,6 +92,19 @@ TEST_CASE("Vocabulary finds no single nearest word when two are as near", "[voca
   CHECK(v.Nearest("coost") == std::optional<std::string>("cost"));
 }
 
+TEST_CASE("Vocabulary settles a tie by the question's language", "[vocabulary]") {
+  Vocabulary v;
+  v.Add("сессия", "ru");
+  v.Add("сесія", "be");
+  v.Add("cost cast", "en");
+  v.Finish();
+  CHECK_FALSE(v.Nearest("сесия"));  // one edit from both
+  CHECK(v.Nearest("сесия", "ru") == std::optional<std::string>("сессия"));
+  CHECK(v.Nearest("сесия", "be") == std::optional<std::string>("сесія"));
+  CHECK_FALSE(v.Nearest("сесия", "en"));  // neither is English
+  CHECK_FALSE(v.Nearest("cist", "en"));   // both English: still a tie
+}
+
 TEST_CASE("Vocabulary knows words per language and names in every language", "[vocabulary]") {
   Vocabulary v = Words();
   CHECK(v.KnowsIn("когда", "ru"));
