@@ -65,19 +65,31 @@ std::map<std::string, std::string> Env(const testing::RedisServer& redis,
   };
 }
 
+// A `bot serve` on `redis` (started by the caller, who skips when it could
+// not be) answering to `api`; `to_bot` talks to it once it listens.
+struct ServeOnRedis {
+  explicit ServeOnRedis(const testing::RedisServer& redis)
+      : bot(ServeArgs({"--no-watch"}), Env(redis, api), dir.path() + "/serve.log"),
+        port(bot.WaitForPort()),
+        to_bot("127.0.0.1", port) {}
+  testing::FakePlatform api;
+  testing::TempDir dir;
+  BotProcess bot;
+  const int port;
+  httplib::Client to_bot;
+};
+
 }  // namespace
 
 TEST_CASE("bot serve on Redis admits a webhook in one round trip before its 200",
           "[redis][serve]") {
   testing::RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  testing::FakePlatform api;
-  testing::TempDir dir;
-  BotProcess bot(ServeArgs({"--no-watch"}), Env(redis, api), dir.path() + "/serve.log");
-  const int port = bot.WaitForPort();
-  INFO("serve:\n" << bot.output());
-  REQUIRE(port > 0);
-  httplib::Client to_bot("127.0.0.1", port);
+  ServeOnRedis serve(redis);
+  testing::FakePlatform& api = serve.api;
+  httplib::Client& to_bot = serve.to_bot;
+  INFO("serve:\n" << serve.bot.output());
+  REQUIRE(serve.port > 0);
   // The first loads the scripts (EVALSHA, NOSCRIPT, EVAL): not counted.
   REQUIRE(Webhook(to_bot, 5001) == 200);
   REQUIRE(api.WaitFor("/sendMessage", 1) == 1);
@@ -116,13 +128,11 @@ TEST_CASE("bot serve on Redis leaves every degraded mode by itself once Redis is
           "[redis][serve]") {
   testing::RedisServer redis;
   if (!redis.running()) BOT_SKIP(redis.why_not());
-  testing::FakePlatform api;
-  testing::TempDir dir;
-  BotProcess bot(ServeArgs({"--no-watch"}), Env(redis, api), dir.path() + "/serve.log");
-  const int port = bot.WaitForPort();
-  INFO("serve:\n" << bot.output());
-  REQUIRE(port > 0);
-  httplib::Client to_bot("127.0.0.1", port);
+  ServeOnRedis serve(redis);
+  testing::FakePlatform& api = serve.api;
+  httplib::Client& to_bot = serve.to_bot;
+  INFO("serve:\n" << serve.bot.output());
+  REQUIRE(serve.port > 0);
   REQUIRE(Webhook(to_bot, 6001) == 200);
   REQUIRE(api.WaitFor("/sendMessage", 1) == 1);
   CHECK(Ready(to_bot)["status"] == "ready");
