@@ -107,11 +107,9 @@ bool IsLinkWord(std::string_view w) {
 // a fact's text: a term right before an entity ("head of the OSCE Office
 // in Ashgabat", at most two link words between), right after one ("ODIHR
 // Director"), or inside its name ("Chairperson-in-Office").
-std::vector<std::pair<DetailSet, int>> MarkedFor(const PhraseMatcher& scan, const Lexicon& lexicon,
-                                                 std::string_view normalized,
+std::vector<std::pair<DetailSet, int>> MarkedFor(const std::vector<PhraseMatcher::Match>& found,
+                                                 const Lexicon& lexicon, std::string_view normalized,
                                                  const std::vector<WordSpan>& words) {
-  std::vector<PhraseMatcher::Match> found;
-  scan.FindAll(normalized, words, &found);
   std::vector<std::pair<DetailSet, int>> out;
   for (const PhraseMatcher::Match& t : found) {
     if (t.group != 1) continue;
@@ -166,12 +164,11 @@ int EntityAfter(const std::vector<PhraseMatcher::Match>& found, const std::vecto
 // mentions; "after E" the other way round. Appends to `*before_of` the
 // entities it answers "before" about, to `*after_of` those it answers
 // "after" about.
-void Ordered(const PhraseMatcher& scan, int before, int after, std::string_view normalized,
-             const std::vector<WordSpan>& words, const std::vector<Entity>& entities,
-             const std::vector<int>& mentioned, std::vector<int>* before_of, std::vector<int>* after_of) {
+void Ordered(const std::vector<PhraseMatcher::Match>& found, int before, int after,
+             std::string_view normalized, const std::vector<WordSpan>& words,
+             const std::vector<Entity>& entities, const std::vector<int>& mentioned,
+             std::vector<int>* before_of, std::vector<int>* after_of) {
   if (before < 0 && after < 0) return;
-  std::vector<PhraseMatcher::Match> found;
-  scan.FindAll(normalized, words, &found);
   for (const PhraseMatcher::Match& t : found) {
     if (t.group != 1 || (t.id != before && t.id != after)) continue;
     const int e = EntityAfter(found, words, normalized, t.end, entities);
@@ -252,7 +249,10 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     const std::vector<WordSpan> words = SplitWords(normalized);
     std::vector<int>& mentioned = g.entities_[i];
     mentioned = gazetteer.EntitiesIn(normalized, words);
-    if (g.of_entity_kinds_) g.marked_for_[i] = MarkedFor(g.scan_, lexicon, normalized, words);
+    // The fact's names and terms, found once for the two rules that read them.
+    std::vector<PhraseMatcher::Match> found;
+    g.scan_.FindAll(normalized, words, &found);
+    if (g.of_entity_kinds_) g.marked_for_[i] = MarkedFor(found, lexicon, normalized, words);
     for (const std::string& id : f.entities) {
       int e = gazetteer.Find(id);
       if (e < 0) {
@@ -265,7 +265,7 @@ GroundingIndex GroundingIndex::Build(const FactBase& facts, const Gazetteer& gaz
     }
     std::sort(mentioned.begin(), mentioned.end());
     mentioned.erase(std::unique(mentioned.begin(), mentioned.end()), mentioned.end());
-    Ordered(g.scan_, g.before_, g.after_, normalized, words, gazetteer.entities(), mentioned,
+    Ordered(found, g.before_, g.after_, normalized, words, gazetteer.entities(), mentioned,
             &g.before_of_[i], &g.after_of_[i]);
 
     DetailSet details = lexicon.Marked(normalized);
@@ -523,6 +523,10 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   }
   if (v.refusal && !explain) return v;
 
+  // The kinds of detail that ask for a person (the order rule and the
+  // "before Zannier" rule below).
+  const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
+                            lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
   std::vector<std::string> missing_orders;
   // "Which office did she head before Ashgabat?" asks what came before or
   // after an entity: some fact must order something against it (a
@@ -533,8 +537,6 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
     if (!IsOrderTerm(h.concept_index)) continue;
     const int e = EntityAfter(found, words, normalized, h.end, entities);
     if (e < 0) continue;
-    const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
-                              lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
     if (entities[static_cast<size_t>(e)].kind == "person" && ((asked | asked_of_entity) & persons)) continue;
     bool ordered = false;
     for (const Fact* f : facts) {
@@ -562,8 +564,6 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
   // than the person it names: a `before` or `after` term right before a person,
   // in a question asking for a person, is refused as a person the source
   // does not name (the facts about Zannier do not answer it).
-  const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
-                            lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
   if ((asked | asked_of_entity) & persons) {
     for (const Lexicon::Hit& h : hits) {
       if (!IsOrderTerm(h.concept_index)) continue;
@@ -577,7 +577,6 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
       }
     }
   }
-  if (v.refusal && !explain) return v;
   if (v.refusal && !explain) return v;
   DetailSet have = 0;
   for (const Fact* f : facts) have |= details_[fact_index(f)];

@@ -204,12 +204,12 @@ int BoundedEditDistance(std::u32string_view a, std::u32string_view b, int limit)
   constexpr size_t kStackRow = 64;
   int stack[3 * kStackRow];
   std::vector<int> heap;
+  const size_t width = std::max(m + 1, kStackRow);
   int* rows = stack;
-  if (m + 1 > kStackRow) {
-    heap.resize(3 * (m + 1));
+  if (width > kStackRow) {
+    heap.resize(3 * width);
     rows = heap.data();
   }
-  const size_t width = m + 1 > kStackRow ? m + 1 : kStackRow;
   int* two = rows;
   int* prev = rows + width;
   int* cur = rows + 2 * width;
