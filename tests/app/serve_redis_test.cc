@@ -94,30 +94,14 @@ TEST_CASE("bot serve on Redis admits a webhook in one round trip before its 200"
   REQUIRE(Webhook(to_bot, 5001) == 200);
   REQUIRE(api.WaitFor("/sendMessage", 1) == 1);
   auto client = testing::TestRedisClient(redis);
-  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}));
-  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-max-len", "10000"}));
-  REQUIRE(client->Run({"SLOWLOG", "RESET"}));
+  REQUIRE(testing::LogEveryCommand(*client));
   REQUIRE(Webhook(to_bot, 5002) == 200);
   REQUIRE(api.WaitFor("/sendMessage", 2) == 2);
   std::this_thread::sleep_for(milliseconds(200));  // the ack after the send
-  auto log = client->Run({"SLOWLOG", "GET", "-1"});
-  REQUIRE(log);
   // Commands naming the update's dedup key or the user's bucket, sent by
-  // a client (those a script calls, client "?:0", are inside its round
-  // trip): the admission alone, before and after the 200.
-  const std::string dedup_key = "bot:dedup:telegram:5002";
-  const std::string bucket = "bot:rate:telegram:" + std::to_string(kChat);
-  std::vector<std::string> touching;
-  for (const auto& entry : log->elements) {
-    if (entry.elements.size() < 5 || entry.elements[4].str == "?:0") continue;
-    std::string line;
-    bool names_state = false;
-    for (const auto& arg : entry.elements[3].elements) {
-      line += arg.str + " ";
-      names_state = names_state || arg.str == dedup_key || arg.str == bucket;
-    }
-    if (names_state) touching.push_back(line.substr(0, 40));
-  }
+  // a client: the admission alone, before and after the 200.
+  const std::vector<std::string> touching = testing::ClientCommandsNaming(
+      *client, {"bot:dedup:telegram:5002", "bot:rate:telegram:" + std::to_string(kChat)});
   CAPTURE(touching);
   REQUIRE(touching.size() == 1);
   CHECK(touching[0].rfind("EVALSHA ", 0) == 0);

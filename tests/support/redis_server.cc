@@ -1,5 +1,7 @@
 #include "tests/support/redis_server.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -107,6 +109,31 @@ std::shared_ptr<edge::RedisClient> TestRedisClient(const RedisServer& redis) {
   options.backoff_min = std::chrono::milliseconds(1);
   options.backoff_max = std::chrono::milliseconds(1);
   return std::make_shared<edge::RedisClient>(options);
+}
+
+bool LogEveryCommand(edge::RedisClient& client) {
+  return client.Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}) &&
+         client.Run({"CONFIG", "SET", "slowlog-max-len", "10000"}) &&
+         client.Run({"SLOWLOG", "RESET"});
+}
+
+std::vector<std::string> ClientCommandsNaming(edge::RedisClient& client,
+                                              const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  auto log = client.Run({"SLOWLOG", "GET", "-1"});
+  if (!log) return out;
+  for (const auto& entry : log->elements) {
+    // An entry: id, time, duration, arguments, client address, name.
+    if (entry.elements.size() < 5 || entry.elements[4].str == "?:0") continue;
+    std::string line;
+    bool names = false;
+    for (const auto& arg : entry.elements[3].elements) {
+      line += arg.str + " ";
+      names = names || std::find(keys.begin(), keys.end(), arg.str) != keys.end();
+    }
+    if (names) out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace bot::testing

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot/edge/redis_client.h"
 
@@ -38,5 +39,14 @@ class RedisServer {
 // A client of `redis` for tests: short timeouts and a 1 ms reconnect
 // backoff, so a killed server is noticed and a restarted one reached fast.
 std::shared_ptr<edge::RedisClient> TestRedisClient(const RedisServer& redis);
+
+// Counting a server's commands: LogEveryCommand makes SLOWLOG keep every
+// command from now on (threshold 0, emptied); ClientCommandsNaming then
+// lists those a client sent (not those a script called: they are inside
+// its round trip) with an argument equal to one of `keys`, each as
+// "CMD arg arg ". False / empty when Redis fails.
+bool LogEveryCommand(edge::RedisClient& client);
+std::vector<std::string> ClientCommandsNaming(edge::RedisClient& client,
+                                              const std::vector<std::string>& keys);
 
 }  // namespace bot::testing

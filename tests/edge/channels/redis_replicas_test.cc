@@ -1,5 +1,6 @@
 // Two replicas (two ChannelHubs, each with its own HTTP server and fake
 // platform) sharing one real redis-server, as two `bot serve` pods would.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -319,34 +320,20 @@ TEST_CASE("A webhook on Redis makes one round trip before its 200",
   REQUIRE(a.fake().WaitFor("/sendMessage", 1) == 1);
   // Every command, with its arguments; those a script calls (client "?:0")
   // are inside its round trip.
-  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-log-slower-than", "0"}));
-  REQUIRE(client->Run({"CONFIG", "SET", "slowlog-max-len", "10000"}));
-  REQUIRE(client->Run({"SLOWLOG", "RESET"}));
+  REQUIRE(bot::testing::LogEveryCommand(*client));
   auto r = a.Post("/webhooks/telegram", TextUpdate(2, "What are your opening hours?"), Signed());
   REQUIRE(r);
   CHECK(r->status == 200);
   REQUIRE(a.fake().WaitFor("/sendMessage", 2) == 2);
   a.Finish();
-  auto log = client->Run({"SLOWLOG", "GET", "-1"});
-  REQUIRE(log);
   // Commands naming this update's dedup key or the user's bucket, before
-  // the send: the admission, once.
-  const std::string dedup_key = "bot:dedup:telegram:2";
-  const std::string bucket = "bot:rate:telegram:7012345678";  // TextUpdate's chat
-  std::vector<std::string> touching;
-  for (const auto& entry : log->elements) {
-    if (entry.elements.size() < 5 || entry.elements[4].str == "?:0") continue;
-    std::string line;
-    bool names_state = false;
-    for (const auto& arg : entry.elements[3].elements) {
-      line += arg.str + " ";
-      names_state = names_state || arg.str == dedup_key || arg.str == bucket;
-    }
-    // The dedup "done" mark (SET ... XX) follows the send, after the 200.
-    if (names_state && line.find(" XX ") == std::string::npos) {
-      touching.push_back(line.substr(0, 40));
-    }
-  }
+  // the send: the admission, once. The dedup "done" mark (SET ... XX)
+  // follows the send, after the 200.
+  std::vector<std::string> touching = bot::testing::ClientCommandsNaming(
+      *client, {"bot:dedup:telegram:2", "bot:rate:telegram:7012345678"});  // TextUpdate's chat
+  touching.erase(std::remove_if(touching.begin(), touching.end(),
+                                [](const std::string& line) { return line.find(" XX ") != std::string::npos; }),
+                 touching.end());
   CAPTURE(touching);
   REQUIRE(touching.size() == 1);
   CHECK(touching[0].rfind("EVALSHA ", 0) == 0);
