@@ -2,7 +2,9 @@
 # Webhook acknowledgement with the shared state in Redis on loopback: wrk
 # posts Telegram updates (tests/load/webhook.lua: a new update_id each, 5000
 # chats) to one `bot serve` with BOT_REDIS_URL set, whose answers go to
-# tests/load/fake_platform.py (never failing). Each acknowledged webhook
+# a fake platform API (never failing): tests/bench/fake_platform_server when
+# built (cmake --build build --target fake_platform_server), else
+# tests/load/fake_platform.py. Each acknowledged webhook
 # has claimed its id (dedup), taken a token (rate limit) and queued its
 # answer in the stream.
 #
@@ -48,6 +50,10 @@ for entry in "${BOTS[@]}"; do
   [[ -x ${entry#*:} ]] || { echo "webhook_redis.sh: ${entry#*:} not built" >&2; exit 2; }
 done
 
+# The fake platform: the C++ one when built (the Python one takes a share
+# of the 2 cores that is not part of what is measured).
+FAKE_PLATFORM=(python3 tests/load/fake_platform.py)
+[[ -x $BUILD_DIR/bin/fake_platform_server ]] && FAKE_PLATFORM=("$BUILD_DIR/bin/fake_platform_server")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 WORK=$(mktemp -d)
 PIDS=()
@@ -69,7 +75,7 @@ start() {
     --loglevel warning >/dev/null 2>&1 &
   PIDS+=($!)
   : >"$WORK/fake.port"
-  python3 tests/load/fake_platform.py 0 >"$WORK/fake.port" &
+  "${FAKE_PLATFORM[@]}" 0 >"$WORK/fake.port" &
   PIDS+=($!)
   for _ in $(seq 100); do [[ -s $WORK/fake.port ]] && break; sleep 0.05; done
   FAKE_PORT=$(head -1 "$WORK/fake.port")
@@ -124,7 +130,7 @@ drain() {
 
 ms() { awk "BEGIN{printf \"%.2f\", $1/1000}"; }
 fail=0
-echo "webhook_redis.sh $(date -u +%FT%TZ), $(nproc) cores, DURATION=$DURATION WEBHOOK_DELAY_MS=$WEBHOOK_DELAY_MS${WITHOUT_REDIS:+ WITHOUT_REDIS=1}"
+echo "webhook_redis.sh $(date -u +%FT%TZ), $(nproc) cores, DURATION=$DURATION WEBHOOK_DELAY_MS=$WEBHOOK_DELAY_MS${WITHOUT_REDIS:+ WITHOUT_REDIS=1}, fake platform: ${FAKE_PLATFORM[*]}"
 for entry in "${BOTS[@]}"; do
   name=${entry%%:*}
   bot=${entry#*:}
