@@ -315,9 +315,11 @@ void FinishLanguage(const Knowledge& k, const Question& q, const LanguageGuess& 
 }
 
 // `hint` is the language hint to use (the question's own, or a
-// conversation's in its place).
+// conversation's in its place). A `rereading` (another reading of a
+// question, bot/core/rereading.h) is only ever taken when an intent
+// answers it: when none matches, its fallback reply is never built.
 Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint, bool full,
-                   QuestionScan* scan = nullptr) {
+                   QuestionScan* scan = nullptr, bool rereading = false) {
   Explanation e;
   e.normalized = Normalize(q.text, k.spellings());
   e.language = DetectLanguage(e.normalized, hint, full);
@@ -327,6 +329,7 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
   // ("don't" -> "do not", an ellipsis -> "...").
   // (A code point is at least a byte: a short text needs no counting.)
   if (q.text.size() > kMaxQuestionLength && CountCodePoints(q.text) > kMaxQuestionLength) {
+    if (rereading) return e;
     e.why = "the question is too long to match";
     e.reply = Fallback(k, "", tongue.Canned(k, kReplyFallback), &tongue);
     FinishLanguage(k, q, e.language, &tongue, &e.reply);
@@ -382,6 +385,7 @@ Explanation Decide(const Knowledge& k, const Question& q, std::string_view hint,
     if (const RE2* re = p.named_groups ? p.re() : nullptr) c.captures = Captures(*re, e.normalized);
   }
 
+  if (live == 0 && rereading) return e;  // not taken: its reply is never read
   if (live == 0) {
     e.why = ranked.empty() ? "no intent matched" : "every matching intent was vetoed";
     e.reply = Fallback(k, e.normalized, tongue.Canned(k, kReplyFallback), &tongue);
@@ -472,7 +476,7 @@ Explanation DecideOrReread(const Knowledge& k, const Question& q, std::string_vi
     Question again = q;
     again.text = std::move(r.text);
     if (scan) scan->hits.clear();
-    Explanation other = Decide(k, again, hint, full, scan);
+    Explanation other = Decide(k, again, hint, full, scan, /*rereading=*/true);
     if (!other.winner || other.reply.fallback) continue;
     other.reread = std::move(r.how);
     return other;

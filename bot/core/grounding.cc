@@ -525,8 +525,11 @@ GroundingVerdict GroundingIndex::Check(std::string_view normalized,
 
   // The kinds of detail that ask for a person (the order rule and the
   // "before Zannier" rule below).
-  const DetailSet persons = lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
-                            lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
+  // (Only ever tested against what the question asks: looked up only then.)
+  const DetailSet persons = !(asked | asked_of_entity)
+                                ? 0
+                                : lexicon_->DetailBit("actor") | lexicon_->DetailBit("person") |
+                                      lexicon_->DetailBit("head") | lexicon_->DetailBit("chair");
   std::vector<std::string> missing_orders;
   // "Which office did she head before Ashgabat?" asks what came before or
   // after an entity: some fact must order something against it (a

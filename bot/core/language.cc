@@ -104,10 +104,52 @@ constexpr std::string_view kEnWords[] = {
     "the", "what", "when", "who", "where", "which", "why", "how", "is", "are", "did",
     "does", "do", "of", "in", "hello", "hi", "thanks", "thank", "help", "please", "and"};
 
-template <size_t N>
-bool In(const std::string_view (&words)[N], std::string_view w) {
-  return std::find(std::begin(words), std::end(words), w) != std::end(words);
+// The four lists above as one open-addressing hash table, built at compile
+// time: a word's lists in one probe or two, where a scan of the lists took
+// a hundred comparisons per Cyrillic word.
+enum : uint8_t { kInRu = 1, kInBe = 2, kInUk = 4, kInEn = 8 };
+constexpr uint32_t WordHash(std::string_view w) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : w) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
 }
+struct ListedWord {
+  std::string_view word;
+  uint8_t lists = 0;
+};
+constexpr size_t kWordSlots = 256;  // a power of two, over twice the words
+constexpr std::array<ListedWord, kWordSlots> kWordTable = [] {
+  std::array<ListedWord, kWordSlots> t{};
+  auto add = [&t](std::string_view w, uint8_t list) {
+    size_t i = WordHash(w) & (kWordSlots - 1);
+    while (!t[i].word.empty() && t[i].word != w) i = (i + 1) & (kWordSlots - 1);
+    t[i].word = w;
+    t[i].lists |= list;
+  };
+  for (std::string_view w : kRuWords) add(w, kInRu);
+  for (std::string_view w : kBeWords) add(w, kInBe);
+  for (std::string_view w : kUkWords) add(w, kInUk);
+  for (std::string_view w : kEnWords) add(w, kInEn);
+  return t;
+}();
+
+// The lists `w` is in (kInRu | ...), 0 for a word none lists.
+uint8_t ListsOf(std::string_view w) {
+  for (size_t i = WordHash(w) & (kWordSlots - 1); !kWordTable[i].word.empty();
+       i = (i + 1) & (kWordSlots - 1)) {
+    if (kWordTable[i].word == w) return kWordTable[i].lists;
+  }
+  return 0;
+}
+
+// The index in kLetters of each Cyrillic code point's rule, or -1.
+constexpr size_t kRules = sizeof(kLetters) / sizeof(kLetters[0]);
+constexpr std::array<int8_t, 0x100> kRuleOf = [] {
+  std::array<int8_t, 0x100> t{};
+  for (auto& r : t) r = -1;
+  for (size_t r = 0; r < kRules; ++r) t[kLetters[r].letter - 0x400] = static_cast<int8_t>(r);
+  return t;
+}();
 
 // The word being read, lower-cased, on the stack: the longest word of the
 // lists above is 20 bytes, so a longer word is counted but never looked up.
@@ -167,7 +209,7 @@ void DetectAscii(std::string_view text, const std::string& hint, LanguageGuess* 
     in_word = false;
     ++words;
     if (!english_word && length <= sizeof(word)) {
-      english_word = In(kEnWords, std::string_view(word, length));
+      english_word = ListsOf(std::string_view(word, length)) & kInEn;
     }
   };
   for (size_t i = 0; i < text.size() && words < 3 && !english_word; ++i) {
@@ -210,7 +252,6 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, 
   // telling letters seen, and each word looked up as it ends. ASCII bytes
   // take a short way: no decoding, and only the English list.
   size_t cyrillic = 0, latin = 0;
-  constexpr size_t kRules = sizeof(kLetters) / sizeof(kLetters[0]);
   std::array<int, kRules> seen{};
   size_t words = 0;
   bool english_word = false;
@@ -226,10 +267,12 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, 
     if (w.empty()) return;
     if (word_ascii) {
       // Only the first three words can decide (three or more decide anyway).
-      if (!english_word && words <= 3) english_word = In(kEnWords, w);
+      if (!english_word && words <= 3) english_word = ListsOf(w) & kInEn;
       return;
     }
-    const bool hit[3] = {In(kRuWords, w), In(kBeWords, w), In(kUkWords, w)};
+    const uint8_t lists = ListsOf(w);
+    if (!(lists & (kInRu | kInBe | kInUk))) return;
+    const bool hit[3] = {(lists & kInRu) != 0, (lists & kInBe) != 0, (lists & kInUk) != 0};
     // A word all three write says nothing.
     if (hit[0] && hit[1] && hit[2]) return;
     for (int l = 0; l < 3; ++l) {
@@ -246,6 +289,12 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, 
     if (b < 0x80) {
       c = b >= 'A' && b <= 'Z' ? b + 32 : b;
       ++i;
+    } else if (b >= 0xC2 && b < 0xE0 && i + 1 < text.size() &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      // Two bytes (Cyrillic, Latin and Greek letters), decoded here: never
+      // overlong from 0xC2, so as DecodeUtf8 would.
+      c = Lower((char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(text[i + 1]) & 0x3F));
+      i += 2;
     } else {
       c = DecodeUtf8(text, &i);
       if (c == kInvalidCodePoint) continue;  // dropped: the word goes on
@@ -257,9 +306,7 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, 
       ++latin;
     } else if (is_cyrillic) {
       ++cyrillic;
-      for (size_t r = 0; r < kRules; ++r) {
-        if (kLetters[r].letter == c) ++seen[r];
-      }
+      if (const int r = kRuleOf[c - 0x400]; r >= 0) ++seen[static_cast<size_t>(r)];
     }
     if (is_latin || is_cyrillic || (c == '\'' && in_word)) {
       if (!in_word) {

@@ -47,9 +47,6 @@ char32_t Simplify(char32_t c) {
   return c;
 }
 
-// Printable ASCII that Simplify leaves alone (the backtick is a quote).
-bool IsPlainAscii(unsigned char c) { return c >= 0x21 && c < 0x7F && c != '`'; }
-
 // A byte of a word as the substitution pass reads it: ASCII letters and
 // digits, the apostrophe (of contractions), and any non-ASCII byte.
 constexpr std::array<bool, 256> kSubstitutionWordByte = [] {
@@ -136,23 +133,24 @@ constexpr std::array<char, 128> kFoldAscii = [] {
 }  // namespace
 
 std::string FoldCharacters(std::string_view text) {
-  // Decode, lower-case, simplify punctuation, fold white space.
+  // Decode, lower-case, simplify punctuation, fold white space. Folding
+  // never lengthens a text (every lower case is as long in UTF-8 as its
+  // letter, punctuation becomes one ASCII byte, the ellipsis three, a
+  // space stands for at least one byte dropped), so it is written in
+  // place into a buffer of the text's size and cut to length at the end.
   std::string folded;
+  folded.resize(text.size());
+  char* const begin = folded.data();
+  char* out = begin;
+  const char* const in = text.data();
+  const size_t n = text.size();
   bool pending_space = false;
-  size_t i = 0;
-  // The common case first: while the text is ASCII, one table lookup a
-  // byte, written in place (folding ASCII never lengthens it).
-  {
-    folded.resize(text.size());
-    char* const begin = folded.data();
-    char* out = begin;
-    const char* const in = text.data();
-    const size_t n = text.size();
-    size_t j = 0;  // a local index: `i` is passed by address below
-    for (; j < n; ++j) {
-      const auto c = static_cast<unsigned char>(in[j]);
-      if (c >= 0x80) break;
-      const char f = kFoldAscii[c];
+  size_t i = 0;  // a local index: it is passed by address below
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80) {  // the common case: one table lookup a byte
+      ++i;
+      const char f = kFoldAscii[b];
       if (f == ' ') {
         pending_space = out != begin;
         continue;
@@ -160,58 +158,57 @@ std::string FoldCharacters(std::string_view text) {
       if (pending_space) *out++ = ' ';
       pending_space = false;
       *out++ = f;
-    }
-    folded.resize(static_cast<size_t>(out - begin));
-    i = j;
-    if (i == n) return folded;
-  }
-  // Beyond ASCII: decode each code point.
-  folded.reserve(text.size() + 8);
-  while (i < text.size()) {
-    // A run of printable ASCII but the backtick (a quote to Simplify), the
-    // common case, is copied at once and lower-cased in place.
-    size_t run = i;
-    while (run < text.size() && IsPlainAscii(static_cast<unsigned char>(text[run]))) ++run;
-    if (run > i) {
-      if (pending_space) folded += ' ';
-      pending_space = false;
-      const size_t from = folded.size();
-      folded.append(text, i, run - i);
-      for (size_t k = from; k < folded.size(); ++k) {
-        if (folded[k] >= 'A' && folded[k] <= 'Z') folded[k] = static_cast<char>(folded[k] + 32);
-      }
-      i = run;
       continue;
     }
-    if (text[i] == ' ') {  // the other common byte: no decoding needed
-      pending_space = !folded.empty();
-      ++i;
-      continue;
+    char32_t cp;
+    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+      // Two bytes (Cyrillic, Latin and Greek letters), decoded here: never
+      // overlong from 0xC2, so as DecodeUtf8 would.
+      cp = (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(in[i + 1]) & 0x3F);
+      i += 2;
+    } else {
+      cp = DecodeUtf8(text, &i);
+      if (cp == kInvalidCodePoint) continue;
     }
-    char32_t cp = DecodeUtf8(text, &i);
-    if (cp == kInvalidCodePoint) continue;
     cp = Simplify(ToLower(cp));
     if (cp == 0) continue;
     if (cp == ' ') {
-      pending_space = !folded.empty();
+      pending_space = out != begin;
       continue;
     }
     if (cp == 0x45E) {
       // Belarusian writes the word-initial у as ў after a vowel ("у Мінску",
       // "ва ўсіх", "Беларусі ўдзел"): one spelling, as ё is е.
-      const bool word_start = pending_space || folded.empty() ||
-                              (static_cast<unsigned char>(folded.back()) < 0x80 &&
-                               !std::isalnum(static_cast<unsigned char>(folded.back())));
+      const bool word_start = pending_space || out == begin ||
+                              (static_cast<unsigned char>(out[-1]) < 0x80 &&
+                               !std::isalnum(static_cast<unsigned char>(out[-1])));
       if (word_start) cp = 0x443;
     }
-    if (pending_space) folded += ' ';
+    if (pending_space) *out++ = ' ';
     pending_space = false;
     if (cp == 0x2026) {  // ellipsis
-      folded += "...";
+      *out++ = '.';
+      *out++ = '.';
+      *out++ = '.';
       continue;
     }
-    AppendUtf8(cp, &folded);
+    if (cp < 0x80) {
+      *out++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *out++ = static_cast<char>(0xC0 | (cp >> 6));
+      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *out++ = static_cast<char>(0xE0 | (cp >> 12));
+      *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *out++ = static_cast<char>(0xF0 | (cp >> 18));
+      *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
+  folded.resize(static_cast<size_t>(out - begin));
   return folded;
 }
 

@@ -37,16 +37,24 @@ struct Scored {
 };
 
 // How many words of the converted, normalised text the knowledge writes
-// in `lang`.
+// in `lang`. A conversion half of whose words it does not write is never
+// taken (Rereadings): its count stops there, at 0 known words.
 Scored Score(const Vocabulary& vocabulary, const Spellings& spellings, std::string text,
              std::string_view lang, std::string how) {
   Scored s;
-  const std::string normalized = Normalize(text, spellings);
-  for (const WordSpan& w : SplitWords(normalized)) {
-    ++s.words;
-    if (vocabulary.KnowsIn(normalized.substr(w.begin, w.end - w.begin), lang)) ++s.known;
+  std::string normalized = Normalize(text, spellings);
+  const std::vector<WordSpan> words = SplitWords(normalized);
+  s.words = words.size();
+  size_t unknown = 0;
+  for (const WordSpan& w : words) {
+    if (vocabulary.KnowsIn(std::string_view(normalized).substr(w.begin, w.end - w.begin), lang)) {
+      ++s.known;
+    } else if (++unknown * 2 >= s.words) {
+      s.known = 0;
+      return s;
+    }
   }
-  s.reading = {normalized, std::move(how)};
+  s.reading = {std::move(normalized), std::move(how)};
   return s;
 }
 

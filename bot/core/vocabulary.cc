@@ -116,12 +116,20 @@ void Vocabulary::Finish() {
 }
 
 bool Vocabulary::Prefixes::StartOf(std::string_view word) const {
+  // The sorted prefixes that start as the word's first L bytes do form one
+  // run; each longer L narrows it, and a prefix of the word is in every run
+  // of a length up to its own. So an empty run ends the search: most words
+  // start no prefix, and stop after a search or two over the first bytes.
+  auto lo = sorted.begin(), hi = sorted.end();
   for (size_t length : lengths) {
     if (length > word.size()) break;
-    if (std::binary_search(sorted.begin(), sorted.end(), word.substr(0, length),
-                           [](std::string_view a, std::string_view b) { return a < b; })) {
-      return true;
-    }
+    const std::string_view key = word.substr(0, length);
+    lo = std::lower_bound(lo, hi, key, [](const std::string& a, std::string_view b) { return a < b; });
+    hi = std::partition_point(lo, hi, [&](const std::string& s) {
+      return std::string_view(s).substr(0, length) == key;
+    });
+    if (lo == hi) return false;
+    if (lo->size() == length) return true;  // the run's first is the key itself
   }
   return false;
 }
@@ -165,14 +173,17 @@ std::optional<std::string> Vocabulary::Nearest(std::string_view word, std::strin
   std::vector<const Entry*> nearest;  // every known word at distance `best`
   for (size_t length = letters.size() - std::min<size_t>(letters.size(), limit);
        length <= letters.size() + limit; ++length) {
+    // Every word of a list has the list's length: what depends on it is
+    // decided once per list.
+    if (length < kMinLetters) continue;
     auto it = by_length_.find(length);
     if (it == by_length_.end()) continue;
+    // A short known word is no target for a long typo's second edit.
+    const int allowed = std::min(limit, length >= kTwoEditsFrom ? 2 : 1);
     for (const Entry& e : it->second) {
-      // A short known word is no target for a long typo's second edit.
-      const int allowed = std::min(limit, e.letters.size() >= kTwoEditsFrom ? 2 : 1);
-      if (e.letters.size() < kMinLetters) continue;
-      if (!SetsWithin(letter_set, e.letter_set, std::min(allowed, best))) continue;
-      const int d = BoundedEditDistance(letters, e.letters, std::min(allowed, best));
+      const int bound = std::min(allowed, best);
+      if (!SetsWithin(letter_set, e.letter_set, bound)) continue;
+      const int d = BoundedEditDistance(letters, e.letters, bound);
       if (d > allowed) continue;
       if (d < best) {
         best = d;

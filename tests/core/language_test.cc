@@ -98,6 +98,25 @@ TEST_CASE("DetectLanguage decides the same without its evidence", "[language]") 
   CHECK_FALSE(full.evidence.empty());
 }
 
+TEST_CASE("DetectLanguage finds every frequent word, also those two languages share", "[language]") {
+  // The lists are one hash table: a word in two lists counts for both, a
+  // word in all three for none, an English word only in Latin letters.
+  CHECK(DetectLanguage("хто для").evidence ==
+        std::vector<std::string>{"letters: 6 Cyrillic, 0 Latin", "frequent words: be (хто); uk (хто)",
+                                 "score: ru 0, be 2, uk 2",
+                                 "the letters and words do not decide; be by default"});
+  CHECK(DetectLanguage("або але сколько навошта").evidence[1] ==
+        "frequent words: ru (сколько); be (або, але, навошта); uk (або, але)");
+  CHECK(DetectLanguage("пра дзякуй спасибо дякую").evidence[2] ==
+        "frequent words: ru (спасибо); be (пра, дзякуй); uk (дякую)");
+  // Not listed: a longer or shorter word that starts as a listed one.
+  CHECK(DetectLanguage("когдато сколь").evidence.size() == 3);
+  CHECK(DetectLanguage("thanks", "ru").decided);
+  CHECK_FALSE(DetectLanguage("thanksgiving", "ru").decided);
+  CHECK_FALSE(DetectLanguage("thanksgiving", "ru", false).decided);
+  CHECK(DetectLanguage("a b of", "ru", false).decided);
+}
+
 TEST_CASE("DetectLanguage states its evidence in words", "[language]") {
   CHECK(DetectLanguage("Калі Беларусь уступіла ў АБСЕ?").evidence ==
         std::vector<std::string>{"letters: 25 Cyrillic, 0 Latin",

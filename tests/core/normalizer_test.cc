@@ -65,6 +65,30 @@ TEST_CASE("Folding reads an ASCII start byte by byte and goes on the same beyond
   CHECK(bot::core::FoldCharacters(input) == expected);
 }
 
+TEST_CASE("Folding writes in place: nothing it makes is longer than what it reads", "[normalizer]") {
+  // Every fold keeps a text's length or shortens it (the buffer is the
+  // text's size): lower case of two-byte letters, ASCII from three-byte
+  // punctuation, the ellipsis as three dots, four-byte characters kept,
+  // invalid and truncated sequences dropped, the word-initial ў as у.
+  auto [input, expected] = GENERATE(table<std::string, std::string>({
+      {"â¦", "..."},
+      {"Aâ¦" "Bâ¦", "a...b..."},
+      {"ð OSCE", "ð osce"},
+      {"Å¸ÎÐÑ ", "Ã¿Î±ÑÑ¡"},  // Ÿ Α Є Ѡ
+      {"xÀ¯yâ", "xy"},          // an overlong, then a cut sequence
+      {"Ð", ""},                            // a lead byte alone at the end
+      {"Ð a", "a"},                         // ... or before a space
+      {"Â Â x", "x"},
+      {"ÑÐ´ Ð°Ñ", "ÑÐ´ Ð°Ñ"},  // ўд аў
+      {""Ñ"", ""Ñ""},     // after a quote: a word's start
+      {"7Ñ", "7Ñ"},             // after a digit: inside a word
+  }));
+  CAPTURE(input);
+  const std::string folded = bot::core::FoldCharacters(input);
+  CHECK(folded == expected);
+  CHECK(folded.size() <= input.size());
+}
+
 TEST_CASE("Normalizer expands contractions and typographic apostrophes", "[normalizer]") {
   CHECK(Normalize("What's the OSCE?") == "what is the osce?");
   CHECK(Normalize("What\xE2\x80\x99s the OSCE?") == "what is the osce?");

@@ -116,4 +116,35 @@ TEST_CASE("A Latin-typed conversion is offered only when most of its words are k
   CHECK(Rereadings(k->vocabulary(), k->spellings(), "qwzx vbnm", "qwzx vbnm").empty());
 }
 
+TEST_CASE("A conversion half of whose words are unknown is not offered, more than half is",
+          "[rereading]") {
+  auto k = Fixture();
+  auto has_layout = [&](std::string_view q) {
+    for (const Rereading& r : Rereadings(k->vocabulary(), k->spellings(), q, q)) {
+      if (r.how.rfind("read as Russian typed on the Latin keyboard layout", 0) == 0) return r.text;
+    }
+    return std::string();
+  };
+  // когда known, йцяч not: one of two.
+  CHECK(has_layout("rjulf qwzx").empty());
+  CHECK(has_layout("qwzx rjulf").empty());
+  // когда and беларусь known: two of three, wherever the unknown word is.
+  CHECK(has_layout("rjulf ,tkfhecm qwzx") == "когда беларусь йцяч");
+  CHECK(has_layout("qwzx rjulf ,tkfhecm") == "йцяч когда беларусь");
+}
+
+TEST_CASE("A question no reading answers keeps its own fallback", "[rereading]") {
+  auto k = Fixture();
+  // Its readings (a typo, the layouts, transliterations) all match nothing:
+  // the reply is the question's own fallback, with its suggestions.
+  Reply r = Answer(*k, {"rjulf ,tkfhecm qwzx", "", "test"});
+  CHECK(r.fallback);
+  CHECK_FALSE(r.intent);
+  CHECK(r.text.rfind("Sorry.", 0) == 0);
+  Explanation e = Explain(*k, {"rjulf ,tkfhecm qwzx", "", "test"});
+  CHECK_FALSE(e.winner);
+  CHECK(e.reread.empty());
+  CHECK(e.reply.text == r.text);
+}
+
 }  // namespace bot::core

@@ -116,3 +116,43 @@ TEST_CASE("Vocabulary knows words per language and names in every language", "[v
 }
 
 }  // namespace bot::core
+
+TEST_CASE("Vocabulary finds a prefix among nested and neighbouring ones", "[vocabulary]") {
+  // Prefixes of one first letter and several lengths, so that the search
+  // narrows by length: each word starts the prefixes noted, or none.
+  Vocabulary v;
+  v.Add("abc* abd* abcdef* abq* бел* белару* мін*", "en");
+  v.Finish();
+  auto [word, known] = GENERATE(table<std::string, bool>({
+      {"abc", true},        // a prefix itself
+      {"abcx", true},       // abc
+      {"abdz", true},       // abd
+      {"abcdefgh", true},   // abc and abcdef
+      {"abqq", true},       // the last of the run
+      {"ab", false},        // shorter than any
+      {"abx", false},       // between abq and the end
+      {"abb", false},       // before abc
+      {"acd", false},
+      {"zzz", false},
+      {"беларусь", true},
+      {"белы", true},       // бел
+      {"бе", false},
+      {"мінск", true},
+      {"минск", false},
+  }));
+  CAPTURE(word);
+  CHECK(v.Knows(word) == known);
+  CHECK(v.KnowsIn(word, "en") == known);
+  CHECK_FALSE(v.KnowsIn(word, "ru", /*with_names=*/false));
+}
+
+TEST_CASE("Vocabulary reads a typo against words of every reachable length", "[vocabulary]") {
+  Vocabulary v;
+  v.Add("ab abc abcd organisation organisations organ regional", "en");
+  v.Finish();
+  CHECK(v.Nearest("organisatin") == "organisation");   // one deleted, 12 letters
+  CHECK(v.Nearest("organisatons") == "organisations");  // 13 letters
+  CHECK(v.Nearest("regionl") == "regional");           // 7 letters: one edit
+  CHECK(v.Nearest("regonl") == std::nullopt);           // 6 letters: two edits is too many
+  CHECK(v.Nearest("orgna") == "organ");                // a swap
+}
