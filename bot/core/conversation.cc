@@ -79,6 +79,9 @@ struct Ref {
 struct Markers {
   std::vector<Ref> refs;
   std::optional<Ref> opener;
+  // The question opens with a change of topic ("Unrelated:", "Другой
+  // вопрос:"): its pronouns are its own, not the last turn's.
+  bool new_topic = false;
 };
 
 // The markers among `hits`, the lexicon's terms in `normalized`.
@@ -89,12 +92,14 @@ Markers MarkersIn(const Knowledge& k, std::string_view normalized,
   for (const Lexicon::Hit& h : hits) {
     const std::string& kind = k.lexicon().concepts()[static_cast<size_t>(h.concept_index)].follow_up;
     if (kind.empty()) continue;
-    if (kind == "opener") {
+    if (kind == "opener" || kind == "new_topic") {
       if (!first_word) {
         const std::vector<WordSpan> words = SplitWords(normalized);
         first_word = words.empty() ? std::string_view::npos : words.front().begin;
       }
-      if (h.begin == *first_word) m.opener = Ref{h.begin, h.end, kind};
+      if (h.begin != *first_word) continue;
+      if (kind == "opener") m.opener = Ref{h.begin, h.end, kind};
+      if (kind == "new_topic") m.new_topic = true;
       continue;
     }
     m.refs.push_back({h.begin, h.end, kind});
@@ -155,9 +160,24 @@ std::string MentionOf(const Knowledge& k, int e, const std::string& last_questio
   return name;
 }
 
+// Whether `question` asks what came before or after something ("what came
+// after the AMG?"): its answer is about another entity than the one named.
+bool AsksOrder(const Knowledge& k, std::string_view question) {
+  const int before = k.lexicon().Find("before");
+  const int after = k.lexicon().Find("after");
+  if (before < 0 && after < 0) return false;
+  const std::vector<Lexicon::Hit> hits = k.lexicon().Hits(question);
+  return std::any_of(hits.begin(), hits.end(), [&](const Lexicon::Hit& h) {
+    return h.concept_index == before || h.concept_index == after;
+  });
+}
+
 // Entities a pronoun of `kind` may mean, from the most salient group that
 // has any: what the last question named (other than Belarus and the
 // OSCE), what its answer mentioned, then Belarus or the OSCE themselves.
+// After a question for what came before or after something, what its
+// answer mentioned comes first: "that one" after "what came after the
+// AMG?" is the office that followed, not the AMG.
 std::vector<int> Candidates(const Knowledge& k, const ConversationContext& c,
                             std::string_view kind, const std::string& lang) {
   const auto& all = k.gazetteer().entities();
@@ -172,7 +192,10 @@ std::vector<int> Candidates(const Knowledge& k, const ConversationContext& c,
     }
     return out;
   };
-  for (auto group : {pick(c.entities, 0), pick(c.answer_entities, 0), pick(c.entities, 1)}) {
+  const bool answer_first = !c.answer_entities.empty() && AsksOrder(k, c.question);
+  for (auto group : {answer_first ? pick(c.answer_entities, 0) : pick(c.entities, 0),
+                     answer_first ? pick(c.entities, 0) : pick(c.answer_entities, 0),
+                     pick(c.entities, 1)}) {
     if (group.empty()) continue;
     // "they", "he", "she": people before the organisations they stand for.
     if (kind == "plural" || kind == "male" || kind == "female") {
@@ -345,6 +368,7 @@ void Converse(const Knowledge& k, const Question& q, const ConversationContext& 
     scan.scanned = true;
   }
   const Markers markers = MarkersIn(k, normalized, hits);
+  if (markers.new_topic) return alone(mine.fallback ? "fallback" : "alone");
   // An answered question without a personal pronoun stands on its own: the
   // common case costs one scan of the question's words.
   if (!mine.fallback && std::none_of(markers.refs.begin(), markers.refs.end(),

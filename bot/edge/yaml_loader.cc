@@ -33,7 +33,8 @@ const std::vector<std::string> kConceptKeys = {"en", "ru", "be", "asks_for", "ma
                                                "interrogative", "of_entity", "follow_up"};
 const std::vector<std::string> kGenders = {"m", "f", "n", "pl"};
 const std::vector<std::string> kFollowUps = {"male",   "female", "neuter", "thing",
-                                             "plural", "any",    "opener"};
+                                             "plural", "any",    "opener",
+                                             "new_topic"};
 
 // `value` when it is one of `allowed`, else an error naming them.
 std::string OneOf(const std::vector<std::string>& allowed, const std::string& value) {

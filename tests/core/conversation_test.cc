@@ -104,6 +104,12 @@ const char kLexicon[] = R"(concepts:
     follow_up: opener
     en: [and, what about]
     ru: [а]
+  new_topic:
+    follow_up: new_topic
+    en: [unrelated, another question]
+    ru: [другой вопрос]
+  before:
+    en: [before]
 )";
 
 const char kReplies[] = R"(replies:
@@ -329,4 +335,37 @@ TEST_CASE("Conversation explains a reading's language as the conversation's, not
 }
 
 }  // namespace
+}  // namespace bot::core
+
+namespace bot::core {
+
+TEST_CASE("Conversation binds a pronoun after a before/after question to what the answer named",
+          "[conversation]") {
+  auto k = Small();
+  // "before it" asked about the Office; the answer is the Group, and "it"
+  // now means the Group, not the Office asked about.
+  auto turns = Converse(*k, {"Did the OSCE have an office in Minsk?", "and what was there before it?",
+                             "and when did it start?"});
+  REQUIRE(turns[1].reply.intent == "amg");
+  CHECK(turns[2].reading == "pronoun");
+  CHECK(turns[2].reply.intent == "amg");
+  // Without a before/after question the pronoun still means what was asked about.
+  auto plain = Converse(*k, {"Did the OSCE have an office in Minsk?", "and when did it start?"});
+  CHECK(plain[1].reply.intent == "oom");
+}
+
+TEST_CASE("Conversation leaves the pronouns of a question that changes topic unbound",
+          "[conversation]") {
+  auto k = Small();
+  for (const char* q : {"Unrelated: who runs it in Astana?", "another question, who heads it in Astana?"}) {
+    CAPTURE(q);
+    auto turns = Converse(*k, {"Who heads the Centre in Ashgabat?", q});
+    CHECK(turns[1].reading != "pronoun");
+    CHECK(turns[1].reply.read_as.empty());
+  }
+  // Not as the first words, the same term is no change of topic.
+  auto turns = Converse(*k, {"Who visited Minsk in 2015?", "who was she? unrelated"});
+  CHECK(turns[1].reading == "pronoun");
+}
+
 }  // namespace bot::core
