@@ -71,17 +71,17 @@ TEST_CASE("Folding writes in place: nothing it makes is longer than what it read
   // punctuation, the ellipsis as three dots, four-byte characters kept,
   // invalid and truncated sequences dropped, the word-initial ў as у.
   auto [input, expected] = GENERATE(table<std::string, std::string>({
-      {"â¦", "..."},
-      {"Aâ¦" "Bâ¦", "a...b..."},
-      {"ð OSCE", "ð osce"},
-      {"Å¸ÎÐÑ ", "Ã¿Î±ÑÑ¡"},  // Ÿ Α Є Ѡ
-      {"xÀ¯yâ", "xy"},          // an overlong, then a cut sequence
-      {"Ð", ""},                            // a lead byte alone at the end
-      {"Ð a", "a"},                         // ... or before a space
-      {"Â Â x", "x"},
-      {"ÑÐ´ Ð°Ñ", "ÑÐ´ Ð°Ñ"},  // ўд аў
-      {""Ñ"", ""Ñ""},     // after a quote: a word's start
-      {"7Ñ", "7Ñ"},             // after a digit: inside a word
+      {"\xE2\x80\xA6", "..."},
+      {"A\xE2\x80\xA6" "B\xE2\x80\xA6", "a...b..."},
+      {"\xF0\x9F\x98\x80 OSCE", "\xF0\x9F\x98\x80 osce"},
+      {"\xC5\xB8\xCE\x91\xD0\x84\xD1\xA0", "\xC3\xBF\xCE\xB1\xD1\x94\xD1\xA1"},  // Ÿ Α Є Ѡ
+      {"x\xC0\xAFy\xE2\x80", "xy"},  // an overlong, then a cut sequence
+      {"\xD0", ""},  // a lead byte alone at the end
+      {"\xD0 a", "a"},  // ... or before a space
+      {"\xC2\xA0\xC2\xA0x", "x"},
+      {"\xD1\x9E\xD0\xB4 \xD0\xB0\xD1\x9E", "\xD1\x83\xD0\xB4 \xD0\xB0\xD1\x9E"},  // ўд аў
+      {"\"\xD1\x9E\"", "\"\xD1\x83\""},  // after a quote: a word's start
+      {"7\xD1\x9E", "7\xD1\x9E"},  // after a digit: inside a word
   }));
   CAPTURE(input);
   const std::string folded = bot::core::FoldCharacters(input);

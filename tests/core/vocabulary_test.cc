@@ -115,7 +115,6 @@ TEST_CASE("Vocabulary knows words per language and names in every language", "[v
   CHECK(v.Knows("slovakia"));         // protected words stay known
 }
 
-}  // namespace bot::core
 
 TEST_CASE("Vocabulary finds a prefix among nested and neighbouring ones", "[vocabulary]") {
   // Prefixes of one first letter and several lengths, so that the search
@@ -156,3 +155,5 @@ TEST_CASE("Vocabulary reads a typo against words of every reachable length", "[v
   CHECK(v.Nearest("regonl") == std::nullopt);           // 6 letters: two edits is too many
   CHECK(v.Nearest("orgna") == "organ");                // a swap
 }
+
+}  // namespace bot::core
