@@ -289,14 +289,8 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint_code, 
     if (b < 0x80) {
       c = b >= 'A' && b <= 'Z' ? b + 32 : b;
       ++i;
-    } else if (b >= 0xC2 && b < 0xE0 && i + 1 < text.size() &&
-               (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
-      // Two bytes (Cyrillic, Latin and Greek letters), decoded here: never
-      // overlong from 0xC2, so as DecodeUtf8 would.
-      c = Lower((char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(text[i + 1]) & 0x3F));
-      i += 2;
     } else {
-      c = DecodeUtf8(text, &i);
+      c = DecodeUtf8Fast(text, &i);
       if (c == kInvalidCodePoint) continue;  // dropped: the word goes on
       c = Lower(c);
     }

@@ -110,22 +110,6 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
-// DecodeUtf8 with its common cases inline: ASCII, and two bytes (the
-// Cyrillic, Latin and Greek letters; never overlong from 0xC2).
-inline uint32_t DecodeFast(std::string_view s, size_t* i) {
-  const auto b = static_cast<unsigned char>(s[*i]);
-  if (b < 0x80) {
-    ++*i;
-    return b;
-  }
-  if (b >= 0xC2 && b < 0xE0 && *i + 1 < s.size() && (static_cast<unsigned char>(s[*i + 1]) & 0xC0) == 0x80) {
-    const uint32_t cp = (uint32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(s[*i + 1]) & 0x3F);
-    *i += 2;
-    return cp;
-  }
-  return DecodeUtf8(s, i);
-}
-
 }  // namespace
 
 RE2::Options Matcher::PatternOptions() {
@@ -322,7 +306,7 @@ bool Matcher::ScanIsExact(std::string_view text, bool* ascii_out) const {
   *ascii_out = ascii;
   if (ascii) return true;
   for (size_t i = 0; i < text.size();) {
-    uint32_t cp = DecodeFast(text, &i);
+    uint32_t cp = DecodeUtf8Fast(text, &i);
     if (cp < 0x80) continue;
     if (cp == kInvalidCodePoint || cp == 0x212A || cp == 0x17F) return false;
     if (unicode_words_ && cp >= kUnicodeWordBits) return false;
@@ -373,7 +357,7 @@ void Matcher::MatchSimple(std::string_view text, std::vector<int>* matches) cons
   // is exact only then) and its length.
   auto next = [&](size_t at, size_t* length) {
     size_t i = at;
-    const uint32_t cp = DecodeFast(text, &i);
+    const uint32_t cp = DecodeUtf8Fast(text, &i);
     *length = i - at;
     return cp;
   };

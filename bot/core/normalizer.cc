@@ -160,16 +160,8 @@ std::string FoldCharacters(std::string_view text) {
       *out++ = f;
       continue;
     }
-    char32_t cp;
-    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
-      // Two bytes (Cyrillic, Latin and Greek letters), decoded here: never
-      // overlong from 0xC2, so as DecodeUtf8 would.
-      cp = (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(in[i + 1]) & 0x3F);
-      i += 2;
-    } else {
-      cp = DecodeUtf8(text, &i);
-      if (cp == kInvalidCodePoint) continue;
-    }
+    char32_t cp = DecodeUtf8Fast(text, &i);
+    if (cp == kInvalidCodePoint) continue;
     cp = Simplify(ToLower(cp));
     if (cp == 0) continue;
     if (cp == ' ') {
@@ -192,21 +184,7 @@ std::string FoldCharacters(std::string_view text) {
       *out++ = '.';
       continue;
     }
-    if (cp < 0x80) {
-      *out++ = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      *out++ = static_cast<char>(0xC0 | (cp >> 6));
-      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      *out++ = static_cast<char>(0xE0 | (cp >> 12));
-      *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      *out++ = static_cast<char>(0xF0 | (cp >> 18));
-      *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    out = WriteUtf8(cp, out);
   }
   folded.resize(static_cast<size_t>(out - begin));
   return folded;

@@ -40,22 +40,8 @@ char32_t DecodeUtf8(std::string_view s, size_t* ip) {
 }
 
 void AppendUtf8(char32_t cp, std::string* out_ptr) {
-  std::string& out = *out_ptr;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  char bytes[4];
+  out_ptr->append(bytes, static_cast<size_t>(WriteUtf8(cp, bytes) - bytes));
 }
 
 bool IsValidUtf8(std::string_view text) {

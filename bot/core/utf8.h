@@ -15,6 +15,47 @@ constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
 // kInvalidCodePoint and advances one byte.
 char32_t DecodeUtf8(std::string_view text, size_t* i);
 
+// DecodeUtf8 with its common cases inline: ASCII, and two bytes (the
+// Latin, Greek and Cyrillic letters; a lead byte from 0xC2 is never
+// overlong). The normaliser, the language guess and the matcher decode
+// every code point of a question.
+inline char32_t DecodeUtf8Fast(std::string_view text, size_t* i) {
+  const auto b = static_cast<unsigned char>(text[*i]);
+  if (b < 0x80) {
+    ++*i;
+    return b;
+  }
+  if (b >= 0xC2 && b < 0xE0 && *i + 1 < text.size() &&
+      (static_cast<unsigned char>(text[*i + 1]) & 0xC0) == 0x80) {
+    const char32_t cp =
+        (char32_t{b} & 0x1F) << 6 | (static_cast<unsigned char>(text[*i + 1]) & 0x3F);
+    *i += 2;
+    return cp;
+  }
+  return DecodeUtf8(text, i);
+}
+
+// Writes `cp` encoded as UTF-8 at `out` and returns the end of what it
+// wrote (1 to 4 bytes). REQUIRES: cp <= 0x10FFFF.
+inline char* WriteUtf8(char32_t cp, char* out) {
+  if (cp < 0x80) {
+    *out++ = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out++ = static_cast<char>(0xC0 | (cp >> 6));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out++ = static_cast<char>(0xE0 | (cp >> 12));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out++ = static_cast<char>(0xF0 | (cp >> 18));
+    *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
 // Appends `cp` encoded as UTF-8. REQUIRES: cp <= 0x10FFFF.
 void AppendUtf8(char32_t cp, std::string* out);
 
